@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+ENV := source scripts/env.sh &&
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint setup services stop migrate demo bench e2e format
+
+setup:
+	@bash scripts/services.sh setup
+
+services: setup
+	@bash scripts/services.sh start
+
+migrate: services
+	@$(ENV) $(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py createcachetable
+
+demo: migrate
+	@$(ENV) $(PY) manage.py load_demo
+
+run: demo
+	@$(ENV) HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
+test:
+	@bash scripts/services.sh setup --browser
+	@bash scripts/services.sh start
+	@$(ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format: setup
+	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+stop:
+	@bash scripts/services.sh stop

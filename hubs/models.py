@@ -1,0 +1,227 @@
+import re
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from hubs.validators import normalise_postcode, validate_ods_code
+
+HUB_CODE_RE = r"^[A-Z0-9-]{2,20}$"
+
+
+class Role(models.TextChoices):
+    GP = "gp", "GP or practice clinician"
+    PAEDIATRICIAN = "paediatrician", "Paediatrician"
+    MDT_MEMBER = "mdt_member", "MDT member"
+    COORDINATOR = "coordinator", "Hub coordinator"
+    COMMISSIONER = "commissioner", "Commissioner"
+    CHAMPION = "champion", "Practice champion"
+
+
+class TargetUnit(models.TextChoices):
+    HOURS = "hours", "clock hours"
+    WORKING_DAYS = "working_days", "working days"
+
+
+class Hub(models.Model):
+    code = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(HUB_CODE_RE, "Use 2 to 20 capital letters, digits or hyphens.")],
+    )
+    name = models.CharField(max_length=200)
+    response_target = models.PositiveSmallIntegerField(
+        default=24, help_text="The advice line's response target, in the unit below."
+    )
+    response_target_unit = models.CharField(
+        max_length=20, choices=TargetUnit.choices, default=TargetUnit.HOURS
+    )
+    mdt_cadence_weeks = models.PositiveSmallIntegerField(
+        default=5, help_text="Weeks between MDT meetings when a series is scheduled."
+    )
+    mdt_case_cap = models.PositiveSmallIntegerField(
+        default=15, help_text="Most cases discussed at one MDT meeting."
+    )
+    agenda_notice_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Hours before a meeting that its agenda is sent."
+    )
+    clinic_wait_target_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="Referral to appointment target for outreach clinics."
+    )
+    lead = models.ForeignKey(
+        "hubs.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The hub's clinical lead: escalations go to them.",
+    )
+    advice_email = models.EmailField(
+        blank=True, help_text="The address GPs send advice questions to."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=HUB_CODE_RE), name="hub_code_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Practice(models.Model):
+    ods_code = models.CharField(
+        "ODS code", max_length=6, unique=True, validators=[validate_ods_code]
+    )
+    name = models.CharField(max_length=200)
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="practices")
+    postcode = models.CharField(max_length=8, blank=True)
+    list_size = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ods_code__regex=r"^[A-Z][0-9]{5}$"), name="practice_ods_format"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})"
+
+    def clean(self):
+        self.ods_code = (self.ods_code or "").strip().upper()
+        if self.postcode:
+            try:
+                self.postcode = normalise_postcode(self.postcode)
+            except ValueError as exc:
+                raise ValidationError({"postcode": str(exc)}) from exc
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("A person needs an email address.")
+        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class Person(AbstractUser):
+    """A person who signs in: their email address is their login."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    profession = models.CharField(
+        max_length=100, blank=True, help_text="e.g. GP, health visitor, consultant paediatrician"
+    )
+    registration_number = models.CharField(
+        max_length=20, blank=True, help_text="GMC, NMC or HCPC number, if any."
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.email
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+class Membership(models.Model):
+    """A person's role in a hub, optionally at one of its practices, between two dates."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hub__name", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()}, {self.hub.code}"
+
+    def clean(self):
+        if self.practice_id and self.hub_id and self.practice.hub_id != self.hub_id:
+            raise ValidationError({"practice": "Choose one of this hub's practices."})
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must not be before the start date."})
+
+
+class AuditEvent(models.Model):
+    """Append-only: who looked at or exported which child's data, when, and from where."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    person = models.ForeignKey(
+        Person, null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    hub = models.ForeignKey(Hub, null=True, on_delete=models.PROTECT, related_name="+")
+    # A plain id rather than a foreign key: hubs sits below population in the app layers.
+    child_id = models.BigIntegerField(null=True, db_index=True)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["hub", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.person} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit entries cannot be deleted.")
+
+
+def is_valid_hub_code(code):
+    return bool(re.fullmatch(HUB_CODE_RE, code or ""))

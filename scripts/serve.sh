@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Serves the site with a Celery worker and beat; Ctrl-C stops all three.
+set -euo pipefail
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+celery -A cc4c worker --loglevel=INFO --concurrency=2 &
+pids+=($!)
+celery -A cc4c beat --loglevel=INFO &
+pids+=($!)
+python manage.py runserver "$HOST:$PORT" &
+pids+=($!)
+
+cat <<MSG
+
+  CC4C hubs is running at http://$HOST:$PORT/
+  Demo sign-ins (password: $(python manage.py load_demo --print-password)):
+$(python manage.py load_demo --list-logins | sed 's/^/    /')
+  Each demo account's authenticator code comes from: python manage.py demo_totp EMAIL
+  Ctrl-C stops the site, the worker and beat; 'make stop' stops PostgreSQL and Redis.
+
+MSG
+wait -n "${pids[@]}"

@@ -1,0 +1,59 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cc4c.settings'; django.setup()"
+
+
+def _start(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=clean,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_with_the_development_secret():
+    result = _start(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development default" in result.stderr
+
+
+def test_production_starts_with_a_real_secret():
+    result = _start(DEBUG="0", SECRET_KEY="a-long-random-production-secret-0123456789abcdef")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_boolean_in_the_environment_fails_loudly():
+    result = _start(DEBUG="perhaps")
+    assert result.returncode != 0
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="prod-" + "x9Qz" * 16,
+        ALLOWED_HOSTS="hubs.example.nhs.uk",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_time_zone_is_london_and_aware():
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.USE_TZ is True

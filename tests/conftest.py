@@ -1,0 +1,65 @@
+import pytest
+
+from hubs.models import Role
+from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
+
+
+@pytest.fixture
+def hub(db):
+    return HubFactory(code="HUB-A", name="Hub A")
+
+
+@pytest.fixture
+def other_hub(db):
+    return HubFactory(code="HUB-B", name="Hub B")
+
+
+@pytest.fixture
+def practice(hub):
+    return PracticeFactory(hub=hub)
+
+
+@pytest.fixture
+def other_practice(other_hub):
+    return PracticeFactory(hub=other_hub)
+
+
+@pytest.fixture
+def child(practice):
+    return ChildFactory(practice=practice)
+
+
+@pytest.fixture
+def other_child(other_practice):
+    return ChildFactory(practice=other_practice)
+
+
+@pytest.fixture
+def gp(hub, practice):
+    return member(Role.GP, hub, practice=practice)
+
+
+@pytest.fixture
+def paediatrician(hub):
+    return member(Role.PAEDIATRICIAN, hub)
+
+
+@pytest.fixture
+def coordinator(hub):
+    return member(Role.COORDINATOR, hub, is_staff=True)
+
+
+@pytest.fixture
+def commissioner(hub):
+    return member(Role.COMMISSIONER, hub)
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a person in on the test client: ``client_for(gp).get(url)``."""
+
+    def sign_in(person):
+        client.force_login(person)
+        return client
+
+    return sign_in
