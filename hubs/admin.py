@@ -1,26 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from hubs.admin_scoping import HubScopedAdmin, HubScopedInline
 from hubs.models import AuditEvent, Hub, Membership, Person, Practice
 
 
 @admin.register(Hub)
-class HubAdmin(admin.ModelAdmin):
+class HubAdmin(HubScopedAdmin):
+    hub_field = "pk"
+
     list_display = ["code", "name", "response_target", "response_target_unit"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(HubScopedAdmin):
     list_display = ["ods_code", "name", "hub", "postcode", "list_size"]
     list_filter = ["hub"]
     search_fields = ["ods_code", "name"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(HubScopedInline):
     model = Membership
     fk_name = "person"
-    extra = 0
 
 
 @admin.register(Person)
@@ -38,15 +40,9 @@ class PersonAdmin(UserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(HubScopedAdmin):
+    action = "audit.view"
+    readonly = True
+
     list_display = ["at", "person", "hub", "action", "object_type", "object_id", "child_id"]
     list_filter = ["action", "hub"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
