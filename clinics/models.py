@@ -1,0 +1,335 @@
+"""Joint outreach clinics: sessions in GP surgeries, their slots, the waiting list,
+appointments, and the follow-up every "not brought" appointment needs."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from hubs.access import hub_ids
+from hubs.models import Hub, Person, Practice
+from population.models import Child
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon"
+    URGENT = "urgent", "Urgent"
+
+
+class ReferralSource(models.TextChoices):
+    GP = "gp", "GP"
+    MDT = "mdt", "MDT outcome"
+    ADVICE = "advice", "Advice line answer"
+
+
+class ReferralStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    BOOKED = "booked", "Booked"
+    CLOSED = "closed", "Closed"
+
+
+class AppointmentType(models.TextChoices):
+    NEW = "new", "New"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    NOT_BROUGHT = "not_brought", "Not brought"
+    CANCELLED_BY_FAMILY = "cancelled_by_family", "Cancelled by the family"
+    CANCELLED_BY_CLINIC = "cancelled_by_clinic", "Cancelled by the clinic"
+
+
+CANCELLED_STATUSES = (AppointmentStatus.CANCELLED_BY_FAMILY, AppointmentStatus.CANCELLED_BY_CLINIC)
+
+
+class Outcome(models.TextChoices):
+    DISCHARGED = "discharged_to_primary_care", "Discharged to primary care"
+    HUB_FOLLOW_UP = "hub_follow_up", "Follow-up in the hub"
+    HOSPITAL_REFERRAL = "hospital_referral", "Referred to hospital"
+
+
+class Decision(models.TextChoices):
+    REBOOKED = "rebooked", "Rebooked"
+    FAMILY_CONTACTED = "family_contacted", "Family contacted"
+    SAFEGUARDING_CONCERN_RAISED = "safeguarding_concern_raised", "Safeguarding concern raised"
+    DISCHARGED_WITH_REASON = "discharged_with_reason", "Discharged, with the reason recorded"
+
+
+class ClinicSessionQuerySet(models.QuerySet):
+    def visible_to(self, user, action="clinic.view"):
+        return self.filter(hub_id__in=hub_ids(user, action))
+
+
+class ClinicSession(models.Model):
+    """One joint clinic in a hub practice: a paediatrician and a GP seeing children together."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="clinic_sessions")
+    date = models.DateField()
+    host_practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    clinicians = models.ManyToManyField(Person, blank=True, related_name="clinic_sessions")
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    slot_minutes = models.PositiveSmallIntegerField("slot length (minutes)", default=20)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ClinicSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        verbose_name = "outreach clinic session"
+        indexes = [models.Index(fields=["hub", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5, slot_minutes__lte=240),
+                name="session_slot_length_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d %b %Y} at {self.host_practice.name}"
+
+    def clean(self):
+        if self.host_practice_id and self.hub_id and self.host_practice.hub_id != self.hub_id:
+            raise ValidationError({"host_practice": "Choose one of this hub's practices."})
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "The session must end after it starts."})
+
+    @property
+    def is_cancelled(self):
+        return self.status == SessionStatus.CANCELLED
+
+    def slot_times(self):
+        """The start time of every whole slot between start and end."""
+        day = datetime.date(2000, 1, 1)
+        at = datetime.datetime.combine(day, self.start_time)
+        end = datetime.datetime.combine(day, self.end_time)
+        step = datetime.timedelta(minutes=self.slot_minutes)
+        times = []
+        while at + step <= end:
+            times.append(at.time())
+            at += step
+        return times
+
+
+class Slot(models.Model):
+    session = models.ForeignKey(ClinicSession, on_delete=models.CASCADE, related_name="slots")
+    start_time = models.TimeField()
+
+    class Meta:
+        ordering = ["session", "start_time"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "start_time"], name="slot_unique_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.start_time:%H:%M}, {self.session}"
+
+    @property
+    def starts_at(self):
+        return timezone.make_aware(datetime.datetime.combine(self.session.date, self.start_time))
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user, action="clinic.view"):
+        return self.filter(hub_id__in=hub_ids(user, action))
+
+
+class Referral(models.Model):
+    """A child on the hub clinic's waiting list."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="clinic_referrals")
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="clinic_referrals")
+    referral_date = models.DateField(default=timezone.localdate)
+    reason = models.TextField()
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.ROUTINE)
+    source = models.CharField(
+        max_length=10, choices=ReferralSource.choices, default=ReferralSource.GP
+    )
+    referred_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.WAITING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReferralQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["referral_date", "id"]
+        indexes = [models.Index(fields=["hub", "status", "referral_date"])]
+
+    def __str__(self):
+        return f"Referral {self.pk} of {self.referral_date:%d %b %Y}"
+
+    def waiting_weeks(self, on=None):
+        return ((on or timezone.localdate()) - self.referral_date).days // 7
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user, action="clinic.view"):
+        return self.filter(slot__session__hub_id__in=hub_ids(user, action))
+
+    def live(self):
+        return self.exclude(status__in=CANCELLED_STATUSES)
+
+
+class Appointment(models.Model):
+    """A child in a slot. A slot holds at most one live (not cancelled) appointment."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="clinic_appointments")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
+    )
+    type = models.CharField(
+        max_length=10, choices=AppointmentType.choices, default=AppointmentType.NEW
+    )
+    referral_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was cancelled or moved."
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    note = models.TextField(blank=True)
+    booked_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    booked_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppointmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slot__session__date", "slot__start_time"]
+        indexes = [models.Index(fields=["child", "status"])]
+        constraints = [
+            # Two coordinators booking one slot at once: the database lets only one win.
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=~Q(status__in=CANCELLED_STATUSES),
+                name="appointment_one_live_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(status=AppointmentStatus.ATTENDED),
+                name="appointment_outcome_only_when_attended",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Appointment {self.pk}"
+
+    @property
+    def is_live(self):
+        return self.status not in CANCELLED_STATUSES
+
+    @property
+    def session(self):
+        return self.slot.session
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class NotBroughtFollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user, action="clinic.view"):
+        return self.filter(appointment__slot__session__hub_id__in=hub_ids(user, action))
+
+    def unresolved(self):
+        return self.filter(status=FollowUpStatus.OPEN)
+
+
+class NotBroughtFollowUp(models.Model):
+    """Every not-brought appointment needs a recorded decision: a missed appointment for a
+    child is a safeguarding signal, not an administrative one."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, related_name="follow_up"
+    )
+    assigned_to = models.ManyToManyField(Person, blank=True, related_name="clinic_follow_ups")
+    status = models.CharField(
+        max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    escalated = models.BooleanField(default=False)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.CharField(max_length=200, blank=True)
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotBroughtFollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opened_at"]
+        verbose_name = "not-brought follow-up"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=FollowUpStatus.OPEN)
+                | (~Q(decision="") & Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="follow_up_closed_only_with_decision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.DISCHARGED_WITH_REASON) | ~Q(decision_note=""),
+                name="follow_up_discharge_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalated=False) | Q(escalated_at__isnull=False),
+                name="follow_up_escalation_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Not-brought follow-up {self.pk}"
+
+    @property
+    def is_open(self):
+        return self.status == FollowUpStatus.OPEN
+
+
+class FollowUpReminder(models.Model):
+    """A reminder that was sent: claimed before sending, so each is sent once."""
+
+    follow_up = models.ForeignKey(
+        NotBroughtFollowUp, on_delete=models.CASCADE, related_name="reminders"
+    )
+    number = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["follow_up", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "number"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self):
+        return f"Reminder {self.number} for follow-up {self.follow_up_id}"

@@ -1,0 +1,69 @@
+"""The clinic's emails. They say that something needs attention and link to it: never a
+child's name, NHS number, date of birth or clinical detail (access.md)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from hubs.models import Membership, Role
+
+
+def link(url_name, *args):
+    return settings.SITE_URL + reverse(url_name, args=args)
+
+
+def practice_addresses(appointment):
+    """The referring practice: the person who referred, and the GPs of the child's practice."""
+    emails = set(
+        Membership.objects.active()
+        .filter(role=Role.GP, practice_id=appointment.child.practice_id)
+        .values_list("person__email", flat=True)
+    )
+    referral = appointment.referral
+    if referral is not None and referral.referred_by_id:
+        emails.add(referral.referred_by.email)
+    return sorted(emails)
+
+
+def _send_later(subject, body, recipients):
+    recipients = sorted({r for r in recipients if r})
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, recipients, fail_silently=False)
+        )
+
+
+PRACTICE_MESSAGES = {
+    "booked": "An outreach clinic appointment was booked for a child registered at your practice.",
+    "moved": "An outreach clinic appointment for a child registered at your practice was moved.",
+    "cancelled": (
+        "An outreach clinic appointment for a child registered at your practice was cancelled."
+    ),
+}
+
+
+def tell_practice(appointment, what):
+    body = (
+        f"{PRACTICE_MESSAGES[what]}\n\n"
+        f"See the details (sign-in needed): {link('clinics:appointment_detail', appointment.pk)}\n"
+    )
+    _send_later(f"Outreach clinic appointment {what}", body, practice_addresses(appointment))
+
+
+def escalate(follow_up, lead):
+    body = (
+        "A child was not brought to an outreach clinic appointment and needs a follow-up "
+        "decision today.\n\n"
+        f"Open the follow-up (sign-in needed): "
+        f"{link('clinics:follow_up_detail', follow_up.pk)}\n"
+    )
+    _send_later("Urgent: not-brought follow-up needs a decision", body, [lead.email])
+
+
+def remind(follow_up, recipients):
+    body = (
+        "A not-brought follow-up in your hub still has no recorded decision.\n\n"
+        f"Record the decision (sign-in needed): {link('clinics:follow_up_detail', follow_up.pk)}\n"
+    )
+    _send_later("Reminder: not-brought follow-up needs a decision", body, recipients)
