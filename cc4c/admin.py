@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from cc4c.imports import ImportFailed, registered_kinds, run_import
+from cc4c.models import ImportRun
+from hubs.admin_scoping import HubScopedAdmin
+
+# The page lists at most this many problems; the run keeps the first STORED_ERRORS.
+SHOWN_ERRORS = 500
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds")
+    file = forms.FileField(label="CSV file (UTF-8)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, kind) for kind in registered_kinds()]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(HubScopedAdmin):
+    hub_field = "hubs"
+    readonly = True
+    change_list_template = "admin/cc4c/importrun/change_list.html"
+
+    list_display = ["started_at", "kind", "file_name", "by", "succeeded", "rows", "created"]
+    list_filter = ["kind", "succeeded"]
+    search_fields = ["file_name"]
+    list_select_related = ["by"]
+    fields = [
+        "kind",
+        "file_name",
+        "by",
+        "started_at",
+        "finished_at",
+        "succeeded",
+        "rows",
+        "created",
+        "updated",
+        "hubs",
+        "error_count",
+        "errors",
+    ]
+
+    def get_queryset(self, request):
+        # A run may touch several hubs: shown only when all of them are the coordinator's.
+        return admin.ModelAdmin.get_queryset(self, request).filter(
+            pk__in=ImportRun.objects.visible_to(request.user, self.action).values("pk")
+        )
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_view)
+        return [path("upload/", upload, name="cc4c_importrun_upload"), *super().get_urls()]
+
+    def upload_view(self, request):
+        """Import a CSV file into the coordinator's hubs: all of it, or nothing and why."""
+        hub_ids = self.scoped_hub_ids(request)
+        if not request.user.is_active or not hub_ids:
+            raise Http404("No such page.")
+        # The operator may create hubs from a practices file; coordinators only touch theirs.
+        allowed = None if request.user.is_superuser else hub_ids
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        errors, error_count = [], 0
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = run_import(
+                    form.cleaned_data["kind"], upload, by=request.user, allowed_hub_ids=allowed
+                )
+            except ImportFailed as failure:
+                errors, error_count = failure.errors[:SHOWN_ERRORS], len(failure.errors)
+            else:
+                messages.success(request, f"Imported {upload.name}: {result.summary()}.")
+                return redirect(reverse("admin:cc4c_importrun_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a CSV file",
+            "form": form,
+            "errors": errors,
+            "error_count": error_count,
+            "hidden_count": error_count - len(errors),
+        }
+        return TemplateResponse(request, "admin/cc4c/importrun/upload.html", context)

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user, action="hub.manage"):
+        """Runs the user started, and runs touching only hubs where they may do ``action``."""
+        from hubs import access
+        from hubs.models import Hub
+
+        ids = access.hub_ids(user, action)
+        if not ids:
+            return self.none()
+        mine = models.Q(by=user) if getattr(user, "pk", None) else models.Q(pk__in=[])
+        in_scope = self.filter(hubs__in=ids).exclude(hubs__in=Hub.objects.exclude(id__in=ids))
+        return self.filter(mine | models.Q(pk__in=in_scope.values("pk")))
+
+
+class ImportRun(models.Model):
+    """One attempt to import a CSV file: who, when, what it wrote, or why it was refused."""
+
+    kind = models.CharField(max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+        help_text="Empty for imports run from the command line.",
+    )
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    rows = models.PositiveIntegerField(default=0, help_text="Data rows read from the file.")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    hubs = models.ManyToManyField("hubs.Hub", blank=True, related_name="import_runs")
+    succeeded = models.BooleanField(default=False)
+    errors = ArrayField(models.TextField(), default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        outcome = "imported" if self.succeeded else "refused"
+        return f"{self.kind} {self.file_name} {outcome} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def unchanged(self):
+        return self.rows - self.created - self.updated if self.succeeded else 0
