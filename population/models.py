@@ -1,8 +1,11 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from hubs.access import hub_ids
 from hubs.models import Practice
@@ -66,6 +69,7 @@ class Child(models.Model):
     segment_reasons = ArrayField(models.CharField(max_length=200), default=list, blank=True)
 
     objects = ChildQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["segment", "segment_reasons"])
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -95,6 +99,9 @@ class Child(models.Model):
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
 
+    def get_absolute_url(self):
+        return reverse("population:child", args=[self.pk])
+
     @property
     def formatted_nhs_number(self):
         n = self.nhs_number
@@ -114,3 +121,154 @@ class Child(models.Model):
     @property
     def has_safeguarding_flag(self):
         return bool(SAFEGUARDING_FLAGS & set(self.flags))
+
+
+# Segmentation as data (population-framework.md): coordinators edit segments, value sets and
+# rules in the admin site; population.segmentation turns them into each child's segment.
+
+SEGMENT_COUNT = 8
+
+
+class Segment(models.Model):
+    """One of the eight segments of need. Names are for staff, never for families."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=SEGMENT_COUNT), name="segment_number_1_to_8"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class ValueSetKind(models.TextChoices):
+    LONG_TERM = "long_term", "long-term condition"
+    COMPLEX = "complex", "complex health need"
+
+
+class ValueSet(models.Model):
+    """A named list of SNOMED CT concept ids; a child matches it when any condition is listed."""
+
+    name = models.SlugField(max_length=50, unique=True, help_text="e.g. asthma, type_1_diabetes")
+    title = models.CharField(max_length=100, help_text="As staff read it, e.g. Asthma")
+    kind = models.CharField(max_length=20, choices=ValueSetKind.choices)
+    codes = ArrayField(
+        models.CharField(max_length=18), help_text="SNOMED CT concept ids, comma separated"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(codes=[]), name="value_set_has_codes"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def reason(self):
+        """How a match reads as a reason for a segment: "Asthma (long-term condition)"."""
+        return f"{self.title} ({self.get_kind_display()})"
+
+
+class RuleCondition(models.TextChoices):
+    VALUE_SET = "value_set", "matches value set"
+    FLAG = "flag", "has flag"
+    EXACTLY_LONG_TERM = "exactly_long_term", "matches exactly K long-term value sets"
+    AT_LEAST_LONG_TERM = "at_least_long_term", "matches at least K long-term value sets"
+
+
+COUNT_CONDITIONS = (RuleCondition.EXACTLY_LONG_TERM, RuleCondition.AT_LEAST_LONG_TERM)
+
+
+class SegmentRule(models.Model):
+    """A child who meets this rule's one condition is at least in its segment."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="rules")
+    condition = models.CharField(max_length=30, choices=RuleCondition.choices)
+    value_set = models.ForeignKey(
+        ValueSet, null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
+    )
+    flag = models.CharField(max_length=30, choices=Flag.choices, blank=True)
+    count = models.PositiveSmallIntegerField(
+        "K", null=True, blank=True, help_text="For the long-term value set count conditions."
+    )
+
+    class Meta:
+        ordering = ["-segment__number", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(condition="value_set", value_set__isnull=False, flag="", count__isnull=True)
+                    | Q(condition="flag", value_set__isnull=True, count__isnull=True) & ~Q(flag="")
+                    | Q(
+                        condition__in=["exactly_long_term", "at_least_long_term"],
+                        value_set__isnull=True,
+                        flag="",
+                        count__isnull=False,
+                    )
+                ),
+                name="segment_rule_one_condition",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Segment {self.segment.number}: {self.describe()}"
+
+    def describe(self):
+        if self.condition == RuleCondition.VALUE_SET:
+            return f"matches value set {self.value_set}"
+        if self.condition == RuleCondition.FLAG:
+            return f"has flag {Flag(self.flag).label}"
+        if self.condition == RuleCondition.EXACTLY_LONG_TERM:
+            return f"matches exactly {self.count} long-term value sets"
+        return f"matches at least {self.count} long-term value sets"
+
+    def clean(self):
+        errors = {}
+        if self.condition == RuleCondition.VALUE_SET and not self.value_set_id:
+            errors["value_set"] = "Choose the value set this rule matches."
+        if self.condition == RuleCondition.FLAG and not self.flag:
+            errors["flag"] = "Choose the flag this rule matches."
+        if self.condition in COUNT_CONDITIONS and self.count is None:
+            errors["count"] = "Give K, the number of long-term value sets."
+        if errors:
+            raise ValidationError(errors)
+        # Keep only the field the chosen condition uses.
+        if self.condition != RuleCondition.VALUE_SET:
+            self.value_set = None
+        if self.condition != RuleCondition.FLAG:
+            self.flag = ""
+        if self.condition not in (
+            RuleCondition.EXACTLY_LONG_TERM,
+            RuleCondition.AT_LEAST_LONG_TERM,
+        ):
+            self.count = None
+
+
+class SegmentSnapshot(models.Model):
+    """A child's segment at a month end, kept so a hub sees movement between segments."""
+
+    month_end = models.DateField()
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="snapshots")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    segment = models.PositiveSmallIntegerField()
+    on_asthma_register = models.BooleanField(default=False)
+    asthma_plan_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-month_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "month_end"], name="snapshot_child_month"),
+        ]
+        indexes = [models.Index(fields=["month_end", "practice"])]
+
+    def __str__(self):
+        return f"{self.month_end:%Y-%m-%d}: child {self.child_id} in segment {self.segment}"

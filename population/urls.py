@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from population import views
 
 app_name = "population"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("hub/<int:hub_id>/", views.hub_population, name="hub"),
+    path("hub/<int:hub_id>/segment/<int:number>/", views.segment_children, name="segment"),
+    path("hub/<int:hub_id>/registers/", views.registers, name="registers"),
+    path("hub/<int:hub_id>/registers/<int:value_set_id>/", views.register, name="register"),
+    path("hub/<int:hub_id>/asthma-worklist/", views.asthma_worklist, name="asthma_worklist"),
+    path(
+        "hub/<int:hub_id>/asthma-worklist.csv",
+        views.asthma_worklist_csv,
+        name="asthma_worklist_csv",
+    ),
+    path("child/<int:pk>/", views.child_record, name="child"),
+    path(
+        "child/<int:pk>/asthma-plan-reviewed/",
+        views.mark_plan_reviewed,
+        name="mark_plan_reviewed",
+    ),
+]

@@ -1,0 +1,107 @@
+"""The coordinator's admin for the population framework.
+
+Segments, value sets and rules are global data (one framework for all hubs, as clinical leads
+agree it): any hub's coordinator may edit them, and every change re-segments every child in the
+background once saved. Children are scoped to the coordinator's hubs and mostly read-only: they
+come from the population import.
+"""
+
+from django.contrib import admin
+
+from hubs import audit
+from hubs.admin_scoping import HubScopedAdmin
+from population import services
+from population.models import Child, Segment, SegmentRule, ValueSet
+
+
+class SegmentationAdmin(HubScopedAdmin):
+    """Global segmentation data: a change re-segments every child once committed."""
+
+    hub_field = None
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.segmentation_changed(by=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.segmentation_changed(by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.segmentation_changed(by=request.user)
+
+
+@admin.register(Segment)
+class SegmentAdmin(SegmentationAdmin):
+    list_display = ["number", "name", "description"]
+    ordering = ["number"]
+
+    def has_add_permission(self, request):
+        # The eight segments are fixed in number; coordinators rename and describe them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ValueSet)
+class ValueSetAdmin(SegmentationAdmin):
+    list_display = ["title", "name", "kind", "codes"]
+    list_filter = ["kind"]
+    search_fields = ["name", "title"]
+
+
+@admin.register(SegmentRule)
+class SegmentRuleAdmin(SegmentationAdmin):
+    list_display = ["__str__", "segment", "condition", "value_set", "flag", "count"]
+    list_filter = ["segment", "condition"]
+    list_select_related = ["segment", "value_set"]
+    autocomplete_fields = ["value_set"]
+
+
+@admin.register(Child)
+class ChildAdmin(HubScopedAdmin):
+    """Children of the coordinator's hubs, to look up: they come from the population import."""
+
+    hub_field = "practice__hub"
+
+    list_display = ["family_name", "given_name", "nhs_number", "practice", "segment"]
+    list_filter = ["segment"]
+    list_select_related = ["practice"]
+    search_fields = ["nhs_number", "family_name", "given_name"]
+    fields = [
+        "nhs_number",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "postcode",
+        "imd_decile",
+        "practice",
+        "registered_on",
+        "deregistered_on",
+        "conditions",
+        "flags",
+        "asthma_plan_reviewed_on",
+        "segment",
+        "segment_reasons",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        child = self.get_object(request, object_id)
+        audit.record(
+            request, action="child.view", hub=child.practice.hub_id, child_id=child.pk, obj=child
+        )
+        return response

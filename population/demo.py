@@ -1,0 +1,154 @@
+"""Demo children: synthetic, NHS numbers from the 999 test range, at plausible prevalences.
+
+Idempotent: the same seed makes the same children (keyed by NHS number), re-segmented, with a
+few month-end snapshots so the movement between segments shows something.
+"""
+
+import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hubs.validators import nhs_number_is_valid
+from population.models import Child, Flag
+from population.segmentation import resegment_children, take_month_end_snapshot
+
+GIVEN_NAMES = [
+    "Aisha", "Amelia", "Arjun", "Ava", "Ayaan", "Chloe", "Daniel", "Eliza", "Emeka", "Fatima",
+    "Freya", "George", "Grace", "Hana", "Harry", "Ibrahim", "Isla", "Jack", "Jamal", "Kai",
+    "Layla", "Leo", "Lily", "Maya", "Mohammed", "Noah", "Nia", "Olivia", "Omar", "Oscar",
+    "Priya", "Rosa", "Ruby", "Samir", "Sofia", "Theo", "Yusuf", "Zara", "Zoe", "Kofi",
+]  # fmt: skip
+FAMILY_NAMES = [
+    "Ahmed", "Ali", "Brown", "Campbell", "Chen", "Clarke", "Costa", "Davies", "Evans", "Green",
+    "Hall", "Hassan", "Hughes", "Ibrahim", "Jones", "Khan", "Kowalski", "Lewis", "Martin",
+    "Mensah", "Mohamed", "Murphy", "Nowak", "Okafor", "Patel", "Rahman", "Roberts", "Santos",
+    "Shah", "Silva", "Singh", "Smith", "Taylor", "Thomas", "Walker", "White", "Williams",
+    "Wilson", "Wright", "Yilmaz",
+]  # fmt: skip
+# (SNOMED CT concept id, prevalence among children)
+CONDITIONS = [
+    ("195967001", 0.10),  # asthma
+    ("24079001", 0.07),  # eczema (atopic dermatitis)
+    ("43116000", 0.03),  # eczema
+    ("14760008", 0.04),  # constipation
+    ("396331005", 0.01),  # coeliac disease
+    ("44054006", 0.002),  # type 2 diabetes
+    ("84757009", 0.006),  # epilepsy
+    ("417357006", 0.004),  # sickle cell disease
+    ("406506008", 0.03),  # ADHD
+    ("46635009", 0.003),  # type 1 diabetes
+    ("190905008", 0.0008),  # cystic fibrosis
+    ("128188000", 0.002),  # cerebral palsy
+    ("41040004", 0.001),  # Down syndrome
+]
+FLAGS = [
+    (Flag.CHILD_PROTECTION_PLAN, 0.005),
+    (Flag.CHILD_IN_NEED, 0.03),
+    (Flag.LOOKED_AFTER, 0.007),
+    (Flag.SEND_EHCP, 0.04),
+    (Flag.YOUNG_CARER, 0.01),
+    (Flag.PALLIATIVE_CARE, 0.001),
+    (Flag.TECHNOLOGY_DEPENDENT, 0.002),
+    (Flag.ACUTE_ILLNESS_RECENT, 0.08),
+    (Flag.ACUTE_SEVERE_RECENT, 0.01),
+]
+SNAPSHOT_MONTHS = 4
+# Demo NHS numbers start here, away from the low numbers tests use.
+NHS_BASE = 700_000
+
+
+def demo_nhs_number(n):
+    """The n-th valid NHS number of the demo block of the 999 test range."""
+    candidate = NHS_BASE + n * 3
+    while True:
+        body = f"999{candidate % 1_000_000:06d}"
+        for check in range(10):
+            if nhs_number_is_valid(body + str(check)):
+                return body + str(check)
+        candidate += 1
+
+
+def month_ends(today, count):
+    """The last ``count`` month ends before today, oldest first."""
+    ends, day = [], today.replace(day=1) - datetime.timedelta(days=1)
+    for _ in range(count):
+        ends.append(day)
+        day = day.replace(day=1) - datetime.timedelta(days=1)
+    return list(reversed(ends))
+
+
+def _child(rng, n, practice, today):
+    age_days = rng.randrange(0, 18 * 365 - 1)
+    born = today - datetime.timedelta(days=age_days)
+    conditions = [code for code, p in CONDITIONS if rng.random() < p]
+    flags = [str(flag) for flag, p in FLAGS if rng.random() < p]
+    reviewed = None
+    if "195967001" in conditions and rng.random() < 0.6:
+        reviewed = today - datetime.timedelta(days=rng.randrange(0, 600))
+    registered = max(born, today - datetime.timedelta(days=rng.randrange(200, 4000)))
+    left = None
+    if rng.random() < 0.02:
+        left = min(today, registered + datetime.timedelta(days=rng.randrange(1, 150)))
+    return Child(
+        nhs_number=demo_nhs_number(n),
+        given_name=rng.choice(GIVEN_NAMES),
+        family_name=rng.choice(FAMILY_NAMES),
+        date_of_birth=born,
+        sex=rng.choice(["female", "male"]),
+        postcode=practice.postcode,
+        imd_decile=rng.choice([1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, None]),
+        practice=practice,
+        registered_on=registered,
+        deregistered_on=left,
+        conditions=conditions,
+        flags=flags,
+        asthma_plan_reviewed_on=reviewed,
+    )
+
+
+@transaction.atomic
+def load(ctx):
+    rng = ctx.rng
+    today = timezone.localdate()
+    total = ctx.get("children", 3000)
+    practices = [(spec["hub"], p) for spec in ctx["hubs"] for p in spec["practices"]]
+    weights = [p.list_size or 5000 for _hub, p in practices]
+    children = []
+    for n in range(total):
+        _hub, practice = rng.choices(practices, weights=weights)[0]
+        children.append(_child(rng, n, practice, today))
+    fields = [f.name for f in Child._meta.concrete_fields if f.name not in ("id", "nhs_number")]
+    Child.objects.bulk_create(
+        children, update_conflicts=True, unique_fields=["nhs_number"], update_fields=fields
+    )
+    numbers = [c.nhs_number for c in children]
+    resegment_children(practice_ids=[p.pk for _hub, p in practices])
+    _past_month_ends(today)
+    by_hub = {}
+    for child in Child.objects.filter(nhs_number__in=numbers).select_related("practice"):
+        by_hub.setdefault(child.practice.hub_id, []).append(child)
+    ctx["hub_children"] = by_hub
+
+
+# Earlier month ends are today's segments with some children elsewhere then (acute illness
+# comes and goes) and fewer asthma plans current, so movement and trend show something.
+_PAST_SQL = """
+UPDATE population_segmentsnapshot s
+SET segment = CASE
+        WHEN (s.child_id * 7 + %(i)s) %% 11 = 0 THEN 2
+        WHEN (s.child_id * 5 + %(i)s) %% 53 = 0 THEN 8
+        WHEN s.segment IN (2, 8) AND (s.child_id + %(i)s) %% 3 = 0 THEN 1
+        ELSE s.segment END,
+    asthma_plan_current = s.asthma_plan_current AND (s.child_id + %(i)s) %% (%(i)s + 2) <> 0
+FROM population_child c
+WHERE c.id = s.child_id AND s.month_end = %(end)s AND c.nhs_number LIKE '999%%'
+"""
+
+
+def _past_month_ends(today):
+    ends = month_ends(today, SNAPSHOT_MONTHS)
+    for months_ago, end in enumerate(reversed(ends), start=1):
+        take_month_end_snapshot(end)
+        with connection.cursor() as cursor:
+            cursor.execute(_PAST_SQL, {"i": months_ago, "end": end})

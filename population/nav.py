@@ -1,0 +1,1 @@
+NAV = [("Population", "population:index", "population.view")]

@@ -1,0 +1,294 @@
+"""Reads of the population framework, always scoped through hubs.access and visible_to(user)."""
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hubs import access
+from population.models import Child, Flag, Segment, SegmentSnapshot, ValueSet
+from population.segmentation import ASTHMA_PLAN_DAYS, ASTHMA_VALUE_SET
+
+AGE_BANDS = [("0–4", 0, 4), ("5–11", 5, 11), ("12–17", 12, 17)]
+SORTS = {
+    "name": ("family_name", "given_name", "id"),
+    "nhs": ("nhs_number",),
+    "dob": ("date_of_birth", "id"),
+    "practice": ("practice__name", "family_name", "given_name", "id"),
+    "segment": ("segment", "family_name", "given_name", "id"),
+    "plan": (F("asthma_plan_reviewed_on").asc(nulls_first=True), "family_name", "id"),
+}
+
+
+# Scope -----------------------------------------------------------------------------------
+
+
+def hub_for(user, hub_id, action="population.view"):
+    """The hub, if the user may do ``action`` there; otherwise 404."""
+    return get_object_or_404(access.hubs_for(user, action), pk=hub_id)
+
+
+def practice_of(hub, practice_id):
+    """One of the hub's practices (404 for any other), or None for the whole hub."""
+    if practice_id in (None, ""):
+        return None
+    try:
+        practice_id = int(practice_id)
+    except (TypeError, ValueError):
+        practice_id = 0
+    return get_object_or_404(hub.practices.all(), pk=practice_id)
+
+
+def registered_children(user, hub, practice=None, action="child.view"):
+    """Children registered today at the hub's practices (or one of them) the user may see."""
+    children = Child.objects.visible_to(user, action).registered_on().filter(practice__hub=hub)
+    if practice is not None:
+        children = children.filter(practice=practice)
+    return children
+
+
+def child_for(user, pk):
+    """A child whose record the user may open; out of scope is 404."""
+    return get_object_or_404(Child.objects.visible_to(user).select_related("practice__hub"), pk=pk)
+
+
+# Population page --------------------------------------------------------------------------
+
+
+def _with_percent(rows):
+    total = sum(r["count"] for r in rows)
+    for r in rows:
+        r["percent"] = round(100 * r["count"] / total, 1) if total else 0
+    return rows
+
+
+def segment_table(children):
+    counts = dict(children.order_by().values_list("segment").annotate(n=Count("id")))
+    rows = [
+        {"number": s.number, "label": f"{s.number}. {s.name}", "count": counts.pop(s.number, 0)}
+        for s in Segment.objects.all()
+    ]
+    rows += [{"number": n, "label": f"{n}.", "count": c} for n, c in sorted(counts.items())]
+    return _with_percent(rows)
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_table(children, today=None):
+    today = today or timezone.localdate()
+    buckets = {
+        label: Count(
+            "id",
+            filter=Q(
+                date_of_birth__gt=_years_before(today, high + 1),
+                date_of_birth__lte=_years_before(today, low),
+            ),
+        )
+        for label, low, high in AGE_BANDS
+    }
+    counts = children.order_by().aggregate(**buckets)
+    return _with_percent([{"label": label, "count": counts[label]} for label, *_ in AGE_BANDS])
+
+
+def deprivation_table(children):
+    counts = dict(children.order_by().values_list("imd_decile").annotate(n=Count("id")))
+    rows = [
+        {"label": f"{d}{' (most deprived)' if d == 1 else ''}", "count": counts.get(d, 0)}
+        for d in range(1, 11)
+    ]
+    if counts.get(None):
+        rows.append({"label": "Not known", "count": counts[None]})
+    return _with_percent(rows)
+
+
+def snapshot_months(hub, limit=13):
+    return list(
+        SegmentSnapshot.objects.filter(practice__hub=hub)
+        .order_by("-month_end")
+        .values_list("month_end", flat=True)
+        .distinct()[:limit]
+    )
+
+
+_MOVEMENT_SQL = """
+SELECT before.segment, after.segment, count(*)
+FROM (SELECT child_id, segment FROM population_segmentsnapshot
+      WHERE month_end = %(before)s AND practice_id = ANY(%(practices)s)) before
+FULL JOIN (SELECT child_id, segment FROM population_segmentsnapshot
+           WHERE month_end = %(after)s AND practice_id = ANY(%(practices)s)) after
+     ON after.child_id = before.child_id
+GROUP BY 1, 2
+"""
+
+
+def movement(hub, practice, before, after):
+    """Children moving between segments from one month end to the next: a from × to table.
+
+    ``None`` as a from segment means newly registered; as a to segment, no longer registered.
+    """
+    practices = [practice.pk] if practice else list(hub.practices.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVEMENT_SQL, {"before": before, "after": after, "practices": practices})
+        counts = {(b, a): n for b, a, n in cursor.fetchall()}
+    segments = list(Segment.objects.values_list("number", "name"))
+    numbers = [n for n, _ in segments] + [None]
+    rows = []
+    for frm, name in [*segments, (None, "Newly registered")]:
+        cells = [counts.get((frm, to), 0) for to in numbers]
+        moved = sum(c for to, c in zip(numbers, cells, strict=True) if to != frm)
+        label = f"{frm}. {name}" if frm else name
+        rows.append({"label": label, "number": frm, "cells": cells, "moved": moved})
+    headers = [f"{n}" for n, _ in segments] + ["Left"]
+    return {"before": before, "after": after, "headers": headers, "rows": rows}
+
+
+def segment_trend(hub, practice, months):
+    """Children per segment at each month end (oldest first), from the snapshots."""
+    snaps = SegmentSnapshot.objects.filter(month_end__in=months, practice__hub=hub)
+    if practice:
+        snaps = snaps.filter(practice=practice)
+    counts = {
+        (m, s): n
+        for m, s, n in snaps.order_by().values_list("month_end", "segment").annotate(n=Count("id"))
+    }
+    numbers = list(Segment.objects.values_list("number", flat=True))
+    return {
+        "numbers": numbers,
+        "rows": [
+            {"month": m, "cells": [counts.get((m, n), 0) for n in numbers]} for m in sorted(months)
+        ],
+    }
+
+
+# Lists of children ------------------------------------------------------------------------
+
+
+def search(children, q):
+    """By NHS number (digits, spaces allowed) or by given and family name words."""
+    q = (q or "").strip()
+    if not q:
+        return children
+    digits = q.replace(" ", "")
+    if digits.isdigit():
+        return children.filter(nhs_number__startswith=digits)
+    for word in q.split():
+        children = children.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return children
+
+
+def sorted_by(children, sort):
+    """(queryset, sort key used): ``sort`` is a key of SORTS, '-' first for descending."""
+    key = (sort or "name").lstrip("-")
+    if key not in SORTS:
+        sort, key = "name", "name"
+    fields = SORTS[key]
+    if sort.startswith("-"):
+        fields = [f.desc() if hasattr(f, "desc") else f"-{f}" for f in fields]
+    return children.select_related("practice").order_by(*fields), sort
+
+
+# Registers and the asthma worklist -------------------------------------------------------
+
+
+def value_sets_with_counts(children):
+    counted = Subquery(
+        children.filter(conditions__overlap=OuterRef("codes"))
+        .order_by()
+        .values(n=Func(F("id"), function="COUNT"))
+    )
+    return ValueSet.objects.annotate(register_size=counted).order_by("title")
+
+
+def register(children, value_set):
+    return children.filter(conditions__overlap=value_set.codes)
+
+
+def asthma_value_set():
+    return get_object_or_404(ValueSet, name=ASTHMA_VALUE_SET)
+
+
+def plan_cutoff(today=None):
+    """A plan written or reviewed after this day is current (within the last 365 days)."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=ASTHMA_PLAN_DAYS)
+
+
+def plan_due(children, today=None):
+    return children.filter(
+        Q(asthma_plan_reviewed_on__isnull=True) | Q(asthma_plan_reviewed_on__lte=plan_cutoff(today))
+    )
+
+
+def asthma_coverage(hub, codes, today=None):
+    """Per practice and for the hub: asthma register size, plans current, coverage %."""
+    today = today or timezone.localdate()
+    on_register = Q(
+        children__conditions__overlap=codes,
+        children__registered_on__lte=today,
+    ) & (Q(children__deregistered_on__isnull=True) | Q(children__deregistered_on__gt=today))
+    practices = hub.practices.annotate(
+        register_size=Count("children", filter=on_register),
+        current=Count(
+            "children",
+            filter=on_register & Q(children__asthma_plan_reviewed_on__gt=plan_cutoff(today)),
+        ),
+    ).order_by("name")
+    rows = [
+        {"practice": p, "label": p.name, "total": p.register_size, "current": p.current}
+        for p in practices
+    ]
+    total = {
+        "label": "Whole hub",
+        "total": sum(r["total"] for r in rows),
+        "current": sum(r["current"] for r in rows),
+    }
+    for r in [*rows, total]:
+        r["percent"] = round(100 * r["current"] / r["total"], 1) if r["total"] else None
+    return rows, total
+
+
+def asthma_trend(hub, practice=None, months=12):
+    """Asthma plan coverage at each month end (oldest first), from the snapshots."""
+    snaps = SegmentSnapshot.objects.filter(practice__hub=hub, on_asthma_register=True)
+    if practice:
+        snaps = snaps.filter(practice=practice)
+    rows = list(
+        snaps.order_by("-month_end")
+        .values("month_end")
+        .annotate(total=Count("id"), current=Count("id", filter=Q(asthma_plan_current=True)))[
+            :months
+        ]
+    )
+    rows.reverse()
+    for r in rows:
+        r["label"] = r["month_end"].strftime("%b %Y")
+        r["percent"] = round(100 * r["current"] / r["total"], 1) if r["total"] else 0
+    return rows
+
+
+# A child's page ----------------------------------------------------------------------------
+
+
+def conditions_of(child):
+    """[(SNOMED code, [value set titles])] for the child's recorded conditions."""
+    sets = ValueSet.objects.filter(codes__overlap=child.conditions or ["-"]).order_by("title")
+    names = {}
+    for vs in sets:
+        for code in vs.codes:
+            names.setdefault(code, []).append(vs.title)
+    return [(code, names.get(code, [])) for code in child.conditions]
+
+
+def flags_of(child):
+    labels = dict(Flag.choices)
+    return [labels.get(f, f) for f in child.flags]
+
+
+def segment_of(child):
+    return Segment.objects.filter(number=child.segment).first()

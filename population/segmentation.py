@@ -1,0 +1,135 @@
+"""Turns the segmentation rules (data, edited in the admin site) into each child's segment.
+
+Set-based: one UPDATE for however many children, matching conditions and flags with array
+overlap on the GIN-indexed ``conditions`` / ``flags`` columns. A child is in the segment of the
+highest-numbered rule they match (none: segment 1), and their reasons are the human text of
+every rule they match (population-framework.md).
+"""
+
+from django.db import connection, transaction
+
+from population.models import Flag
+
+ASTHMA_VALUE_SET = "asthma"
+ASTHMA_PLAN_DAYS = 365
+
+_RESEGMENT_SQL = """
+WITH scope AS (
+    SELECT c.id, c.conditions, c.flags FROM population_child c WHERE {where}
+),
+rules AS (
+    SELECT r.id, r.condition, r.value_set_id, r.flag, r.count, s.number
+    FROM population_segmentrule r JOIN population_segment s ON s.id = r.segment_id
+),
+value_sets AS (
+    SELECT v.id, v.kind, v.codes,
+           v.title || ' (' || CASE v.kind WHEN 'long_term' THEN %(long_term)s
+                                          ELSE %(complex)s END || ')' AS reason
+    FROM population_valueset v
+    WHERE v.id IN (SELECT value_set_id FROM rules WHERE value_set_id IS NOT NULL)
+       OR (v.kind = 'long_term' AND EXISTS (
+               SELECT 1 FROM rules WHERE condition IN ('exactly_long_term', 'at_least_long_term')))
+),
+matched_sets AS (
+    SELECT sc.id AS child_id, v.id AS value_set_id, v.kind, v.reason
+    FROM value_sets v JOIN scope sc ON sc.conditions && v.codes
+),
+long_term AS (
+    SELECT child_id, count(*) AS n FROM matched_sets WHERE kind = 'long_term' GROUP BY child_id
+),
+flag_labels AS (
+    SELECT * FROM unnest(%(flag_codes)s::text[], %(flag_labels)s::text[]) AS f(code, label)
+),
+matched AS (
+    SELECT m.child_id, r.number, m.reason
+    FROM rules r JOIN matched_sets m ON m.value_set_id = r.value_set_id
+    WHERE r.condition = 'value_set'
+  UNION ALL
+    SELECT sc.id, r.number, coalesce(fl.label, r.flag)
+    FROM rules r
+    JOIN scope sc ON sc.flags && ARRAY[r.flag]::varchar(30)[]
+    LEFT JOIN flag_labels fl ON fl.code = r.flag
+    WHERE r.condition = 'flag'
+  UNION ALL
+    -- A count rule's reasons are the long-term value sets it counted.
+    SELECT m.child_id, r.number, m.reason
+    FROM rules r
+    JOIN long_term lt ON (r.condition = 'exactly_long_term' AND lt.n = r.count)
+                      OR (r.condition = 'at_least_long_term' AND lt.n >= r.count)
+    JOIN matched_sets m ON m.child_id = lt.child_id AND m.kind = 'long_term'
+    WHERE r.count > 0
+  UNION ALL
+    -- "Exactly 0" or "at least 0" long-term value sets: children with none count too.
+    SELECT sc.id, r.number, %(no_long_term)s
+    FROM rules r CROSS JOIN scope sc LEFT JOIN long_term lt ON lt.child_id = sc.id
+    WHERE r.count = 0 AND (r.condition = 'at_least_long_term' OR lt.child_id IS NULL)
+),
+reasons AS (
+    SELECT child_id, reason, max(number) AS number FROM matched GROUP BY child_id, reason
+),
+result AS (
+    SELECT child_id, max(number) AS segment,
+           array_agg(reason ORDER BY number DESC, reason)::varchar(200)[] AS reasons
+    FROM reasons GROUP BY child_id
+)
+UPDATE population_child c
+SET segment = coalesce(result.segment, 1),
+    segment_reasons = coalesce(result.reasons, '{{}}'::varchar(200)[])
+FROM scope LEFT JOIN result ON result.child_id = scope.id
+WHERE c.id = scope.id
+  AND (c.segment IS DISTINCT FROM coalesce(result.segment, 1)
+       OR c.segment_reasons IS DISTINCT FROM coalesce(result.reasons, '{{}}'::varchar(200)[]))
+"""
+
+
+def resegment_children(child_ids=None, practice_ids=None):
+    """Recompute segment and reasons for the given children/practices (all when both None).
+
+    Returns the number of children whose segment or reasons changed.
+    """
+    clauses, params = [], {}
+    if child_ids is not None:
+        clauses.append("c.id = ANY(%(child_ids)s)")
+        params["child_ids"] = list(child_ids)
+    if practice_ids is not None:
+        clauses.append("c.practice_id = ANY(%(practice_ids)s)")
+        params["practice_ids"] = list(practice_ids)
+    params.update(
+        long_term="long-term condition",
+        complex="complex health need",
+        no_long_term="No long-term condition",
+        flag_codes=[f.value for f in Flag],
+        flag_labels=[f.label for f in Flag],
+    )
+    sql = _RESEGMENT_SQL.format(where=" AND ".join(clauses) or "TRUE")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+_SNAPSHOT_SQL = """
+INSERT INTO population_segmentsnapshot
+    (month_end, child_id, practice_id, segment, on_asthma_register, asthma_plan_current)
+SELECT %(day)s, c.id, c.practice_id, c.segment,
+       coalesce(c.conditions && a.codes, false),
+       coalesce(c.conditions && a.codes
+                AND c.asthma_plan_reviewed_on > %(day)s::date - %(plan_days)s
+                AND c.asthma_plan_reviewed_on <= %(day)s, false)
+FROM population_child c
+LEFT JOIN population_valueset a ON a.name = %(asthma)s
+WHERE c.registered_on <= %(day)s AND (c.deregistered_on IS NULL OR c.deregistered_on > %(day)s)
+ON CONFLICT (child_id, month_end) DO UPDATE SET
+    practice_id = EXCLUDED.practice_id,
+    segment = EXCLUDED.segment,
+    on_asthma_register = EXCLUDED.on_asthma_register,
+    asthma_plan_current = EXCLUDED.asthma_plan_current
+"""
+
+
+def take_month_end_snapshot(day):
+    """Keep every child registered on ``day`` with their segment then; safe to run twice."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _SNAPSHOT_SQL, {"day": day, "asthma": ASTHMA_VALUE_SET, "plan_days": ASTHMA_PLAN_DAYS}
+        )
+        return cursor.rowcount

@@ -1,0 +1,36 @@
+"""Sortable column headers and paging links that keep the list's other query parameters."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (None or "" drops one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label):
+    """A <th> whose link sorts by ``key``, then reverses; says how the column is sorted."""
+    current = context.get("sort") or ""
+    if current == key:
+        aria, next_sort, arrow = "ascending", f"-{key}", " ▲"
+    elif current == f"-{key}":
+        aria, next_sort, arrow = "descending", key, " ▼"
+    else:
+        aria, next_sort, arrow = None, key, ""
+    href = query_with(context, sort=next_sort, page=None)
+    if aria:
+        return format_html(
+            '<th scope="col" aria-sort="{}"><a href="{}">{}</a>{}</th>', aria, href, label, arrow
+        )
+    return format_html('<th scope="col"><a href="{}">{}</a></th>', href, label)

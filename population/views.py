@@ -1,0 +1,213 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from hubs import access, audit
+from population import queries, services
+from population.forms import PlanReviewedForm
+from population.models import Segment, ValueSet
+from population.panels_registry import child_panels
+
+PAGE_SIZE = 50
+
+
+def _page(request, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _scope(request, hub_id, action):
+    hub = queries.hub_for(request.user, hub_id, action)
+    practice = queries.practice_of(hub, request.GET.get("practice"))
+    return hub, practice
+
+
+def index(request):
+    """The hubs whose population the person may see; straight to it when there is one."""
+    hubs = list(access.hubs_for(request.user, "population.view"))
+    if len(hubs) == 1:
+        return redirect("population:hub", hub_id=hubs[0].pk)
+    return render(request, "population/index.html", {"hubs": hubs})
+
+
+def hub_population(request, hub_id):
+    """A hub's (or one practice's) registered children by segment, age band and deprivation."""
+    hub, practice = _scope(request, hub_id, "population.view")
+    children = queries.registered_children(request.user, hub, practice, "population.view")
+    months = queries.snapshot_months(hub)
+    after = _chosen_month(request, months)
+    before = next((m for m in months if m < after), None) if after else None
+    context = {
+        "hub": hub,
+        "practice": practice,
+        "practices": hub.practices.all(),
+        "segments": queries.segment_table(children),
+        "age_bands": queries.age_band_table(children),
+        "deprivation": queries.deprivation_table(children),
+        "months": months,
+        "movement": queries.movement(hub, practice, before, after) if before else None,
+        "trend": queries.segment_trend(hub, practice, months[:12]) if months else None,
+        "may_see_children": access.can(request.user, "child.view", hub),
+    }
+    context["total"] = sum(r["count"] for r in context["segments"])
+    context["movement_months"] = months[:-1]
+    if context["may_see_children"]:
+        query = f"?practice={practice.pk}" if practice else ""
+        for row in context["segments"]:
+            row["url"] = reverse("population:segment", args=[hub.pk, row["number"]]) + query
+    return render(request, "population/hub.html", context)
+
+
+def _chosen_month(request, months):
+    chosen = request.GET.get("month")
+    for m in months:
+        if m.isoformat() == chosen:
+            return m
+    return months[0] if months else None
+
+
+def _list_context(request, children, default_sort="name"):
+    children = queries.search(children, request.GET.get("q"))
+    children, sort = queries.sorted_by(children, request.GET.get("sort") or default_sort)
+    return {"page": _page(request, children), "sort": sort, "q": request.GET.get("q", "")}
+
+
+def segment_children(request, hub_id, number):
+    """Drill down: the children of a hub (or practice) in one segment."""
+    hub, practice = _scope(request, hub_id, "child.view")
+    segment = get_object_or_404(Segment, number=number)
+    children = queries.registered_children(request.user, hub, practice).filter(segment=number)
+    context = {"hub": hub, "practice": practice, "segment": segment}
+    context.update(_list_context(request, children))
+    return render(request, "population/segment_children.html", context)
+
+
+def registers(request, hub_id):
+    """Every value set as a register: how many of the hub's children match it."""
+    hub, practice = _scope(request, hub_id, "child.view")
+    children = queries.registered_children(request.user, hub, practice)
+    value_sets = queries.value_sets_with_counts(children)
+    return render(
+        request,
+        "population/registers.html",
+        {"hub": hub, "practice": practice, "value_sets": value_sets},
+    )
+
+
+def register(request, hub_id, value_set_id):
+    """The hub's children who match one value set."""
+    hub, practice = _scope(request, hub_id, "child.view")
+    value_set = get_object_or_404(ValueSet, pk=value_set_id)
+    children = queries.register(queries.registered_children(request.user, hub, practice), value_set)
+    context = {"hub": hub, "practice": practice, "value_set": value_set}
+    context.update(_list_context(request, children))
+    return render(request, "population/register.html", context)
+
+
+def _worklist(request, hub_id):
+    hub, practice = _scope(request, hub_id, "child.view")
+    asthma = queries.asthma_value_set()
+    children = queries.register(queries.registered_children(request.user, hub, practice), asthma)
+    return hub, practice, asthma, queries.plan_due(children)
+
+
+def asthma_worklist(request, hub_id):
+    """Children on the asthma register whose plan was not written or reviewed in 365 days."""
+    hub, practice, asthma, due = _worklist(request, hub_id)
+    coverage, hub_coverage = queries.asthma_coverage(hub, asthma.codes)
+    context = {
+        "hub": hub,
+        "practice": practice,
+        "practices": hub.practices.all(),
+        "coverage": coverage,
+        "hub_coverage": hub_coverage,
+        "trend": queries.asthma_trend(hub, practice),
+        "may_update": access.can(request.user, "worklist.update", hub),
+        "today": timezone.localdate(),
+    }
+    context.update(_list_context(request, due, default_sort="plan"))
+    return render(request, "population/asthma_worklist.html", context)
+
+
+def asthma_worklist_csv(request, hub_id):
+    """The asthma worklist as CSV: an identifiable export, audited once."""
+    hub, practice, _asthma, due = _worklist(request, hub_id)
+    due, _sort = queries.sorted_by(
+        queries.search(due, request.GET.get("q")), request.GET.get("sort")
+    )
+    audit.record(request, action="population.asthma_worklist_csv", hub=hub)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"asthma-worklist-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["NHS number", "Family name", "Given name", "Date of birth", "Practice", "Plan reviewed on"]
+    )
+    for child in due.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                child.nhs_number,
+                child.family_name,
+                child.given_name,
+                child.date_of_birth.isoformat(),
+                child.practice.name,
+                child.asthma_plan_reviewed_on.isoformat() if child.asthma_plan_reviewed_on else "",
+            ]
+        )
+    return response
+
+
+def child_record(request, pk):
+    """A child's record: demographics, registration, conditions, flags, segment and why."""
+    child = queries.child_for(request.user, pk)
+    audit.record(
+        request, action="child.view", hub=child.practice.hub_id, child_id=child.pk, obj=child
+    )
+    asthma = ValueSet.objects.filter(name="asthma").first()
+    on_asthma_register = bool(asthma and set(asthma.codes) & set(child.conditions))
+    context = {
+        "child": child,
+        "age": child.age_on(),
+        "conditions": queries.conditions_of(child),
+        "flags": queries.flags_of(child),
+        "segment": queries.segment_of(child),
+        "on_asthma_register": on_asthma_register,
+        "plan_current": bool(
+            child.asthma_plan_reviewed_on and child.asthma_plan_reviewed_on > queries.plan_cutoff()
+        ),
+        "may_update": access.can(request.user, "worklist.update", child.practice.hub_id),
+        "plan_form": PlanReviewedForm(initial={"next": request.get_full_path()}),
+        "panels": child_panels(request, child),
+    }
+    return render(request, "population/child.html", context)
+
+
+@require_POST
+def mark_plan_reviewed(request, pk):
+    """A GP or paediatrician records that the child's asthma plan was written or reviewed."""
+    child = queries.child_for(request.user, pk)
+    if not access.can(request.user, "worklist.update", child.practice.hub_id):
+        raise PermissionDenied("Only a GP or paediatrician can record a plan review.")
+    form = PlanReviewedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_asthma_plan_reviewed(
+                child=child, by=request.user, on=form.cleaned_data["reviewed_on"]
+            )
+        except services.PopulationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Asthma plan review recorded for {child}.")
+    else:
+        messages.error(request, "Give the date the plan was written or reviewed.")
+    target = form.data.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = child.get_absolute_url()
+    return redirect(target)
