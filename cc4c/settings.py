@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "cc4c",
+    "cc4c.evaluation",
     "hubs",
     "population",
     "mdt",
@@ -147,6 +148,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Children are counted in the population until this birthday (evaluation-measures.md).
+POPULATION_AGE_LIMIT_YEARS = env.int("POPULATION_AGE_LIMIT_YEARS", default=18)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -16,5 +16,6 @@ urlpatterns = [
     path("clinics/", include("clinics.urls")),
     path("advice/", include("advice.urls")),
     path("champions/", include("champions.urls")),
+    path("reports/", include("cc4c.evaluation.urls")),
     path("", include("hubs.urls")),
 ]

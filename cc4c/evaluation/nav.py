@@ -1,0 +1,1 @@
+NAV = [("Evaluation reports", "evaluation:list", "report.view")]

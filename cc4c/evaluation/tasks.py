@@ -1,0 +1,44 @@
+import datetime
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from cc4c.evaluation import services
+from cc4c.evaluation.models import EvaluationReport
+from cc4c.evaluation.periods import Period, add_months
+from hubs.models import Hub
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def build_report(report_id):
+    services.build(report_id)
+
+
+@shared_task
+def monthly_reports(today=None):
+    """On the first of the month: one suppressed report per hub for the month before, once."""
+    today = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    start = add_months(today.replace(day=1), -1)
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    period = Period.of(start, end)
+    for hub in Hub.objects.all():
+        report, created = EvaluationReport.objects.get_or_create(
+            schedule_key=f"monthly:{hub.code}:{start:%Y-%m}",
+            defaults={
+                "period_from": period.date_from,
+                "period_to": period.date_to,
+                "baseline_from": period.baseline_from,
+                "baseline_to": period.baseline_to,
+                "suppressed": True,
+            },
+        )
+        if created:
+            report.hubs.set([hub])
+        try:
+            services.build(report.pk)
+        except Exception:
+            # Kept on the report as a failure, shown on its page; the other hubs still get theirs.
+            logger.exception("monthly report %s failed", report.schedule_key)

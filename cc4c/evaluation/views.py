@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from cc4c.evaluation import render as outputs
+from cc4c.evaluation.definitions import MEASURES, SECTIONS
+from cc4c.evaluation.forms import BuildReportForm
+from cc4c.evaluation.models import ReportStatus
+from cc4c.evaluation.queries import reports_for
+from cc4c.evaluation.services import request_report
+from hubs import access, audit
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _require_reports(user):
+    if not access.can(user, "report.view"):
+        raise PermissionDenied
+
+
+def report_list(request):
+    _require_reports(request.user)
+    form = BuildReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        report = request_report(
+            hubs=form.cleaned_data["hubs"],
+            period=form.cleaned_data["period"],
+            suppressed=form.cleaned_data["suppressed"],
+            by=request.user,
+        )
+        messages.success(request, "The report is being built. This page shows when it is ready.")
+        return redirect("evaluation:detail", pk=report.pk)
+    page = Paginator(reports_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "evaluation/report_list.html", {"form": form, "page": page})
+
+
+def report_detail(request, pk):
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    suppressed = report.suppressed_for(request.user)
+    context = {"report": report, "suppressed": suppressed, "measures": MEASURES}
+    if report.status == ReportStatus.DONE:
+        context["codes"] = outputs.columns(report.result)
+        context["sections"] = outputs.sections(report.result, suppressed)
+        context["section_titles"] = dict(SECTIONS)
+    return render(request, "evaluation/report_detail.html", context)
+
+
+def report_download(request, pk, fmt):
+    report = get_object_or_404(reports_for(request.user), pk=pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("No such format.")
+    if report.status != ReportStatus.DONE:
+        raise Http404("The report is not ready.")
+    suppressed = report.suppressed_for(request.user)
+    if fmt == "csv":
+        body = outputs.to_csv(report.result, suppressed)
+    elif fmt == "xlsx":
+        body = outputs.to_xlsx(report.result, suppressed)
+    else:
+        body = outputs.to_pdf(report.result, suppressed, title=_title(report))
+    if not suppressed:
+        audit.record(request, action="report.export_unsuppressed", obj=report)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    name = f"evaluation-{report.period_from}-{report.period_to}-{report.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _title(report):
+    hubs = ", ".join(hub.name for hub in report.hubs.all())
+    period = f"{report.period_from:%d %b %Y} to {report.period_to:%d %b %Y}"
+    return f"Evaluation report: {hubs}, {period}"
