@@ -32,10 +32,10 @@ def build(report_id):
             return report
         report.status = ReportStatus.BUILDING
         report.save(update_fields=["status"])
-    period = Period.of(
-        report.period_from, report.period_to, report.baseline_from, report.baseline_to
-    )
     try:
+        period = Period.of(
+            report.period_from, report.period_to, report.baseline_from, report.baseline_to
+        )
         result = compute(report.hubs.order_by("code"), period)
     except Exception as exc:
         report.status = ReportStatus.FAILED
