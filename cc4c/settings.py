@@ -42,13 +42,14 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "cc4c",
-    "cc4c.evaluation",
     "hubs",
     "population",
     "mdt",
     "clinics",
     "advice",
     "champions",
+    # Reads every app's metrics.py, so it comes after them (demo data is loaded in this order).
+    "cc4c.evaluation",
 ]
 
 MIDDLEWARE = [
