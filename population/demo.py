@@ -78,7 +78,8 @@ def month_ends(today, count):
     return list(reversed(ends))
 
 
-def _child(rng, n, practice, today):
+def synthetic_child(rng, practice, today, nhs_number):
+    """An unsaved child at plausible prevalences of conditions, flags and deprivation."""
     age_days = rng.randrange(0, 18 * 365 - 1)
     born = today - datetime.timedelta(days=age_days)
     conditions = [code for code, p in CONDITIONS if rng.random() < p]
@@ -91,7 +92,7 @@ def _child(rng, n, practice, today):
     if rng.random() < 0.02:
         left = min(today, registered + datetime.timedelta(days=rng.randrange(1, 150)))
     return Child(
-        nhs_number=demo_nhs_number(n),
+        nhs_number=nhs_number,
         given_name=rng.choice(GIVEN_NAMES),
         family_name=rng.choice(FAMILY_NAMES),
         date_of_birth=born,
@@ -117,7 +118,7 @@ def load(ctx):
     children = []
     for n in range(total):
         _hub, practice = rng.choices(practices, weights=weights)[0]
-        children.append(_child(rng, n, practice, today))
+        children.append(synthetic_child(rng, practice, today, demo_nhs_number(n)))
     fields = [f.name for f in Child._meta.concrete_fields if f.name not in ("id", "nhs_number")]
     Child.objects.bulk_create(
         children, update_conflicts=True, unique_fields=["nhs_number"], update_fields=fields
