@@ -9,6 +9,7 @@ admin.site.index_title = "Your hubs"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("population/", include("population.urls")),

@@ -2,7 +2,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -24,6 +24,12 @@ def _redis_ok():
         return bool(client.ping())
     except Exception:
         return False
+
+
+@login_not_required
+def ping(request):
+    """A constant answer: the baseline the benchmarks measure pages against."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

@@ -10,3 +10,34 @@ URLS = [
     NoPatientData("evaluation:detail", REASON),
     NoPatientData("evaluation:download", REASON),
 ]
+
+
+def _unit_cost_of_hub_b(w):
+    from cc4c.evaluation.models import UnitCost
+
+    return UnitCost.objects.create(
+        hub=w.hub_b,
+        financial_year=2025,
+        op_new=1,
+        op_new_subspecialty=1,
+        op_follow_up=1,
+        ed_attendance=1,
+        admission=1,
+        clinic_session=1,
+    )
+
+
+def _hospital_activity_of_hub_b(w):
+    import datetime
+
+    from cc4c.evaluation.models import HospitalActivity
+
+    return HospitalActivity.objects.create(
+        practice=w.practice_b, month=datetime.date(2025, 4, 1), activity="op_new", count=3
+    )
+
+
+ADMIN = {
+    "evaluation.unitcost": _unit_cost_of_hub_b,
+    "evaluation.hospitalactivity": _hospital_activity_of_hub_b,
+}
