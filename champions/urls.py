@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from champions import views
 
 app_name = "champions"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("hub/<int:hub_id>/", views.hub_page, name="hub"),
+    path("practice/<int:practice_id>/", views.practice_page, name="practice"),
+    path("me/", views.own_page, name="me"),
+    path("me/activities/new/", views.add_own_activity, name="add_activity"),
+]

@@ -1,0 +1,4 @@
+NAV = [
+    ("Practice champions", "champions:index", "champions.view"),
+    ("My volunteering", "champions:me", "champions.self"),
+]

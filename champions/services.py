@@ -1,0 +1,136 @@
+"""Writes for practice champions: activities recorded, expiry alerts claimed and sent."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from champions.models import (
+    EXPIRY_NOTICE_DAYS,
+    Activity,
+    AlertKind,
+    ExpiryAlert,
+    Status,
+)
+from champions.queries import current_checks, current_trainings
+from hubs.models import Hub, Membership, Role
+
+logger = logging.getLogger(__name__)
+
+
+class ChampionError(Exception):
+    """A refusal with a message the person can act on."""
+
+
+def record_activity(*, champion, date, type, hours, people_reached=None, notes="", by):
+    """Record one activity; refuses a second of the same type on the same day, or a future date."""
+    if date > timezone.localdate():
+        raise ChampionError("The date of an activity cannot be in the future.")
+    try:
+        with transaction.atomic():
+            return Activity.objects.create(
+                champion=champion,
+                date=date,
+                type=type,
+                hours=hours,
+                people_reached=people_reached,
+                notes=notes,
+            )
+    except IntegrityError:
+        raise ChampionError(
+            "An activity of this type is already recorded on that date: change that one instead."
+        ) from None
+
+
+def coordinator_emails(hub_id, on=None):
+    return sorted(
+        set(
+            Membership.objects.active(on)
+            .filter(hub_id=hub_id, role=Role.COORDINATOR, person__is_active=True)
+            .exclude(person__email="")
+            .values_list("person__email", flat=True)
+        )
+    )
+
+
+def _due_alerts(today):
+    """(field, record, kind) for every in-force check or training needing an alert today."""
+    horizon = today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS)
+    for field, records in (("check_record", current_checks()), ("training", current_trainings())):
+
+        def alerted(kind, field=field):
+            return Exists(
+                ExpiryAlert.objects.filter(
+                    **{field: OuterRef("pk")}, kind=kind, expires_on=OuterRef("expires_on")
+                )
+            )
+
+        for record in (
+            records.filter(expires_on__isnull=False, expires_on__lte=horizon)
+            .exclude(champion__status=Status.LEFT)
+            .annotate(
+                alerted_due=alerted(AlertKind.DUE_30_DAYS),
+                alerted_expired=alerted(AlertKind.EXPIRED),
+            )
+            .select_related("champion")
+        ):
+            if record.expires_on <= today:
+                if not record.alerted_expired:
+                    yield field, record, AlertKind.EXPIRED
+            elif not record.alerted_due:
+                yield field, record, AlertKind.DUE_30_DAYS
+
+
+def sweep_expiry_alerts(today=None):
+    """Email each hub's coordinators once when a check or training is 30 days from expiry, and
+    once when it has expired. Safe to run as often as wanted: each alert is a unique row."""
+    today = today or timezone.localdate()
+    claimed = {}
+    for field, record, kind in _due_alerts(today):
+        try:
+            with transaction.atomic():
+                _alert, created = ExpiryAlert.objects.get_or_create(
+                    **{field: record}, kind=kind, expires_on=record.expires_on
+                )
+        except IntegrityError:
+            created = False  # another sweep claimed it at the same moment
+        if created:
+            counts = claimed.setdefault(record.champion.hub_id, {})
+            counts[kind] = counts.get(kind, 0) + 1
+    for hub_id, counts in claimed.items():
+        send_expiry_email(hub_id, counts)
+    return sum(sum(c.values()) for c in claimed.values())
+
+
+def send_expiry_email(hub_id, counts):
+    """Tell the hub's coordinators how many records need attention, with a link; no names."""
+    recipients = coordinator_emails(hub_id)
+    if not recipients:
+        logger.warning("No coordinator to tell about champion expiries in hub %s", hub_id)
+        return
+    hub = Hub.objects.get(pk=hub_id)
+    lines = []
+    if counts.get(AlertKind.EXPIRED):
+        lines.append(f"{counts[AlertKind.EXPIRED]} check or training record(s) have expired.")
+    if counts.get(AlertKind.DUE_30_DAYS):
+        lines.append(
+            f"{counts[AlertKind.DUE_30_DAYS]} check or training record(s) expire within "
+            f"{EXPIRY_NOTICE_DAYS} days."
+        )
+    link = settings.SITE_URL + reverse("admin:champions_champion_changelist") + "?attention=yes"
+    body = (
+        f"Practice champions at {hub.name} need attention:\n\n"
+        + "\n".join(lines)
+        + f"\n\nSee which, and record the renewal:\n{link}\n"
+    )
+    send_mail(
+        f"Practice champion checks or training need renewing: {hub.code}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )

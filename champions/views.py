@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from champions import queries, services
+from champions.charts import bars
+from champions.forms import ActivityForm
+from hubs import access
+
+
+def index(request):
+    """The hubs whose champions the person may see, with their practices."""
+    hubs = list(queries.champion_hubs(request.user))
+    if not hubs:
+        raise Http404("No hub's champions to show.")
+    if len(hubs) == 1:
+        return redirect("champions:hub", hub_id=hubs[0].pk)
+    return render(request, "champions/index.html", {"hubs": hubs})
+
+
+def _summary_page(request, *, hub, practice=None):
+    date_from, date_to = queries.last_twelve_months()
+    champions = queries.with_next_expiry(
+        queries.active_champions(hub=hub, practice=practice, date_from=date_from, date_to=date_to)
+    )
+    search = request.GET.get("q", "").strip()
+    if search:
+        champions = champions.filter(
+            Q(given_name__icontains=search)
+            | Q(family_name__icontains=search)
+            | Q(champion_ref__iexact=search)
+        )
+    page = Paginator(champions, 50).get_page(request.GET.get("page"))
+    show_checks = access.can(request.user, "hub.manage", hub)
+    if show_checks:
+        for champion in page:
+            earliest = min(
+                (d for d in (champion.next_check_expiry, champion.next_training_expiry) if d),
+                default=None,
+            )
+            champion.attention = queries.expiry_state(earliest)
+    months = queries.monthly_activity(
+        hub=hub, practice=practice, date_from=date_from, date_to=date_to
+    )
+    return render(
+        request,
+        "champions/summary.html",
+        {
+            "hub": hub,
+            "practice": practice,
+            "practices": hub.practices.all() if practice is None else None,
+            "page": page,
+            "search": search,
+            "show_checks": show_checks,
+            "months": months,
+            "totals": {
+                "activities": sum(m["activities"] for m in months),
+                "hours": sum(m["hours"] for m in months),
+                "people": sum(m["people"] for m in months),
+            },
+            "hours_chart": bars(months, "hours"),
+            "people_chart": bars(months, "people"),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+
+
+def hub_page(request, hub_id):
+    hub = queries.hub_for(request.user, hub_id)
+    if hub is None:
+        raise Http404("No such hub.")
+    return _summary_page(request, hub=hub)
+
+
+def practice_page(request, practice_id):
+    practice = queries.practice_for(request.user, practice_id)
+    if practice is None:
+        raise Http404("No such practice.")
+    return _summary_page(request, hub=practice.hub, practice=practice)
+
+
+def _own_champion_or_404(request):
+    if not access.can(request.user, "champions.self"):
+        raise Http404("This page is for practice champions.")
+    return queries.own_champion(request.user)
+
+
+def own_page(request):
+    """A champion's own page: their activities and check status, nothing else."""
+    champion = _own_champion_or_404(request)
+    context = {"champion": champion}
+    if champion is not None:
+        checks, trainings = queries.own_status(champion)
+        context.update(
+            checks=checks,
+            trainings=trainings,
+            page=Paginator(queries.own_activities(champion), 50).get_page(request.GET.get("page")),
+        )
+    return render(request, "champions/me.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def add_own_activity(request):
+    champion = _own_champion_or_404(request)
+    if champion is None:
+        raise Http404("Your sign-in is not linked to a champion record yet.")
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_activity(champion=champion, by=request.user, **form.cleaned_data)
+        except services.ChampionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Thank you: your activity is recorded.")
+            return redirect("champions:me")
+    return render(request, "champions/activity_form.html", {"form": form, "champion": champion})
