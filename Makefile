@@ -34,5 +34,8 @@ lint: setup
 format: setup
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
+bench: services
+	@$(ENV) $(PY) scripts/bench.py $(BENCH_ARGS)
+
 stop:
 	@bash scripts/services.sh stop

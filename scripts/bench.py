@@ -1,0 +1,361 @@
+"""make bench: the system at north west London scale, each figure against a baseline measured
+in the same run on the same machine (these machines are noisy; ratios travel, seconds do not).
+
+Builds its own database (cc4c_bench on the same server), writes a synthetic data set with
+generate_synthetic, and prints a table: figure, value, baseline, ratio, target.
+"""
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--children", type=int, default=400_000)
+    parser.add_argument("--hubs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument("--requests", type=int, default=60, help="per page, for latency")
+    parser.add_argument("--load-seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    return parser.parse_args()
+
+
+def bench_database_url():
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/cc4c_bench")), urlunsplit(
+        parts._replace(path="/postgres")
+    )
+
+
+def recreate_database(admin_url):
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS cc4c_bench WITH (FORCE)")
+        cursor.execute("CREATE DATABASE cc4c_bench")
+    connection.close()
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+
+
+ROWS = []
+
+
+def figure(name, value, baseline, unit="s", target=""):
+    ratio = value / baseline if baseline else float("nan")
+    ROWS.append((name, f"{value:.3f} {unit}", f"{baseline:.3f} {unit}", f"{ratio:.2f}", target))
+    print(f"  {name}: {value:.3f} {unit} vs {baseline:.3f} {unit} (×{ratio:.2f})", flush=True)
+
+
+def copy_baseline(path):
+    """PostgreSQL COPY of the same file into a plain table of text columns."""
+    from django.db import connection, transaction
+
+    header = path.open(encoding="utf-8").readline().strip().split(",")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw")
+        cursor.execute("CREATE TABLE bench_raw (" + ", ".join(f'"{c}" text' for c in header) + ")")
+        with Timer() as t, path.open(encoding="utf-8") as handle:
+            cursor.copy_expert("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+        cursor.execute("DROP TABLE bench_raw")
+    return t.seconds
+
+
+# The default segments of population-framework.md written as one statement by hand.
+SEGMENT_SQL = """
+WITH sets AS (
+  SELECT c.id,
+    (SELECT count(*) FROM population_valueset v
+       WHERE v.kind = 'long_term' AND v.codes && c.conditions) AS long_term,
+    (SELECT count(*) FROM population_valueset v
+       WHERE v.kind = 'complex' AND v.codes && c.conditions) AS complex,
+    c.flags
+  FROM population_child c
+)
+SELECT id, CASE
+  WHEN flags && '{acute_severe_recent}' THEN 8
+  WHEN complex > 0 OR flags && '{technology_dependent,palliative_care}' THEN 7
+  WHEN flags && '{child_protection_plan,looked_after}' THEN 6
+  WHEN flags && '{child_in_need,young_carer,send_ehcp}' THEN 5
+  WHEN long_term >= 2 THEN 4
+  WHEN long_term = 1 THEN 3
+  WHEN flags && '{acute_illness_recent}' THEN 2
+  ELSE 1 END AS segment
+FROM sets
+"""
+
+# The evaluation's measures for every hub, written by hand as one grouped query per section.
+EVALUATION_SQL = [
+    """SELECT p.hub_id, count(*), count(*) FILTER (WHERE c.segment = 6),
+              count(*) FILTER (WHERE c.conditions && '{195967001}')
+       FROM population_child c JOIN hubs_practice p ON p.id = c.practice_id
+       WHERE c.registered_on <= %(to)s AND (c.deregistered_on IS NULL OR c.deregistered_on > %(to)s)
+         AND c.date_of_birth > %(to)s::date - interval '18 years'
+       GROUP BY p.hub_id""",
+    """SELECT m.hub_id, count(DISTINCT m.id), count(d.id),
+              count(d.id) FILTER (WHERE d.outcome = 'primary_care_advice')
+       FROM mdt_meeting m LEFT JOIN mdt_casediscussion d ON d.meeting_id = m.id
+       WHERE m.starts_at::date BETWEEN %(from)s AND %(to)s GROUP BY m.hub_id""",
+    """SELECT s.hub_id, count(DISTINCT s.id), count(a.id) FILTER (WHERE a.status = 'attended'),
+              count(DISTINCT a.child_id) FILTER (WHERE a.status = 'attended')
+       FROM clinics_clinicsession s LEFT JOIN clinics_slot sl ON sl.session_id = s.id
+       LEFT JOIN clinics_appointment a ON a.slot_id = sl.id
+       WHERE s.date BETWEEN %(from)s AND %(to)s GROUP BY s.hub_id""",
+    """SELECT hub_id, count(*), count(first_response_at),
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - received_at)
+       FROM advice_advicerequest
+       WHERE received_at >= %(from)s AND received_at < %(to)s::date + 1 GROUP BY hub_id""",
+    """SELECT p.hub_id, sum(h.count) FROM evaluation_hospitalactivity h
+       JOIN hubs_practice p ON p.id = h.practice_id
+       WHERE h.month BETWEEN %(from)s AND %(to)s GROUP BY p.hub_id, h.activity""",
+]
+
+
+def run_sql(statements, params):
+    from django.db import connection
+
+    with Timer() as t, connection.cursor() as cursor:
+        for sql in statements:
+            try:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            except Exception as exc:  # a table a section has not built yet
+                print(f"  (baseline statement skipped: {str(exc).splitlines()[0]})")
+                connection.rollback()
+    return t.seconds
+
+
+def signed_in_cookie():
+    """A session for a person with every staff role in the first synthetic hub, with MFA."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from hubs.models import Hub, Membership, Person, Role
+
+    hub = Hub.objects.order_by("code").first()
+    person, _ = Person.objects.get_or_create(
+        email="bench@example.nhs.uk", defaults={"is_staff": True}
+    )
+    for role in (Role.GP, Role.PAEDIATRICIAN, Role.COORDINATOR, Role.COMMISSIONER):
+        Membership.objects.get_or_create(person=person, hub=hub, role=role)
+    TOTP.activate(person, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    session = SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    session.create()
+    return person, hub, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def get(port, path, cookie):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    start = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} answered {response.status}")
+    return elapsed
+
+
+def latency(port, path, cookie, count):
+    get(port, path, cookie)  # warm
+    times = sorted(get(port, path, cookie) for _ in range(count))
+    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
+
+
+def throughput(port, path, cookie, seconds, concurrency):
+    done = []
+    stop = time.monotonic() + seconds
+
+    def worker():
+        count = 0
+        while time.monotonic() < stop:
+            get(port, path, cookie)
+            count += 1
+        done.append(count)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def main():
+    args = parse_args()
+    bench_url, admin_url = bench_database_url()
+    print(
+        f"Building the bench database and {args.children:,} children in {args.hubs} hubs",
+        flush=True,
+    )
+    recreate_database(admin_url)
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cc4c.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+    from cc4c.imports import registered_kinds, run_import
+    from cc4c.synthetic import generate
+
+    data = ROOT / "var" / "bench" / f"{args.children}-{args.hubs}-{args.seed}"
+    if not (data / "champion-activities.csv").exists():
+        with Timer() as t:
+            generate(data, children=args.children, hubs=args.hubs, seed=args.seed)
+        print(f"  synthetic data written in {t.seconds:.1f} s", flush=True)
+
+    run_import("practices", data / "practices.csv")
+    print("Children import vs COPY of the same file", flush=True)
+    copy_seconds = copy_baseline(data / "children.csv")
+    with Timer() as t:
+        run_import("children", data / "children.csv")
+    figure("children import (400k rows) vs COPY", t.seconds, copy_seconds, target="≤ 3×, < 60 s")
+
+    print("Segmentation vs one hand-written statement", flush=True)
+    from population.segmentation import resegment_children
+
+    baseline = run_sql([SEGMENT_SQL], {})
+    with Timer() as t:
+        resegment_children()
+    figure("segmentation of all children vs hand SQL", t.seconds, baseline, target="≤ 2×")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM ({SEGMENT_SQL}) s JOIN population_child c ON c.id = s.id "  # noqa: S608
+            "WHERE c.segment <> s.segment"
+        )
+        disagree = cursor.fetchone()[0]
+    print(f"  children whose segment differs from the hand-written SQL: {disagree}")
+
+    for kind in registered_kinds():
+        if kind in ("practices", "children"):
+            continue
+        with Timer() as t:
+            run_import(kind, data / f"{kind}.csv")
+        print(f"  imported {kind} in {t.seconds:.1f} s", flush=True)
+
+    print("Evaluation report for every hub over 12 months vs hand-written SQL", flush=True)
+    import datetime
+
+    from cc4c.evaluation.compose import compute
+    from cc4c.evaluation.periods import Period
+    from hubs.models import Hub
+
+    period = Period.of(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
+    baseline = run_sql(EVALUATION_SQL, {"from": period.date_from, "to": period.date_to})
+    with Timer() as t:
+        compute(Hub.objects.order_by("code"), period)
+    figure(
+        "evaluation, all hubs, 12 months vs hand SQL", t.seconds, baseline, target="≤ 2×, < 10 s"
+    )
+
+    print("Pages through gunicorn and HTTP vs a constant view", flush=True)
+    person, hub, cookie = signed_in_cookie()
+    from cc4c.evaluation.models import EvaluationReport
+    from cc4c.evaluation.services import build
+
+    report = EvaluationReport.objects.create(
+        period_from=period.date_from,
+        period_to=period.date_to,
+        baseline_from=period.baseline_from,
+        baseline_to=period.baseline_to,
+        requested_by=person,
+    )
+    report.hubs.set([hub])
+    build(report.pk)
+    pages = {
+        "hub population page": f"/population/hub/{hub.pk}/",
+        "segment list page": f"/population/hub/{hub.pk}/segment/3/",
+        "advice queue": "/advice/",
+        "clinic list": "/clinics/",
+        "commissioner report page": f"/reports/{report.pk}/",
+    }
+    from mdt.models import Meeting
+
+    meeting = Meeting.objects.filter(hub=hub).order_by("-starts_at").first()
+    if meeting:
+        pages["MDT meeting page"] = f"/mdt/meetings/{meeting.pk}/"
+    env = dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cc4c.wsgi:application",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                get(args.port, "/ping", "")
+                break
+            except OSError:
+                time.sleep(0.2)
+        base_median, base_p95 = latency(args.port, "/ping", cookie, args.requests)
+        for name, path in pages.items():
+            median, p95 = latency(args.port, path, cookie, args.requests)
+            figure(f"{name}: median latency", median * 1000, base_median * 1000, "ms")
+            figure(f"{name}: p95 latency", p95 * 1000, base_p95 * 1000, "ms", target="≤ 300 ms")
+        rate = throughput(args.port, "/advice/", cookie, args.load_seconds, args.concurrency)
+        base_rate = throughput(args.port, "/ping", cookie, args.load_seconds, args.concurrency)
+        figure(f"advice queue requests/s ({args.concurrency} clients)", rate, base_rate, "req/s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    width = max(len(r[0]) for r in ROWS)
+    print()
+    print(f"{'figure':<{width}}  {'value':>14}  {'baseline':>14}  {'ratio':>6}  target")
+    for name, value, base, ratio, target in ROWS:
+        print(f"{name:<{width}}  {value:>14}  {base:>14}  {ratio:>6}  {target}")
+
+
+if __name__ == "__main__":
+    main()
