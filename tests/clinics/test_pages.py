@@ -1,0 +1,223 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinics.models import Appointment, AppointmentStatus, FollowUpStatus, NotBroughtFollowUp
+from hubs.models import AuditEvent, Role
+from tests.clinics.factories import (
+    AppointmentFactory,
+    ClinicSessionFactory,
+    NotBroughtFollowUpFactory,
+    ReferralFactory,
+    free_slot,
+)
+from tests.factories import ChildFactory, member
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_session_list_query_count_does_not_grow_with_rows(
+    rows, practice, coordinator, client_for, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        ClinicSessionFactory(host_practice=practice)
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("clinics:session_list"))
+    assert response.status_code == 200
+    assert len(re.findall(r"/clinics/sessions/\d+/", response.content.decode())) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_waiting_list_query_count_does_not_grow_with_rows(
+    rows, practice, gp, client_for, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        ReferralFactory(child=ChildFactory(practice=practice))
+    client = client_for(gp)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("clinics:waiting_list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_follow_up_worklist_query_count_does_not_grow_with_rows(
+    rows, practice, paediatrician, client_for, django_assert_max_num_queries
+):
+    session = ClinicSessionFactory(
+        host_practice=practice, start_time=datetime.time(0, 0), end_time=datetime.time(23, 40)
+    )
+    # 71 slots: room for 50 children.
+    for _ in range(rows):
+        appointment = AppointmentFactory(
+            slot=free_slot(session), child=ChildFactory(practice=practice), status="not_brought"
+        )
+        NotBroughtFollowUpFactory(appointment=appointment).assigned_to.set([paediatrician])
+    client = client_for(paediatrician)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("clinics:follow_up_list"))
+    assert response.status_code == 200
+    assert len(re.findall(r"/clinics/follow-ups/\d+/", response.content.decode())) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_session_page_query_count_does_not_grow_with_booked_children(
+    rows, practice, coordinator, client_for, django_assert_max_num_queries
+):
+    session = ClinicSessionFactory(
+        host_practice=practice, start_time=datetime.time(0, 0), end_time=datetime.time(23, 40)
+    )
+    # 71 slots: room for 50 children.
+    for _ in range(rows):
+        AppointmentFactory(slot=free_slot(session), child=ChildFactory(practice=practice))
+        ReferralFactory(child=ChildFactory(practice=practice))
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("clinics:session_detail", args=[session.pk]))
+    assert response.status_code == 200
+
+
+def test_waiting_list_highlights_children_over_the_hub_target(practice, gp, client_for):
+    practice.hub.clinic_wait_target_weeks = 6
+    practice.hub.save()
+    today = timezone.localdate()
+    ReferralFactory(
+        child=ChildFactory(practice=practice, family_name="Longwait"),
+        referral_date=today - datetime.timedelta(weeks=7),
+    )
+    ReferralFactory(
+        child=ChildFactory(practice=practice, family_name="Shortwait"),
+        referral_date=today - datetime.timedelta(weeks=2),
+    )
+    body = client_for(gp).get(reverse("clinics:waiting_list")).content.decode()
+    assert "7 weeks <strong>(over the 6-week target)</strong>" in body
+    assert "2 weeks</td>" in body
+    assert body.index("Longwait") < body.index("Shortwait")
+    body = client_for(gp).get(reverse("clinics:waiting_list") + "?sort=-waited").content.decode()
+    assert body.index("Shortwait") < body.index("Longwait")
+
+
+def test_coordinator_books_a_waiting_child_into_a_free_slot(
+    session, practice, coordinator, client_for
+):
+    referral = ReferralFactory(child=ChildFactory(practice=practice))
+    slot = session.slots.first()
+    response = client_for(coordinator).post(
+        reverse("clinics:session_book", args=[session.pk]),
+        {"slot": slot.pk, "referral": referral.pk},
+        follow=True,
+    )
+    assert f"Booked for {slot.start_time:%H:%M}" in response.content.decode()
+    assert Appointment.objects.get(slot=slot).child == referral.child
+
+
+def test_booking_a_slot_someone_just_took_shows_the_message(
+    session, practice, coordinator, client_for
+):
+    slot = session.slots.first()
+    AppointmentFactory(slot=slot, child=ChildFactory(practice=practice))
+    referral = ReferralFactory(child=ChildFactory(practice=practice))
+    response = client_for(coordinator).post(
+        reverse("clinics:session_book", args=[session.pk]),
+        {"slot": slot.pk, "referral": referral.pk},
+        follow=True,
+    )
+    assert "That slot was just booked by someone else" in response.content.decode()
+
+
+def test_opening_an_appointment_is_audited_with_the_child(practice, gp, client_for):
+    appointment = AppointmentFactory(child=ChildFactory(practice=practice))
+    response = client_for(gp).get(reverse("clinics:appointment_detail", args=[appointment.pk]))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="clinic.appointment.view")
+    assert (event.person, event.child_id) == (gp, appointment.child_id)
+
+
+def test_paediatrician_marks_not_brought_on_the_day_and_the_page_never_says_dna(
+    practice, paediatrician, client_for
+):
+    session = ClinicSessionFactory(host_practice=practice, date=timezone.localdate())
+    appointment = AppointmentFactory(slot=free_slot(session), child=ChildFactory(practice=practice))
+    client = client_for(paediatrician)
+    response = client.post(
+        reverse("clinics:appointment_attendance", args=[appointment.pk]),
+        {"status": "not_brought"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Not brought" in body
+    assert "DNA" not in body and "did not attend" not in body.lower()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.NOT_BROUGHT
+    assert NotBroughtFollowUp.objects.filter(appointment=appointment).exists()
+
+
+def test_a_gp_cannot_record_attendance(session, practice, gp, client_for):
+    appointment = AppointmentFactory(slot=free_slot(session), child=ChildFactory(practice=practice))
+    response = client_for(gp).post(
+        reverse("clinics:appointment_attendance", args=[appointment.pk]), {"status": "attended"}
+    )
+    assert response.status_code == 404
+
+
+def test_decision_form_refuses_a_discharge_without_a_reason(practice, gp, client_for):
+    follow_up = NotBroughtFollowUpFactory(
+        appointment=AppointmentFactory(child=ChildFactory(practice=practice), status="not_brought")
+    )
+    url = reverse("clinics:follow_up_detail", args=[follow_up.pk])
+    response = client_for(gp).post(url, {"decision": "discharged_with_reason", "note": ""})
+    body = response.content.decode()
+    assert "There is a problem" in body and "Say why the child is discharged." in body
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.OPEN
+
+    client_for(gp).post(url, {"decision": "family_contacted", "note": "Rebooking by phone"})
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.decided_by) == (FollowUpStatus.CLOSED, gp)
+
+
+def test_gp_refers_a_child_to_the_waiting_list(child, gp, client_for):
+    response = client_for(gp).post(
+        reverse("clinics:refer", args=[child.pk]),
+        {
+            "reason": "Faltering growth",
+            "referral_date": timezone.localdate().isoformat(),
+            "priority": "soon",
+            "source": "gp",
+        },
+        follow=True,
+    )
+    assert "on the clinic&#x27;s waiting list" in response.content.decode()
+    assert child.clinic_referrals.get().referred_by == gp
+
+
+def test_coordinator_creates_a_session_with_slots(practice, coordinator, client_for):
+    paed = member(Role.PAEDIATRICIAN, practice.hub)
+    response = client_for(coordinator).post(
+        reverse("clinics:session_create"),
+        {
+            "hub": practice.hub.pk,
+            "date": "2030-03-04",
+            "host_practice": practice.pk,
+            "start_time": "09:00",
+            "end_time": "10:00",
+            "slot_minutes": "15",
+            "clinicians": [paed.pk],
+        },
+        follow=True,
+    )
+    assert "Session created with 4 slots." in response.content.decode()
+
+
+def test_child_panel_lists_the_childs_appointments(practice, gp, rf):
+    from clinics.panels import child_panel
+
+    child = ChildFactory(practice=practice)
+    AppointmentFactory(child=child)
+    request = rf.get("/")
+    request.user = gp
+    panel = child_panel(request, child)
+    assert panel["title"] == "Outreach clinic appointments"
+    assert len(panel["context"]["appointments"]) == 1
