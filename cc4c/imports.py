@@ -23,7 +23,7 @@ from django.utils.module_loading import autodiscover_modules
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
-from hubs.validators import ODS_RE, normalise_nhs_number, normalise_postcode
+from hubs.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, normalise_postcode
 
 # The spec's order; the admin upload offers the registered ones in this order.
 KINDS = (
@@ -42,7 +42,9 @@ STORED_ERRORS = 1000
 @dataclass(frozen=True)
 class Column:
     """One column of a format. ``parse`` gets the stripped, non-empty cell and raises
-    ValueError("reason") when it is not acceptable; an empty optional cell becomes None."""
+    ValueError("reason") when it is not acceptable; an empty optional cell becomes None. It must
+    depend on the cell alone (each distinct value is parsed once per file) and its result is
+    shared by the rows holding that value, so it is never changed in place."""
 
     name: str
     required: bool = True
@@ -256,7 +258,9 @@ def ods_code(value):
 
 
 def nhs_number(value):
-    return normalise_nhs_number(value)
+    digits = value.replace(" ", "")
+    # The common case checked once; anything else gets the validator's own explanation.
+    return digits if nhs_number_is_valid(digits) else normalise_nhs_number(value)
 
 
 def postcode(value):
@@ -409,33 +413,61 @@ def _read_header(fmt, header):
     return plan, len(names), errors
 
 
+class _Refusal(str):
+    """A cell parser's reason for refusing a value, kept in the parse cache."""
+
+
+_MISSING = object()
+# Distinct cell values remembered per column: extracts repeat dates, postcodes and codes a lot.
+PARSE_CACHE_SIZE = 20_000
+
+
 def _parse_rows(reader, plan, width, errors):
     rows = []
+    # Parsers are pure functions of the cell, so each distinct value is parsed once.
+    steps = [
+        (column.name, column.required, column.parse, position, {})
+        for column, position in plan
+        if position is not None
+    ]
+    absent = {column.name: None for column, position in plan if position is None}
+    padding = [""] * width
     # Records, not physical lines: a quoted cell may hold a line break, as in a spreadsheet.
     for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
+        cells = len(record)
+        if cells > width:
+            if "".join(record[width:]).strip():
+                errors.append((line, "file", f"has {cells} cells but the header has {width}"))
+                continue
+        elif not "".join(record).strip():
             continue
-        if len(record) > width and any(cell.strip() for cell in record[width:]):
-            errors.append((line, "file", f"has {len(record)} cells but the header has {width}"))
-            continue
-        row = Row()
+        elif cells < width:
+            record += padding[cells:]
+        row = Row(absent)
         row.line = line
         ok = True
-        cells = len(record)
-        for column, position in plan:
-            raw = record[position].strip() if position is not None and position < cells else ""
+        for name, required, parse, position, cache in steps:
+            raw = record[position].strip()
             if not raw:
-                if column.required:
-                    errors.append((line, column.name, "is required"))
+                if required:
+                    errors.append((line, name, "is required"))
                     ok = False
                 else:
-                    row[column.name] = None
+                    row[name] = None
                 continue
-            try:
-                row[column.name] = column.parse(raw)
-            except ValueError as exc:
-                errors.append((line, column.name, str(exc)))
+            value = cache.get(raw, _MISSING)
+            if value is _MISSING:
+                try:
+                    value = parse(raw)
+                except ValueError as exc:
+                    value = _Refusal(exc)
+                if len(cache) < PARSE_CACHE_SIZE:
+                    cache[raw] = value
+            if type(value) is _Refusal:
+                errors.append((line, name, str(value)))
                 ok = False
+            else:
+                row[name] = value
         if ok:
             rows.append(row)
     return rows
@@ -482,6 +514,26 @@ def _copy_value(value):
     return str(value)
 
 
+def _column_encoder():
+    """Encode one column's values for COPY, remembering repeated non-text values."""
+    memo = {}
+
+    def encode(value):
+        if value is None:
+            return "\\N"
+        if type(value) is str:
+            return value.translate(_COPY_ESCAPES)
+        key = tuple(value) if isinstance(value, list) else value
+        text_ = memo.get(key)
+        if text_ is None:
+            text_ = _copy_value(value)
+            if len(memo) < PARSE_CACHE_SIZE:
+                memo[key] = text_
+        return text_
+
+    return encode
+
+
 def _history_columns(model, connection):
     """(historical table, columns copied from the record) when the model keeps history."""
     try:
@@ -524,9 +576,8 @@ def copy_upsert(model, fields, records, *, conflict, update=None, by=None, using
     target = quote(meta.db_table)
 
     buffer = io.StringIO()
-    buffer.writelines(
-        "\t".join([_copy_value(value) for value in record]) + "\n" for record in records
-    )
+    encoded = [list(map(_column_encoder(), values)) for values in zip(*records, strict=True)]
+    buffer.writelines(line + "\n" for line in map("\t".join, zip(*encoded, strict=True)))
     buffer.seek(0)
 
     insert_columns = ", ".join(quote(c) for c in columns + [f.column for f in defaults])

@@ -1,0 +1,201 @@
+"""The children import: the population extract (import-formats.md, ``children``)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cc4c.imports import ImportFailed, run_import
+from population.models import Child
+from tests.cc4c.csv_files import from_dicts, valid_nhs_number
+from tests.factories import ChildFactory, HubFactory, PersonFactory, PracticeFactory
+
+ASTHMA = "195967001"
+ECZEMA = "24079001"
+
+
+@pytest.fixture
+def practice(db):
+    return PracticeFactory(hub=HubFactory(code="HUB-A"), ods_code="E85001")
+
+
+def child_row(seed=1, **changes):
+    row = {
+        "nhs_number": valid_nhs_number(seed),
+        "given_name": f"Given{seed}",
+        "family_name": f"Family{seed}",
+        "date_of_birth": "2018-05-04",
+        "sex": "female",
+        "postcode": "w2 1ny",
+        "practice_ods": "E85001",
+        "registered_on": "2018-06-01",
+        "deregistered_on": "",
+        "conditions": "",
+        "flags": "",
+        "asthma_plan_reviewed_on": "",
+        "imd_decile": "",
+    }
+    row.update(changes)
+    return row
+
+
+def refused(rows):
+    with pytest.raises(ImportFailed) as failure:
+        run_import("children", from_dicts(rows))
+    assert not Child.objects.exists()
+    return failure.value.errors
+
+
+def test_a_valid_extract_creates_the_children(practice):
+    row = child_row(
+        1,
+        nhs_number="999 000 0018",
+        conditions=f"{ASTHMA}; {ECZEMA}",
+        flags="looked_after;young_carer",
+        imd_decile="3",
+        asthma_plan_reviewed_on="2025-01-10",
+        sex="Male",
+    )
+    result = run_import("children", from_dicts([row, child_row(2)]))
+    assert (result.created, result.updated) == (2, 0)
+    child = Child.objects.get(nhs_number="9990000018")
+    assert child.practice == practice
+    assert child.postcode == "W2 1NY"
+    assert child.sex == "male"
+    assert child.conditions == [ASTHMA, ECZEMA]
+    assert child.flags == ["looked_after", "young_carer"]
+    assert child.imd_decile == 3
+    assert child.asthma_plan_reviewed_on == datetime.date(2025, 1, 10)
+    assert child.deregistered_on is None
+
+
+def test_each_bad_value_is_named_with_its_line(practice):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    rows = [
+        child_row(1),
+        child_row(2, nhs_number="9990000019"),
+        child_row(3, nhs_number="99900"),
+        child_row(4, date_of_birth=tomorrow),
+        child_row(5, date_of_birth="04/05/2018"),
+        child_row(6, sex="boy"),
+        child_row(7, practice_ods="E99999"),
+        child_row(8, registered_on="2020-01-01", deregistered_on="2019-12-31"),
+        child_row(9, conditions=f"{ASTHMA};1959-67001"),
+        child_row(10, conditions="195967002"),
+        child_row(11, conditions="12345"),
+        child_row(12, flags="looked_after;on_holiday"),
+        child_row(13, imd_decile="11"),
+        child_row(14, postcode="not a postcode"),
+        child_row(15, given_name=""),
+        child_row(1, given_name="Again"),
+    ]
+    assert refused(rows) == [
+        "line 3: nhs_number: 9990000019 fails the NHS number check digit",
+        "line 4: nhs_number: An NHS number is 10 digits",
+        "line 5: date_of_birth: is in the future",
+        "line 6: date_of_birth: '04/05/2018' is not a date in the form YYYY-MM-DD",
+        "line 7: sex: 'boy' is not one of: female, male, other, unknown",
+        "line 8: practice_ods: no practice has the ODS code E99999",
+        "line 9: deregistered_on: is before registered_on",
+        "line 10: conditions: '1959-67001' is not a SNOMED CT id (6 to 18 digits)",
+        "line 11: conditions: '195967002' fails the SNOMED CT check digit",
+        "line 12: conditions: '12345' is not a SNOMED CT id (6 to 18 digits)",
+        "line 13: flags: 'on_holiday' is not one of: "
+        + ", ".join(
+            [
+                "child_protection_plan",
+                "child_in_need",
+                "looked_after",
+                "send_ehcp",
+                "young_carer",
+                "palliative_care",
+                "technology_dependent",
+                "acute_illness_recent",
+                "acute_severe_recent",
+            ]
+        ),
+        "line 14: imd_decile: 11 is not from 1 to 10",
+        "line 15: postcode: 'not a postcode' is not a UK postcode",
+        "line 16: given_name: is required",
+        f"line 17: nhs_number: {valid_nhs_number(1)} is also on line 2",
+    ]
+
+
+def test_a_snomed_id_that_is_not_a_concept_is_refused(practice):
+    # 1234567013 has a valid check digit but partition 01: a description id.
+    errors = refused([child_row(1, conditions="1234567013")])
+    assert errors == ["line 2: conditions: '1234567013' is a SNOMED CT id but not of a concept"]
+
+
+def test_one_bad_row_among_ten_thousand_writes_nothing_and_names_the_row(practice):
+    rows = [child_row(seed) for seed in range(1, 10_001)]
+    rows[7_499]["date_of_birth"] = "2018-02-30"
+    assert refused(rows) == [
+        "line 7501: date_of_birth: '2018-02-30' is not a date in the form YYYY-MM-DD"
+    ]
+
+
+def test_importing_the_same_file_twice_leaves_the_same_database(practice):
+    rows = [child_row(seed, conditions=ASTHMA, flags="send_ehcp") for seed in range(1, 6)]
+    run_import("children", from_dicts(rows))
+    before = list(Child.objects.order_by("nhs_number").values())
+    history_before = Child.history.count()
+    result = run_import("children", from_dicts(rows))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
+    assert list(Child.objects.order_by("nhs_number").values()) == before
+    assert Child.history.count() == history_before
+
+
+def test_a_changed_row_updates_the_child_and_replaces_conditions_and_flags(practice):
+    other = PracticeFactory(hub=practice.hub, ods_code="E85002")
+    run_import(
+        "children",
+        from_dicts([child_row(1, conditions=f"{ASTHMA};{ECZEMA}", flags="looked_after")]),
+    )
+    by = PersonFactory()
+    changed = child_row(
+        1, family_name="Newname", practice_ods="E85002", conditions=ECZEMA, flags=""
+    )
+    result = run_import("children", from_dicts([changed]), by=by)
+    assert (result.created, result.updated) == (0, 1)
+    child = Child.objects.get()
+    assert (child.family_name, child.practice, child.conditions, child.flags) == (
+        "Newname",
+        other,
+        [ECZEMA],
+        [],
+    )
+    latest = child.history.latest()
+    assert (latest.history_type, latest.history_user, latest.family_name) == ("~", by, "Newname")
+
+
+def test_an_import_keeps_the_childs_history(practice):
+    run_import("children", from_dicts([child_row(1)]))
+    assert [h.history_type for h in Child.objects.get().history.all()] == ["+"]
+
+
+def test_children_are_resegmented_after_an_import(practice):
+    # The default segmentation rules put a child with a long-term condition above segment 1.
+    run_import("children", from_dicts([child_row(1, conditions=ASTHMA), child_row(2)]))
+    with_asthma = Child.objects.get(nhs_number=valid_nhs_number(1))
+    assert with_asthma.segment > 1
+    assert with_asthma.segment_reasons
+    assert Child.objects.get(nhs_number=valid_nhs_number(2)).segment == 1
+
+
+def test_a_coordinator_cannot_move_another_hubs_child_into_their_hub(practice):
+    other_practice = PracticeFactory(hub=HubFactory(code="HUB-B"), ods_code="E86001")
+    ChildFactory(nhs_number=valid_nhs_number(1), practice=other_practice)
+    with pytest.raises(ImportFailed) as failure:
+        run_import("children", from_dicts([child_row(1)]), allowed_hub_ids={practice.hub_id})
+    assert failure.value.errors == ["line 2: practice_ods: belongs to a hub you do not manage"]
+    assert Child.objects.get().practice == other_practice
+
+
+def test_a_thousand_row_import_takes_a_bounded_number_of_queries(
+    practice, django_assert_max_num_queries
+):
+    rows = [child_row(seed, conditions=ASTHMA) for seed in range(1, 1001)]
+    with django_assert_max_num_queries(20):
+        result = run_import("children", from_dicts(rows))
+    assert result.created == 1000
