@@ -15,9 +15,20 @@ from population.models import Child, Segment, SegmentRule, ValueSet
 
 
 class SegmentationAdmin(HubScopedAdmin):
-    """Global segmentation data: a change re-segments every child once committed."""
+    """Global segmentation data: a change re-segments every child once committed.
+
+    Not a hub's rows: every coordinator (of any hub) reaches all of them; staff without a
+    coordinator role reach none.
+    """
 
     hub_field = None
+    global_data = True
+
+    def scope(self, queryset, request):
+        return queryset if self._allowed(request) else queryset.none()
+
+    def in_scope(self, request, obj, *, wholly=False):
+        return True
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -185,7 +185,8 @@ def search(children, q):
 
 def sorted_by(children, sort):
     """(queryset, sort key used): ``sort`` is a key of SORTS, '-' first for descending."""
-    key = (sort or "name").lstrip("-")
+    sort = sort or "name"
+    key = sort.lstrip("-")
     if key not in SORTS:
         sort, key = "name", "name"
     fields = SORTS[key]

@@ -1,0 +1,44 @@
+from population.models import Child
+from tests.access import PatientData
+
+
+def _hub(w):
+    return {"hub_id": w.hub_b.pk}
+
+
+def _asthma_child_b(w):
+    from tests.population.factories import ASTHMA
+
+    w.child_b.conditions = [ASTHMA]
+    w.child_b.save()
+    return {"hub_id": w.hub_b.pk}
+
+
+URLS = [
+    # The index lists only the person's own hubs (or redirects to their one hub).
+    PatientData("population:index", scoped_list=True),
+    PatientData("population:hub", _hub),
+    PatientData("population:segment", lambda w: {"hub_id": w.hub_b.pk, "number": 1}),
+    PatientData("population:registers", _hub),
+    PatientData("population:register", lambda w: {**_hub(w), "value_set_id": _asthma_id()}),
+    PatientData("population:asthma_worklist", _asthma_child_b),
+    PatientData("population:asthma_worklist_csv", _asthma_child_b),
+    PatientData("population:child", lambda w: {"pk": w.child_b.pk}),
+    PatientData(
+        "population:mark_plan_reviewed",
+        lambda w: {"pk": w.child_b.pk},
+        method="post",
+        data=lambda w: {"reviewed_on": "2026-01-02"},
+    ),
+]
+
+
+def _asthma_id():
+    from population.models import ValueSet
+
+    return ValueSet.objects.get(name="asthma").pk
+
+
+# Children are hub rows; segments, value sets and rules are global segmentation data that
+# every hub's coordinator edits (population/admin.py), so they have no hub-B row.
+ADMIN = {Child: lambda w: w.child_b}
