@@ -43,7 +43,9 @@ class Command(BaseCommand):
             for config in apps.get_app_configs():
                 try:
                     module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError:
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise  # a demo module that is there but broken must not be skipped
                     continue
                 module.load(ctx)
                 self.stdout.write(f"demo data: {config.verbose_name}")
