@@ -191,6 +191,16 @@ class Membership(models.Model):
             raise ValidationError({"end_date": "The end date must not be before the start date."})
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """The trail is only ever added to; the database refuses the rest too (migration 0002)."""
+
+    def update(self, **kwargs):
+        raise ValidationError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("Audit entries cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     """Append-only: who looked at or exported which child's data, when, and from where."""
 
@@ -206,6 +216,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=60, blank=True)
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
