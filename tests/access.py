@@ -4,8 +4,14 @@ not reach another hub's records (../shared/spec/access.md, "How this is tested")
 Each app declares its URLs in ``tests/<app>/access_cases.py`` as ``URLS = [...]`` of
 ``PatientData`` (a case) or ``NoPatientData`` (a reason). ``tests/test_access_matrix.py`` fails
 for any URL pattern of the project that is declared nowhere.
+
+The same module may declare ``ADMIN = {Model or "app_label.model": builder}``: ``builder(world)``
+makes one row of that model belonging to hub B, for the admin matrix
+(``tests/hubs/test_admin_scoping.py``), which fails for a registered model admin with none.
 """
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -54,3 +60,55 @@ class PatientData:
 class NoPatientData:
     name: str
     reason: str
+
+
+def make_world():
+    """Two hubs, a practice and a child in each, and a person in every role of each hub."""
+    from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
+
+    hub_a, hub_b = HubFactory(code="MATRIX-A"), HubFactory(code="MATRIX-B")
+    practice_a, practice_b = PracticeFactory(hub=hub_a), PracticeFactory(hub=hub_b)
+    people_a = {role: member(role, hub_a, is_staff=role == Role.COORDINATOR) for role in Role}
+    people_b = {role: member(role, hub_b, is_staff=role == Role.COORDINATOR) for role in Role}
+    return World(
+        hub_a=hub_a,
+        hub_b=hub_b,
+        practice_a=practice_a,
+        practice_b=practice_b,
+        child_a=ChildFactory(practice=practice_a, given_name="Alphaonly", family_name="Hubachild"),
+        child_b=ChildFactory(practice=practice_b, given_name="Betaonly", family_name="Hubbchild"),
+        people_a=people_a,
+        people_b=people_b,
+    )
+
+
+def child_identifiers(child):
+    """What must never appear in a page an intruder gets: the child's number and names."""
+    return [child.nhs_number, child.formatted_nhs_number, child.given_name, child.family_name]
+
+
+def access_case_modules():
+    """Every ``tests/<app>/access_cases.py``."""
+    import tests
+
+    for module_info in pkgutil.iter_modules(tests.__path__):
+        if not module_info.ispkg:
+            continue
+        try:
+            yield importlib.import_module(f"tests.{module_info.name}.access_cases")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{module_info.name}.access_cases":
+                raise
+
+
+def declared_admin_builders():
+    """{model class: builder} from every access_cases.ADMIN."""
+    from django.apps import apps
+
+    builders = {}
+    for module in access_case_modules():
+        for key, builder in getattr(module, "ADMIN", {}).items():
+            model = apps.get_model(key) if isinstance(key, str) else key
+            assert model not in builders, f"{model._meta.label} has two admin builders"
+            builders[model] = builder
+    return builders

@@ -1,15 +1,9 @@
-import importlib
-import pkgutil
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import tests
-from hubs.models import Role
-from tests.access import PatientData, World
-from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
+from tests.access import PatientData, access_case_modules, child_identifiers, make_world
 
 # URL namespaces tested elsewhere: allauth's own pages (no patient data) and the admin site
 # (tests/hubs/test_admin_scoping.py walks every registered model admin).
@@ -18,14 +12,8 @@ OUTSIDE_MATRIX = ("account_", "mfa_", "admin:", "socialaccount_", "headless:")
 
 def declared_cases():
     cases = {}
-    for module_info in pkgutil.iter_modules(tests.__path__):
-        if not module_info.ispkg:
-            continue
-        try:
-            module = importlib.import_module(f"tests.{module_info.name}.access_cases")
-        except ModuleNotFoundError:
-            continue
-        for case in module.URLS:
+    for module in access_case_modules():
+        for case in getattr(module, "URLS", []):
             assert case.name not in cases, f"{case.name} is declared twice"
             cases[case.name] = case
     return cases
@@ -64,24 +52,11 @@ def test_no_case_names_a_url_that_does_not_exist():
 
 @pytest.fixture
 def world(db):
-    hub_a, hub_b = HubFactory(code="MATRIX-A"), HubFactory(code="MATRIX-B")
-    practice_a, practice_b = PracticeFactory(hub=hub_a), PracticeFactory(hub=hub_b)
-    people_a = {role: member(role, hub_a, is_staff=role == Role.COORDINATOR) for role in Role}
-    people_b = {role: member(role, hub_b, is_staff=role == Role.COORDINATOR) for role in Role}
-    return World(
-        hub_a=hub_a,
-        hub_b=hub_b,
-        practice_a=practice_a,
-        practice_b=practice_b,
-        child_a=ChildFactory(practice=practice_a, given_name="Alphaonly", family_name="Hubachild"),
-        child_b=ChildFactory(practice=practice_b, given_name="Betaonly", family_name="Hubbchild"),
-        people_a=people_a,
-        people_b=people_b,
-    )
+    return make_world()
 
 
 def identifiers(child):
-    return [child.nhs_number, child.formatted_nhs_number, child.given_name, child.family_name]
+    return child_identifiers(child)
 
 
 @pytest.mark.parametrize("case", PATIENT_CASES, ids=lambda c: c.name)
