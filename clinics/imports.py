@@ -1,0 +1,201 @@
+"""The ``clinic-appointments`` CSV format: a hub's past outreach clinic appointments.
+
+Natural key (hub_code, session_date, start_time): the appointment in that slot. The hub's
+session that day is created if it has none; slots are created as the file names them.
+"""
+
+import datetime
+
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from cc4c.imports import (
+    Column,
+    ImportFormat,
+    nhs_number,
+    ods_code,
+    one_of,
+    parse_date,
+    parse_time,
+    register,
+)
+from clinics.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    ClinicSession,
+    Outcome,
+    Slot,
+)
+from hubs.imports import hub_code
+from hubs.models import Hub, Practice
+from population.models import Child
+
+# Imported sessions get this slot length and end one slot after their last appointment.
+IMPORTED_SLOT_MINUTES = 20
+UPDATED_FIELDS = ["child", "type", "referral_date", "status", "outcome"]
+
+
+def _session_times(times):
+    start = min(times)
+    last = datetime.datetime.combine(datetime.date(2000, 1, 1), max(times))
+    end = last + datetime.timedelta(minutes=IMPORTED_SLOT_MINUTES)
+    end_time = end.time() if end.date() == last.date() else datetime.time(23, 59)
+    return start, end_time
+
+
+@register
+class ClinicAppointmentsFormat(ImportFormat):
+    kind = "clinic-appointments"
+    columns = [
+        Column("hub_code", parse=hub_code),
+        Column("session_date", parse=parse_date),
+        Column("host_practice_ods", parse=ods_code),
+        Column("start_time", parse=parse_time),
+        Column("nhs_number", parse=nhs_number),
+        Column("appointment_type", parse=one_of(AppointmentType.values)),
+        Column("referral_date", required=False, parse=parse_date),
+        Column("status", parse=one_of(AppointmentStatus.values)),
+        Column("outcome", required=False, parse=one_of(Outcome.values)),
+    ]
+    natural_key = ("hub_code", "session_date", "start_time")
+
+    def prepare(self, rows, ctx):
+        ctx.hubs = dict(
+            Hub.objects.filter(code__in={r["hub_code"] for r in rows}).values_list("code", "id")
+        )
+        ctx.practices = {
+            ods: (pk, hub_id)
+            for ods, pk, hub_id in Practice.objects.filter(
+                ods_code__in={r["host_practice_ods"] for r in rows}
+            ).values_list("ods_code", "id", "hub_id")
+        }
+        ctx.children = {
+            nhs: (pk, hub_id)
+            for nhs, pk, hub_id in Child.objects.filter(
+                nhs_number__in={r["nhs_number"] for r in rows}
+            ).values_list("nhs_number", "id", "practice__hub_id")
+        }
+        sessions = ClinicSession.objects.filter(
+            hub_id__in=set(ctx.hubs.values()), date__in={r["session_date"] for r in rows}
+        ).order_by("id")
+        ctx.sessions = {}
+        for pk, hub_id, day, practice_id in sessions.values_list(
+            "id", "hub_id", "date", "host_practice_id"
+        ):
+            ctx.sessions.setdefault((hub_id, day), (pk, practice_id))
+        # The appointment each slot holds: its live one, else the last one cancelled there.
+        ctx.appointments = {}
+        existing = Appointment.objects.filter(
+            slot__session_id__in=[pk for pk, _ in ctx.sessions.values()]
+        ).order_by("id")
+        for appointment in existing.select_related("slot"):
+            key = (appointment.slot.session_id, appointment.slot.start_time)
+            held = ctx.appointments.get(key)
+            if held is None or not held.is_live or appointment.is_live:
+                ctx.appointments[key] = appointment
+
+    def validate_row(self, row, ctx):
+        hub_id = ctx.hubs.get(row["hub_code"])
+        if hub_id is None:
+            return [("hub_code", f"no hub has the code {row['hub_code']}")]
+        problems = []
+        practice = ctx.practices.get(row["host_practice_ods"])
+        if practice is None or practice[1] != hub_id:
+            problems.append(("host_practice_ods", f"is not a practice of hub {row['hub_code']}"))
+        session = ctx.sessions.get((hub_id, row["session_date"]))
+        if practice and session and session[1] != practice[0]:
+            problems.append(
+                ("host_practice_ods", "the hub's session that day is at another practice")
+            )
+        child = ctx.children.get(row["nhs_number"])
+        if child is None:
+            problems.append(("nhs_number", "no child has this NHS number: import children first"))
+        elif child[1] != hub_id:
+            problems.append(("nhs_number", "the child is not registered at a practice of this hub"))
+        if row["referral_date"] and row["referral_date"] > row["session_date"]:
+            problems.append(("referral_date", "is after session_date"))
+        if row["outcome"] and row["status"] != AppointmentStatus.ATTENDED:
+            problems.append(("outcome", "is only for attended appointments"))
+        if session and child:
+            held = ctx.appointments.get((session[0], row["start_time"]))
+            if held is not None and held.is_live and held.child_id != child[0]:
+                problems.append(("start_time", "another child is already booked in this slot"))
+        return problems
+
+    def hub_ids(self, rows, ctx):
+        return {ctx.hubs[r["hub_code"]] for r in rows if r["hub_code"] in ctx.hubs}
+
+    def write(self, rows, ctx):
+        sessions = self._write_sessions(rows, ctx)
+        slots = self._write_slots(rows, ctx, sessions)
+        created, changed = [], []
+        for row in rows:
+            session_id = sessions[(ctx.hubs[row["hub_code"]], row["session_date"])]
+            values = {
+                "child_id": ctx.children[row["nhs_number"]][0],
+                "type": row["appointment_type"],
+                "referral_date": row["referral_date"],
+                "status": row["status"],
+                "outcome": row["outcome"] or "",
+            }
+            held = ctx.appointments.get((session_id, row["start_time"]))
+            if held is not None and (held.is_live or held.child_id == values["child_id"]):
+                if any(getattr(held, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(held, name, value)
+                    changed.append(held)
+                continue
+            slot_id = slots[(session_id, row["start_time"])]
+            created.append(Appointment(slot_id=slot_id, booked_by=ctx.by, **values))
+        if changed:
+            bulk_update_with_history(
+                changed, Appointment, UPDATED_FIELDS, batch_size=2000, default_user=ctx.by
+            )
+        if created:
+            bulk_create_with_history(created, Appointment, batch_size=2000, default_user=ctx.by)
+        return {
+            "created": len(created),
+            "updated": len(changed),
+            "sessions_created": ctx.session_count,
+        }
+
+    def _write_sessions(self, rows, ctx):
+        sessions = {key: pk for key, (pk, _) in ctx.sessions.items()}
+        new = {}
+        for row in rows:
+            key = (ctx.hubs[row["hub_code"]], row["session_date"])
+            if key not in sessions:
+                host, times = new.setdefault(key, (row["host_practice_ods"], []))
+                times.append(row["start_time"])
+        to_create = []
+        for (hub_id, day), (ods, times) in new.items():
+            start, end = _session_times(times)
+            to_create.append(
+                ClinicSession(
+                    hub_id=hub_id,
+                    date=day,
+                    host_practice_id=ctx.practices[ods][0],
+                    start_time=start,
+                    end_time=end,
+                    slot_minutes=IMPORTED_SLOT_MINUTES,
+                    created_by=ctx.by,
+                )
+            )
+        for session in ClinicSession.objects.bulk_create(to_create, batch_size=2000):
+            sessions[(session.hub_id, session.date)] = session.pk
+        ctx.session_count = len(to_create)
+        return sessions
+
+    def _write_slots(self, rows, ctx, sessions):
+        wanted = {
+            (sessions[(ctx.hubs[r["hub_code"]], r["session_date"])], r["start_time"]) for r in rows
+        }
+        Slot.objects.bulk_create(
+            [Slot(session_id=s, start_time=t) for s, t in wanted],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        found = Slot.objects.filter(session_id__in={s for s, _ in wanted}).values_list(
+            "session_id", "start_time", "id"
+        )
+        return {(s, t): pk for s, t, pk in found}
