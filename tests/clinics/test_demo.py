@@ -1,0 +1,29 @@
+from clinics import demo
+from clinics.metrics import clinic_measures
+from clinics.models import Appointment, ClinicSession, NotBroughtFollowUp, Referral
+from hubs import demo as hubs_demo
+from hubs.management.commands.load_demo import DemoContext
+from tests.factories import ChildFactory
+
+
+def test_demo_clinics_load_twice_to_the_same_data(db):
+    ctx = DemoContext(2016, children=0)
+    hubs_demo.load(ctx)
+    for spec in ctx["hubs"]:
+        ChildFactory.create_batch(120, practice=spec["practices"][0])
+    demo.load(ctx)
+    counts = [m.objects.count() for m in (ClinicSession, Appointment, Referral, NotBroughtFollowUp)]
+    demo.load(ctx)
+    assert [
+        m.objects.count() for m in (ClinicSession, Appointment, Referral, NotBroughtFollowUp)
+    ] == counts
+
+    hub = ctx["hubs"][0]["hub"]
+    today = ClinicSession.objects.order_by("-date").first().date
+    measures = clinic_measures([hub.pk], today.replace(year=today.year - 1), today)
+    assert measures["clinic_sessions"] >= 12
+    assert measures["clinic_dna_pct"] < 5
+    assert (
+        NotBroughtFollowUp.objects.unresolved().filter(appointment__slot__session__hub=hub).exists()
+    )
+    assert Referral.objects.filter(hub=hub, status="waiting").count() > 0
