@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from advice import views
 
 app_name = "advice"
-urlpatterns = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("ask/", views.ask, name="ask"),
+    path("phone/", views.log_phone, name="log_phone"),
+    path("mine/", views.mine, name="mine"),
+    path("rota/", views.rota, name="rota"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/claim/", views.claim, name="claim"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/ask-info/", views.ask_info, name="ask_info"),
+    path("<int:pk>/add-info/", views.add_info, name="add_info"),
+    path("<int:pk>/outcome/", views.outcome, name="outcome"),
+    path("<int:pk>/forward/", views.forward, name="forward"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+]

@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from advice.models import AdviceLineSettings, AdviceRequest, InboundEmail, Reminder, RotaEntry
+from hubs.admin_scoping import HubScopedAdmin
+from hubs.models import Membership, Person, Role
+
+
+@admin.register(RotaEntry)
+class RotaEntryAdmin(HubScopedAdmin):
+    list_display = ["date", "hub", "paediatrician"]
+    list_filter = ["hub"]
+    date_hierarchy = "date"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "paediatrician":
+            members = Membership.objects.active().filter(
+                role=Role.PAEDIATRICIAN, hub_id__in=self.scoped_hub_ids(request)
+            )
+            kwargs["queryset"] = Person.objects.filter(memberships__in=members).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AdviceLineSettings)
+class AdviceLineSettingsAdmin(HubScopedAdmin):
+    list_display = ["hub", "pause_clock_when_awaiting_info"]
+
+
+@admin.register(AdviceRequest)
+class AdviceRequestAdmin(HubScopedAdmin):
+    """Coordinators look requests up here; changes go through the advice pages and services."""
+
+    readonly = True
+    list_display = ["reference", "hub", "received_at", "channel", "status", "outcome"]
+    list_filter = ["hub", "status", "channel", "outcome"]
+    search_fields = ["reference"]
+    date_hierarchy = "received_at"
+    list_select_related = ["hub"]
+    exclude = ["child"]  # the child is shown on the request's own, audited page
+
+
+@admin.register(Reminder)
+class ReminderAdmin(HubScopedAdmin):
+    hub_field = "request__hub"
+    readonly = True
+    list_display = ["request", "kind", "created_at", "sent_at", "recipients"]
+    list_filter = ["kind"]
+    list_select_related = ["request"]
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(HubScopedAdmin):
+    readonly = True
+    list_display = ["received_at", "hub", "mail_from", "status", "advice_request"]
+    list_filter = ["hub", "status"]
+    exclude = ["raw"]

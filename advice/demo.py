@@ -1,0 +1,117 @@
+"""Demo advice line: an address per hub, a rota, open requests near or past target, answered
+ones with outcomes. Idempotent: requests are keyed by reference and made once."""
+
+import datetime
+
+from django.utils import timezone
+
+from advice.models import (
+    AdviceRequest,
+    Channel,
+    Outcome,
+    Reply,
+    ReplyKind,
+    RequestType,
+    RotaEntry,
+    Status,
+)
+from hubs.demo import demo_email
+from hubs.models import Person
+from population.models import Child
+
+QUESTIONS = [
+    (
+        RequestType.CAUSE_INVESTIGATION,
+        "Recurrent abdominal pain for three months, growth normal. "
+        "Which investigations before referring?",
+    ),
+    (
+        RequestType.MANAGEMENT,
+        "Eczema not controlled on emollients and mild steroid. What step up do you suggest?",
+    ),
+    (
+        RequestType.WHETHER_TO_REFER,
+        "Constipation since weaning, no red flags. Refer or manage here?",
+    ),
+    (RequestType.MANAGEMENT, "Asthma: using reliever most days despite low-dose inhaled steroid."),
+    (RequestType.CAUSE_INVESTIGATION, "Bruising noticed by nursery; bloods normal so far."),
+    (RequestType.WHETHER_TO_REFER, "Faltering weight over six months; feeding history attached."),
+    (RequestType.OTHER, "Which local service takes referrals for sleep problems?"),
+]
+ANSWER = (
+    "Thank you. This can be managed in primary care: see the plan below, review in four "
+    "weeks, and contact us again if it does not settle."
+)
+# (hours before now the request came in, answered after hours or None, outcome)
+OPEN = [(2, None, ""), (19, None, ""), (23, None, ""), (30, None, "")]
+
+
+def advice_address(hub):
+    return f"advice.{hub.code.split('-')[-1].lower()}@demo.cc4c.nhs.example"
+
+
+def _children(ctx, hub):
+    given = ctx.get("hub_children")
+    if given:
+        for key in (hub, hub.pk, hub.code):
+            if key in given:
+                return list(given[key])[:50]
+    return list(Child.objects.filter(practice__hub=hub).order_by("pk")[:50])
+
+
+def load(ctx):
+    now = timezone.now()
+    today = timezone.localdate()
+    rng = ctx.rng
+    for entry in ctx.get("hubs", []):
+        hub = entry["hub"]
+        if not hub.advice_email:
+            hub.advice_email = advice_address(hub)
+            hub.save(update_fields=["advice_email"])
+        paed = Person.objects.filter(email=demo_email("paed", hub.code)).first()
+        gp = Person.objects.filter(email=demo_email("gp", hub.code)).first()
+        if paed is None or gp is None:
+            continue
+        for offset in range(-7, 21):
+            day = today + datetime.timedelta(days=offset)
+            if day.weekday() < 5:
+                RotaEntry.objects.get_or_create(hub=hub, date=day, defaults={"paediatrician": paed})
+        children = _children(ctx, hub)
+        practice = entry["practices"][0] if entry.get("practices") else None
+        plan = list(OPEN)
+        for _ in range(24):
+            outcome = rng.choice(Outcome.values)
+            plan.append((24 * rng.randint(2, 80) + rng.randint(0, 8), rng.randint(1, 40), outcome))
+        for n, (ago, answered_after, outcome) in enumerate(plan, start=1):
+            request_type, question = QUESTIONS[n % len(QUESTIONS)]
+            received = now - datetime.timedelta(hours=ago)
+            child = children[n % len(children)] if children and n % 3 else None
+            advice_request, created = AdviceRequest.objects.get_or_create(
+                hub=hub,
+                reference=f"DEMO-{n:03d}",
+                defaults={
+                    "received_at": received,
+                    "channel": [Channel.WEB, Channel.EMAIL, Channel.PHONE][n % 3],
+                    "asked_by": gp,
+                    "practice": child.practice if child else practice,
+                    "child": child,
+                    "question": question,
+                    "request_type": request_type,
+                },
+            )
+            if not created or answered_after is None:
+                continue
+            answered_at = received + datetime.timedelta(hours=answered_after)
+            Reply.objects.create(
+                request=advice_request,
+                author=paed,
+                kind=ReplyKind.ANSWER,
+                text=ANSWER,
+                created_at=answered_at,
+            )
+            advice_request.first_response_at = answered_at
+            advice_request.claimed_by = paed
+            advice_request.claimed_at = answered_at
+            advice_request.outcome = outcome
+            advice_request.status = Status.CLOSED if outcome else Status.ANSWERED
+            advice_request.save()

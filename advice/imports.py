@@ -1,0 +1,138 @@
+"""The ``advice-requests`` import: a hub's earlier advice log (../shared/spec/import-formats.md).
+
+Imported requests are history, not work: a row with a first response is answered (closed when
+it has an outcome), and a row without one is closed too, so the live queue and the reminder
+sweep never pick old requests up. The evaluation measures still count an unanswered imported
+request as missed once its target has passed.
+"""
+
+from django.utils import timezone
+
+from advice.models import AdviceRequest, Channel, Outcome, Status
+from cc4c.imports import (
+    Column,
+    ImportFormat,
+    copy_upsert,
+    nhs_number,
+    ods_code,
+    one_of,
+    parse_datetime,
+    register,
+    text,
+)
+from hubs.models import Hub, Practice, is_valid_hub_code
+from population.models import Child
+
+FIELDS = [
+    "hub",
+    "reference",
+    "received_at",
+    "channel",
+    "practice",
+    "child",
+    "first_response_at",
+    "outcome",
+    "status",
+    "question",
+    "created_at",
+]
+UPDATED = ["received_at", "channel", "practice", "child", "first_response_at", "outcome", "status"]
+
+
+def hub_code(value):
+    code = value.upper()
+    if not is_valid_hub_code(code):
+        raise ValueError(f"'{value}' is not a hub code (2 to 20 capital letters, digits or -)")
+    return code
+
+
+@register
+class AdviceRequestsFormat(ImportFormat):
+    kind = "advice-requests"
+    columns = [
+        Column("reference", parse=text(40)),
+        Column("hub_code", parse=hub_code),
+        Column("received_at", parse=parse_datetime),
+        Column("channel", parse=one_of(Channel.values)),
+        Column("practice_ods", required=False, parse=ods_code),
+        Column("nhs_number", required=False, parse=nhs_number),
+        Column("first_response_at", required=False, parse=parse_datetime),
+        Column("outcome", required=False, parse=one_of(Outcome.values)),
+    ]
+    natural_key = ("hub_code", "reference")
+
+    def prepare(self, rows, ctx):
+        ctx.hubs = dict(
+            Hub.objects.filter(code__in={r["hub_code"] for r in rows}).values_list("code", "id")
+        )
+        ctx.practices = {
+            ods: (pk, hub_id)
+            for ods, pk, hub_id in Practice.objects.filter(
+                ods_code__in={r["practice_ods"] for r in rows if r["practice_ods"]}
+            ).values_list("ods_code", "id", "hub_id")
+        }
+        ctx.children = {
+            number: (pk, hub_id)
+            for number, pk, hub_id in Child.objects.filter(
+                nhs_number__in={r["nhs_number"] for r in rows if r["nhs_number"]}
+            ).values_list("nhs_number", "id", "practice__hub_id")
+        }
+        ctx.now = timezone.now()
+
+    def validate_row(self, row, ctx):
+        problems = []
+        hub_id = ctx.hubs.get(row["hub_code"])
+        if hub_id is None:
+            problems.append(("hub_code", f"no hub has the code {row['hub_code']}"))
+        if row["received_at"] > ctx.now:
+            problems.append(("received_at", "is in the future"))
+        ods = row["practice_ods"]
+        if ods:
+            practice = ctx.practices.get(ods)
+            if practice is None:
+                problems.append(("practice_ods", f"no practice has the ODS code {ods}"))
+            elif hub_id is not None and practice[1] != hub_id:
+                problems.append(("practice_ods", f"{ods} is not a practice of {row['hub_code']}"))
+        number = row["nhs_number"]
+        if number:
+            child = ctx.children.get(number)
+            if child is None:
+                problems.append(("nhs_number", "no child with this NHS number has been imported"))
+            elif hub_id is not None and child[1] != hub_id:
+                problems.append(("nhs_number", f"the child is not registered in {row['hub_code']}"))
+        responded = row["first_response_at"]
+        if responded and responded < row["received_at"]:
+            problems.append(("first_response_at", "is before received_at"))
+        if row["outcome"] and not responded:
+            problems.append(("outcome", "needs a first_response_at"))
+        return problems
+
+    def hub_ids(self, rows, ctx):
+        return {ctx.hubs[r["hub_code"]] for r in rows if r["hub_code"] in ctx.hubs}
+
+    def write(self, rows, ctx):
+        records = []
+        for row in rows:
+            if row["first_response_at"] and not row["outcome"]:
+                status = Status.ANSWERED
+            else:
+                status = Status.CLOSED
+            records.append(
+                (
+                    ctx.hubs[row["hub_code"]],
+                    row["reference"],
+                    row["received_at"],
+                    row["channel"],
+                    ctx.practices[row["practice_ods"]][0] if row["practice_ods"] else None,
+                    ctx.children[row["nhs_number"]][0] if row["nhs_number"] else None,
+                    row["first_response_at"],
+                    row["outcome"] or "",
+                    status,
+                    "",
+                    ctx.now,
+                )
+            )
+        created, updated = copy_upsert(
+            AdviceRequest, FIELDS, records, conflict=["hub", "reference"], update=UPDATED, by=ctx.by
+        )
+        return {"created": created, "updated": updated}

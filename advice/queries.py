@@ -1,0 +1,151 @@
+"""Reads for the advice line, scoped through hubs.access (one scoping function per model)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from advice import clock
+from advice.models import AdviceRequest, Attachment, RotaEntry
+from hubs.access import hub_ids
+from population.models import Child
+
+
+def visible_requests(user, action="advice.view"):
+    return AdviceRequest.objects.visible_to(user, action)
+
+
+def request_for(user, pk):
+    """One request the user may open, with what its page shows, or 404."""
+    return get_object_or_404(
+        visible_requests(user).select_related(
+            "hub", "asked_by", "claimed_by", "practice", "child", "child__practice"
+        ),
+        pk=pk,
+    )
+
+
+def attachment_for(user, request_pk, pk):
+    return get_object_or_404(
+        Attachment.objects.filter(request__in=visible_requests(user)).select_related(
+            "request", "request__hub"
+        ),
+        request_id=request_pk,
+        pk=pk,
+    )
+
+
+def replies_of(advice_request):
+    return advice_request.replies.select_related("author")
+
+
+@dataclass
+class QueueRow:
+    request: AdviceRequest
+    due_at: datetime.datetime | None
+    time_left: datetime.timedelta | None
+    overdue: bool
+    mine: bool
+
+    @property
+    def time_left_text(self):
+        if self.due_at is None:
+            return "Paused: waiting for information"
+        seconds = abs(int(self.time_left.total_seconds()))
+        hours, minutes = seconds // 3600, seconds % 3600 // 60
+        text = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        return f"{text} overdue" if self.overdue else f"{text} left"
+
+
+def covered_hub_ids(user, day=None):
+    day = day or timezone.localdate()
+    return set(
+        RotaEntry.objects.filter(paediatrician=user, date=day).values_list("hub_id", flat=True)
+    )
+
+
+def queue(user, now=None):
+    """Waiting requests of the user's hubs: overdue first, then the ones the user covers or
+    has claimed, then by due time; requests paused for information come last."""
+    now = now or timezone.now()
+    covered = covered_hub_ids(user, timezone.localdate(now))
+    rows = []
+    waiting = (
+        visible_requests(user)
+        .waiting()
+        .select_related("hub", "asked_by", "claimed_by", "practice", "child")
+        .order_by("received_at")
+    )
+    for advice_request in waiting:
+        due = clock.request_due_at(advice_request)
+        mine = advice_request.hub_id in covered or advice_request.claimed_by_id == user.pk
+        rows.append(
+            QueueRow(
+                request=advice_request,
+                due_at=due,
+                time_left=(due - now) if due else None,
+                overdue=bool(due and due < now),
+                mine=mine,
+            )
+        )
+    far_future = now + datetime.timedelta(days=36500)
+    rows.sort(key=lambda r: (not r.overdue, not r.mine, r.due_at is None, r.due_at or far_future))
+    return rows
+
+
+def my_requests(user):
+    return (
+        visible_requests(user, "advice.ask")
+        .filter(asked_by=user)
+        .select_related("hub", "child", "claimed_by")
+        .order_by("-received_at")
+    )
+
+
+def child_requests(user, child):
+    return (
+        visible_requests(user)
+        .filter(child=child)
+        .select_related("hub", "asked_by", "claimed_by")
+        .order_by("-received_at")
+    )
+
+
+def rota(user, start=None, days=28):
+    start = start or timezone.localdate()
+    return (
+        RotaEntry.objects.filter(hub_id__in=hub_ids(user, "advice.view"))
+        .filter(date__gte=start, date__lt=start + datetime.timedelta(days=days))
+        .select_related("hub", "paediatrician")
+        .order_by("date", "hub__name")
+    )
+
+
+def search_children(user, text, limit=20):
+    """Children the user may ask about, by NHS number or name; empty for an empty search."""
+    text = (text or "").strip()
+    if not text:
+        return Child.objects.none()
+    children = Child.objects.visible_to(user).filter(
+        practice__hub_id__in=hub_ids(user, "advice.ask")
+    )
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        children = children.filter(nhs_number__startswith=digits)
+    else:
+        for word in text.split():
+            children = children.filter(
+                Q(given_name__icontains=word) | Q(family_name__icontains=word)
+            )
+    return children.select_related("practice")[:limit]
+
+
+def askable_child(user, pk):
+    return get_object_or_404(
+        Child.objects.visible_to(user)
+        .filter(practice__hub_id__in=hub_ids(user, "advice.ask"))
+        .select_related("practice", "practice__hub"),
+        pk=pk,
+    )

@@ -1,0 +1,362 @@
+"""Every change on the advice line: asking, claiming, answering, pausing, outcomes.
+
+Each service takes keyword arguments with the acting person as ``by``, runs in one
+transaction, sends its emails after commit, and refuses with ``AdviceError`` (a readable
+message) when the action is not allowed.
+"""
+
+import importlib
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from advice import attachments, clock
+from advice.models import (
+    AdviceLineSettings,
+    AdviceRequest,
+    Attachment,
+    Channel,
+    Outcome,
+    Reply,
+    ReplyKind,
+    RotaEntry,
+    Status,
+    new_reference,
+)
+from advice.notify import send
+from hubs.access import can
+from hubs.models import Membership, Role
+
+
+class AdviceError(Exception):
+    """An advice line action was refused; the message says why."""
+
+
+def _on_commit_send(kind, advice_request, recipients):
+    recipients = list(recipients)
+    transaction.on_commit(lambda: send(kind, advice_request, recipients))
+
+
+def _require(by, action, hub, message):
+    if not can(by, action, hub):
+        raise AdviceError(message)
+
+
+def _practice_of(person, hub):
+    membership = (
+        Membership.objects.active()
+        .filter(person=person, hub=hub, practice__isnull=False)
+        .select_related("practice")
+        .first()
+    )
+    return membership.practice if membership else None
+
+
+def hub_paediatricians(hub, day=None):
+    return [
+        m.person
+        for m in Membership.objects.active(day)
+        .filter(hub=hub, role=Role.PAEDIATRICIAN, person__is_active=True)
+        .select_related("person")
+    ]
+
+
+def covering_paediatricians(hub, day=None):
+    """Who covers the line today: the rota's paediatrician, else all the hub's paediatricians."""
+    day = day or timezone.localdate()
+    entry = RotaEntry.objects.filter(hub=hub, date=day).select_related("paediatrician").first()
+    if entry is not None and entry.paediatrician.is_active:
+        return [entry.paediatrician]
+    return hub_paediatricians(hub, day)
+
+
+def _save_files(advice_request, files, by):
+    """Store checked (name, bytes) pairs; raises AdviceError naming the refused file."""
+    for name, data in files:
+        try:
+            clean_name, content_type = attachments.check(name, data)
+        except attachments.AttachmentRefused as exc:
+            raise AdviceError(str(exc)) from exc
+        attachment = Attachment(
+            request=advice_request,
+            original_name=clean_name,
+            content_type=content_type,
+            size=len(data),
+            uploaded_by=by,
+        )
+        attachment.file.save(clean_name, ContentFile(data), save=False)
+        attachment.save()
+
+
+def _create(
+    *,
+    hub,
+    channel,
+    asked_by,
+    practice,
+    child,
+    question,
+    request_type,
+    urgency,
+    received_at,
+    files,
+    by,
+):
+    if child is not None and child.practice.hub_id != hub.pk:
+        raise AdviceError("Choose a child registered at one of this hub's practices.")
+    if not question.strip():
+        raise AdviceError("Write the question.")
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                advice_request = AdviceRequest.objects.create(
+                    hub=hub,
+                    reference=new_reference(channel),
+                    received_at=received_at or timezone.now(),
+                    channel=channel,
+                    asked_by=asked_by,
+                    practice=practice,
+                    child=child,
+                    question=question.strip(),
+                    request_type=request_type,
+                    urgency=urgency,
+                )
+                break
+        except IntegrityError:  # a reference already used in this hub: draw another
+            continue
+    else:
+        raise AdviceError("Could not give the request a reference; please try again.")
+    _save_files(advice_request, files, by)
+    _on_commit_send("new_request", advice_request, [p.email for p in covering_paediatricians(hub)])
+    return advice_request
+
+
+@transaction.atomic
+def ask(*, hub, question, request_type, urgency, child=None, files=(), by):
+    """A GP's question through the web form; the covering paediatrician is told by email."""
+    _require(by, "advice.ask", hub, "You cannot ask this hub's advice line.")
+    return _create(
+        hub=hub,
+        channel=Channel.WEB,
+        asked_by=by,
+        practice=_practice_of(by, hub),
+        child=child,
+        question=question,
+        request_type=request_type,
+        urgency=urgency,
+        received_at=None,
+        files=files,
+        by=by,
+    )
+
+
+@transaction.atomic
+def log_phone_request(
+    *,
+    hub,
+    question,
+    request_type,
+    urgency,
+    received_at,
+    asked_by=None,
+    practice=None,
+    child=None,
+    by,
+):
+    """A paediatrician records a question they took by phone, with the time of the call."""
+    _require(by, "advice.answer", hub, "Only the hub's paediatricians log phone requests.")
+    if received_at > timezone.now():
+        raise AdviceError("The time of the call cannot be in the future.")
+    if practice is not None and practice.hub_id != hub.pk:
+        raise AdviceError("Choose one of this hub's practices.")
+    return _create(
+        hub=hub,
+        channel=Channel.PHONE,
+        asked_by=asked_by,
+        practice=practice or (child.practice if child else None),
+        child=child,
+        question=question,
+        request_type=request_type,
+        urgency=urgency,
+        received_at=received_at,
+        files=(),
+        by=by,
+    )
+
+
+@transaction.atomic
+def receive_email(*, hub, sender, question, files, received_at):
+    """A question that arrived at the hub's advice address from a known GP or paediatrician."""
+    return _create(
+        hub=hub,
+        channel=Channel.EMAIL,
+        asked_by=sender,
+        practice=_practice_of(sender, hub),
+        child=None,
+        question=question,
+        request_type="other",
+        urgency="routine",
+        received_at=received_at,
+        files=files,
+        by=sender,
+    )
+
+
+def _locked(advice_request):
+    return AdviceRequest.objects.select_for_update().select_related("hub").get(pk=advice_request.pk)
+
+
+@transaction.atomic
+def claim(*, advice_request, by):
+    """Take a request to answer; of two people claiming at once exactly one succeeds."""
+    _require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
+    # The row lock makes a second claimer wait, then see the first one's claim.
+    locked = _locked(advice_request)
+    if locked.claimed_by_id is not None:
+        who = "you" if locked.claimed_by_id == by.pk else locked.claimed_by.display_name
+        raise AdviceError(f"This request is already claimed by {who}.")
+    if not locked.is_waiting:
+        raise AdviceError("This request has already been answered.")
+    locked.claimed_by = by
+    locked.claimed_at = timezone.now()
+    if locked.status == Status.OPEN:
+        locked.status = Status.CLAIMED
+    locked.save()
+    return locked
+
+
+def _resume_clock(locked, now):
+    if locked.paused_since is not None:
+        locked.paused_seconds += int(clock.elapsed_seconds(locked.hub, locked.paused_since, now))
+        locked.paused_since = None
+
+
+@transaction.atomic
+def answer(*, advice_request, text, by):
+    """A signed answer; the first one stops the response clock. The GP gets a link by email."""
+    _require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
+    if not text.strip():
+        raise AdviceError("Write the answer.")
+    locked = _locked(advice_request)
+    if locked.status == Status.CLOSED:
+        raise AdviceError("This request is closed.")
+    now = timezone.now()
+    _resume_clock(locked, now)
+    Reply.objects.create(
+        request=locked, author=by, kind=ReplyKind.ANSWER, text=text.strip(), created_at=now
+    )
+    if locked.first_response_at is None:
+        locked.first_response_at = now
+    if locked.claimed_by_id is None:
+        locked.claimed_by, locked.claimed_at = by, now
+    locked.status = Status.ANSWERED
+    locked.save()
+    if locked.asked_by_id:
+        _on_commit_send("answered", locked, [locked.asked_by.email])
+    return locked
+
+
+@transaction.atomic
+def ask_for_information(*, advice_request, text, by):
+    """Ask the GP for more; the clock pauses until they reply when the hub says so."""
+    _require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
+    if not text.strip():
+        raise AdviceError("Say what information you need.")
+    locked = _locked(advice_request)
+    if not locked.is_waiting:
+        raise AdviceError("This request has already been answered.")
+    now = timezone.now()
+    Reply.objects.create(
+        request=locked, author=by, kind=ReplyKind.INFO_REQUEST, text=text.strip(), created_at=now
+    )
+    if locked.claimed_by_id is None:
+        locked.claimed_by, locked.claimed_at = by, now
+    locked.status = Status.AWAITING_INFO
+    if (
+        locked.paused_since is None
+        and AdviceLineSettings.for_hub(locked.hub).pause_clock_when_awaiting_info
+    ):
+        locked.paused_since = now
+    locked.save()
+    if locked.asked_by_id:
+        _on_commit_send("info_requested", locked, [locked.asked_by.email])
+    return locked
+
+
+@transaction.atomic
+def add_information(*, advice_request, text, by):
+    """The GP supplies what was asked for; the clock runs again and the claimer is told."""
+    if by.pk != advice_request.asked_by_id and not can(by, "advice.answer", advice_request.hub):
+        raise AdviceError("Only the person who asked can add information.")
+    if not text.strip():
+        raise AdviceError("Write the information.")
+    locked = _locked(advice_request)
+    if locked.status != Status.AWAITING_INFO:
+        raise AdviceError("No information has been asked for on this request.")
+    now = timezone.now()
+    _resume_clock(locked, now)
+    Reply.objects.create(
+        request=locked, author=by, kind=ReplyKind.INFORMATION, text=text.strip(), created_at=now
+    )
+    locked.status = Status.CLAIMED if locked.claimed_by_id else Status.OPEN
+    locked.save()
+    if locked.claimed_by_id:
+        _on_commit_send("information_added", locked, [locked.claimed_by.email])
+    return locked
+
+
+@transaction.atomic
+def record_outcome(*, advice_request, outcome, by):
+    """Record what came of an answered request; this closes it (history keeps corrections)."""
+    _require(
+        by, "advice.answer", advice_request.hub, "Only the hub's paediatricians record outcomes."
+    )
+    if outcome not in Outcome.values:
+        raise AdviceError("Choose one of the outcomes listed.")
+    locked = _locked(advice_request)
+    if locked.first_response_at is None:
+        raise AdviceError("Answer the request before recording its outcome.")
+    locked.outcome = outcome
+    locked.status = Status.CLOSED
+    locked.save()
+    return locked
+
+
+# Where an answer can put the child forward, if those parts of the system offer the service:
+# destination -> (module, function, outcome recorded).
+FORWARD_SERVICES = {
+    "mdt": ("mdt.services", "put_forward", Outcome.MDT_DISCUSSION),
+    "clinic": ("clinics.services", "refer", Outcome.OUTREACH_CLINIC),
+}
+
+
+def forward_service(destination):
+    """The callable that puts a child forward to ``destination``, or None if not available."""
+    module_name, function_name, _outcome = FORWARD_SERVICES[destination]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, function_name, None)
+
+
+def available_forwards():
+    return [d for d in FORWARD_SERVICES if forward_service(d) is not None]
+
+
+@transaction.atomic
+def put_forward(*, advice_request, destination, reason, by):
+    """From an answer, put the child forward to the MDT or the clinic waiting list in one step."""
+    if destination not in FORWARD_SERVICES:
+        raise AdviceError("Choose the MDT or the outreach clinic.")
+    service = forward_service(destination)
+    if service is None:
+        raise AdviceError("That service is not available yet.")
+    if advice_request.child_id is None:
+        raise AdviceError("This request is not about a particular child.")
+    if advice_request.first_response_at is None:
+        raise AdviceError("Answer the request first.")
+    result = service(child=advice_request.child, reason=reason, by=by)
+    record_outcome(advice_request=advice_request, outcome=FORWARD_SERVICES[destination][2], by=by)
+    return result

@@ -1,0 +1,89 @@
+"""Reminder at 75% of the target, escalation at 100%: each exactly once, whatever the sweeps."""
+
+import datetime
+
+import time_machine
+from django.core import mail
+
+from advice import reminders, services
+from advice.models import Reminder
+from hubs.models import Role
+from tests.advice.factories import AdviceRequestFactory, RotaEntryFactory
+from tests.factories import member
+
+RECEIVED = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=datetime.UTC)
+
+
+def sweep_at(hours):
+    moment = RECEIVED + datetime.timedelta(hours=hours)
+    with time_machine.travel(moment, tick=False):
+        return reminders.sweep()
+
+
+def setup_hub(hub):
+    covering = member(Role.PAEDIATRICIAN, hub)
+    lead = member(Role.PAEDIATRICIAN, hub)
+    hub.lead = lead
+    hub.save()
+    RotaEntryFactory(hub=hub, paediatrician=covering, date=datetime.date(2025, 3, 4))
+    RotaEntryFactory(hub=hub, paediatrician=covering, date=datetime.date(2025, 3, 5))
+    return covering, lead
+
+
+def test_reminder_at_75_and_escalation_at_100_each_exactly_once_across_two_sweeps(hub, child):
+    covering, lead = setup_hub(hub)
+    advice_request = AdviceRequestFactory(hub=hub, child=child, received_at=RECEIVED)
+
+    assert sweep_at(17) == 0  # 71%: nothing yet
+    assert sweep_at(18.5) == 1  # 77%: the covering paediatrician is reminded
+    assert sweep_at(19) == 0  # the second sweep sends nothing more
+    assert [m.to for m in mail.outbox] == [[covering.email]]
+    assert sweep_at(24.5) == 1  # target missed: the lead hears
+    assert sweep_at(25) == 0
+    assert [m.to for m in mail.outbox] == [[covering.email], [lead.email]]
+    for message in mail.outbox:
+        assert f"/advice/{advice_request.pk}/" in message.body
+        assert child.nhs_number not in message.body and child.family_name not in message.body
+    assert set(Reminder.objects.values_list("kind", flat=True)) == {
+        "reminder_75",
+        "escalation_100",
+    }
+
+
+def test_a_failed_send_is_retried_by_the_next_sweep_and_sent_once(hub, settings):
+    covering, _lead = setup_hub(hub)
+    AdviceRequestFactory(hub=hub, received_at=RECEIVED)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    assert sweep_at(19) == 0  # the mail server is down: nothing marked as sent
+    assert Reminder.objects.get().sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sweep_at(19.5) == 1
+    assert sweep_at(20) == 0
+    assert [m.to for m in mail.outbox] == [[covering.email]]
+
+
+def test_answered_and_paused_requests_get_no_reminders(hub, gp, paediatrician):
+    setup_hub(hub)
+    answered = AdviceRequestFactory(hub=hub, received_at=RECEIVED, asked_by=gp)
+    paused = AdviceRequestFactory(hub=hub, received_at=RECEIVED, asked_by=gp)
+    with time_machine.travel(RECEIVED + datetime.timedelta(hours=1), tick=False):
+        services.answer(advice_request=answered, text="Fine.", by=paediatrician)
+        services.ask_for_information(advice_request=paused, text="Weight?", by=paediatrician)
+    mail.outbox.clear()
+    assert sweep_at(30) == 0
+    assert mail.outbox == []
+
+
+def test_without_a_rota_every_paediatrician_of_the_hub_is_reminded(hub):
+    paeds = {member(Role.PAEDIATRICIAN, hub).email for _ in range(2)}
+    AdviceRequestFactory(hub=hub, received_at=RECEIVED)
+    assert sweep_at(20) == 1
+    assert set(mail.outbox[0].to) == paeds
+
+
+def test_the_sweep_is_scheduled_every_minute():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="advice.tasks.sweep")
+    assert (task.enabled, task.interval.every, task.interval.period) == (True, 1, "minutes")
