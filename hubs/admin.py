@@ -2,6 +2,7 @@
 
 import csv
 
+from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -301,6 +302,9 @@ def _csv_rows(events):
             ]
         )
 
+
+# The admin's own password form would skip the second factor: everyone signs in through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Admins other apps brought (task schedules, e-mail addresses, authenticators, groups) know
 # nothing of hubs: only the operator may open them.

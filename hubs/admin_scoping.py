@@ -10,7 +10,8 @@ schedules, e-mail addresses, authenticators) are made superuser-only by
 
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -78,6 +79,22 @@ def _scope_list_filter(model, entry):
     return entry
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """An id typed into a raw id field is labelled only when the user may see that row."""
+
+    def __init__(self, rel, admin_site, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            visible = self.queryset.filter(**{key: value}).exists()
+        except (ValueError, ValidationError):
+            visible = False
+        return super().label_and_url_for_value(value) if visible else ("", "")
+
+
 class _ScopedFormfieldsMixin:
     def _scoped_choices(self, db_field, request, kwargs):
         if "queryset" not in kwargs:
@@ -88,7 +105,12 @@ class _ScopedFormfieldsMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = self._scoped_choices(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, ForeignKeyRawIdWidget):
+            field.widget = ScopedRawIdWidget(
+                db_field.remote_field, self.admin_site, field.queryset, using=field.widget.db
+            )
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs = self._scoped_choices(db_field, request, kwargs)

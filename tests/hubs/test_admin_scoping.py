@@ -16,8 +16,8 @@ from django.contrib.admin.utils import quote
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from hubs.admin_scoping import HubScopedAdmin, SuperuserOnlyAdmin
-from hubs.models import Role
+from hubs.admin_scoping import HubScopedAdmin, ScopedRawIdWidget, SuperuserOnlyAdmin
+from hubs.models import Membership, Practice, Role
 from tests.access import child_identifiers, declared_admin_builders, make_world
 from tests.factories import PersonFactory, member
 
@@ -132,6 +132,10 @@ def test_a_coordinator_of_another_hub_cannot_reach_a_row(model, world, client):
     response = client.post(admin_url(model, "delete", quote(obj.pk)), {"post": "yes"})
     if response.status_code != 404:
         failures.append(f"delete (POST): {response.status_code}, expected 404")
+    client.post(
+        admin_url(model, "changelist"),
+        {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+    )
     assert model._default_manager.filter(pk=obj.pk).exists()
     assert not failures, f"{label(model)}:\n" + "\n".join(failures)
 
@@ -271,3 +275,22 @@ def test_list_filters_offer_only_the_coordinators_hubs(world, client):
     assert world.hub_b.name not in body
     response = client.get(reverse("admin:hubs_membership_changelist"))
     assert world.practice_b.name not in response.content.decode()
+
+
+def test_an_id_typed_into_a_raw_id_field_shows_no_other_hubs_label(world):
+    rel = Membership._meta.get_field("practice").remote_field
+    widget = ScopedRawIdWidget(rel, admin.site, Practice.objects.filter(hub=world.hub_a))
+    assert widget.label_and_url_for_value(world.practice_b.pk) == ("", "")
+    label_html, _url = widget.label_and_url_for_value(world.practice_a.pk)
+    assert world.practice_a.name in label_html
+
+
+def test_the_admin_sign_in_goes_through_the_second_factor(world, client):
+    from tests.factories import TEST_PASSWORD
+
+    coordinator = world.people_a[Role.COORDINATOR]
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    client.post(reverse("admin:login"), {"username": coordinator.email, "password": TEST_PASSWORD})
+    assert "_auth_user_id" not in client.session
