@@ -47,11 +47,16 @@ class ImportRunAdmin(HubScopedAdmin):
         "errors",
     ]
 
-    def get_queryset(self, request):
-        # A run may touch several hubs: shown only when all of them are the coordinator's.
-        return admin.ModelAdmin.get_queryset(self, request).filter(
-            pk__in=ImportRun.objects.visible_to(request.user, self.action).values("pk")
-        )
+    def scope(self, queryset, request):
+        # A run may touch several hubs: shown only when all of them are the coordinator's,
+        # or when they started it themselves (a refused upload may name no hub).
+        if request.user.is_superuser and request.user.is_active:
+            return queryset
+        visible = ImportRun.objects.visible_to(request.user, self.action)
+        return queryset.filter(pk__in=visible.values("pk"))
+
+    def in_scope(self, request, obj, *, wholly=False):
+        return obj.pk is None or self.scope(ImportRun.objects.filter(pk=obj.pk), request).exists()
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)

@@ -1,3 +1,14 @@
 from tests.access import NoPatientData
 
 URLS = [NoPatientData("ping", "a constant answer for benchmarks")]
+
+
+def _import_run_of_hub_b(world):
+    from cc4c.models import ImportRun
+
+    run = ImportRun.objects.create(kind="practices", file_name="hub-b.csv", succeeded=True)
+    run.hubs.add(world.hub_b)
+    return run
+
+
+ADMIN = {"cc4c.ImportRun": _import_run_of_hub_b}

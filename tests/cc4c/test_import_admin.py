@@ -1,0 +1,126 @@
+"""The coordinator's "Import a CSV file" page and the list of import runs in the admin site."""
+
+import pytest
+from django.urls import reverse
+
+from cc4c.models import ImportRun
+from hubs.models import Practice, Role
+from population.models import Child
+from tests.cc4c.csv_files import csv_file, valid_nhs_number
+from tests.factories import PracticeFactory, member
+
+UPLOAD = reverse("admin:cc4c_importrun_upload")
+RUNS = reverse("admin:cc4c_importrun_changelist")
+PRACTICES = ["ods_code", "name", "hub_code"]
+
+
+def upload(client, kind, header, rows, name="upload.csv"):
+    return client.post(UPLOAD, {"kind": kind, "file": csv_file(header, rows, name=name)})
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def test_the_upload_page_offers_the_registered_kinds(coordinator_client):
+    response = coordinator_client.get(UPLOAD)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>Import a CSV file</h1>" in body
+    assert '<option value="practices">' in body
+    assert '<option value="children">' in body
+    assert '<label for="id_file">' in body
+
+
+def test_the_runs_list_links_to_the_upload_page(coordinator_client):
+    assert UPLOAD in coordinator_client.get(RUNS).content.decode()
+
+
+def test_a_valid_upload_imports_and_says_how_many(coordinator_client, hub):
+    response = upload(coordinator_client, "practices", PRACTICES, [["E85001", "Surgery", hub.code]])
+    assert response.status_code == 302
+    assert response["Location"] == RUNS
+    page = coordinator_client.get(RUNS).content.decode()
+    assert "Imported upload.csv: practices: 1 rows read, 1 created, 0 updated" in page
+    assert Practice.objects.get(ods_code="E85001").hub == hub
+    run = ImportRun.objects.get()
+    assert list(run.hubs.all()) == [hub]
+
+
+def test_another_hubs_practice_is_refused_on_its_line_and_nothing_is_written(
+    coordinator_client, hub, other_hub
+):
+    PracticeFactory(hub=other_hub, ods_code="E86001", name="Their surgery")
+    response = upload(
+        coordinator_client,
+        "practices",
+        PRACTICES,
+        [["E85001", "Ours", hub.code], ["E86001", "Taken over", hub.code]],
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The file was not imported: 1 problem" in body
+    assert "line 3: hub_code: belongs to a hub you do not manage" in body
+    assert not Practice.objects.filter(ods_code="E85001").exists()
+    assert Practice.objects.get(ods_code="E86001").name == "Their surgery"
+
+
+def test_every_bad_child_row_is_listed_on_the_page(coordinator_client, practice):
+    header = ["nhs_number", "given_name", "family_name", "date_of_birth", "sex"]
+    header += ["practice_ods", "registered_on"]
+    good = [valid_nhs_number(1), "A", "B", "2019-01-01", "male", practice.ods_code, "2019-02-01"]
+    bad = ["9990000019", "A", "B", "2019-01-01", "boy", practice.ods_code, "2019-02-01"]
+    body = upload(coordinator_client, "children", header, [good, bad]).content.decode()
+    assert "line 3: nhs_number: 9990000019 fails the NHS number check digit" in body
+    assert "line 3: sex: &#x27;boy&#x27; is not one of" in body
+    assert not Child.objects.exists()
+
+
+def test_someone_who_manages_no_hub_gets_404_for_the_upload_page(client, hub):
+    client.force_login(member(Role.COMMISSIONER, hub, is_staff=True))
+    assert client.get(UPLOAD).status_code == 404
+    assert client.post(UPLOAD, {"kind": "practices"}).status_code == 404
+
+
+def test_a_gp_without_admin_access_is_sent_to_sign_in(client, gp):
+    client.force_login(gp)
+    response = client.get(UPLOAD)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def make_runs(hub, count, by=None):
+    for i in range(count):
+        run = ImportRun.objects.create(kind="practices", file_name=f"file{i}.csv", by=by)
+        run.hubs.add(hub)
+
+
+def test_the_runs_list_shows_only_runs_of_the_coordinators_hubs(coordinator_client, hub, other_hub):
+    make_runs(hub, 1)
+    make_runs(other_hub, 1)
+    both = ImportRun.objects.create(kind="practices", file_name="both.csv")
+    both.hubs.add(hub, other_hub)
+    body = coordinator_client.get(RUNS).content.decode()
+    assert "file0.csv" in body
+    assert body.count("file0.csv") == 1
+    assert "both.csv" not in body
+    theirs = ImportRun.objects.get(hubs=other_hub, file_name="file0.csv")
+    change = reverse("admin:cc4c_importrun_change", args=[theirs.pk])
+    assert coordinator_client.get(change).status_code == 404
+
+
+def test_a_coordinator_sees_their_own_refused_upload(coordinator_client, coordinator):
+    ImportRun.objects.create(kind="children", file_name="mine.csv", by=coordinator)
+    assert "mine.csv" in coordinator_client.get(RUNS).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_runs_list_takes_a_fixed_number_of_queries(
+    coordinator_client, coordinator, hub, count, django_assert_max_num_queries
+):
+    make_runs(hub, count, by=coordinator)
+    with django_assert_max_num_queries(14):
+        response = coordinator_client.get(RUNS)
+    assert response.status_code == 200
