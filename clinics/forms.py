@@ -43,17 +43,30 @@ class SessionForm(_Form):
         return data
 
 
+BOOKED_CHILD_CHOICES = [
+    ("rebook", "Back on the waiting list to be rebooked; tell the practice"),
+    ("notify", "Only tell the practice; the referral is closed"),
+]
+
+
 class CancelSessionForm(_Form):
+    """The reason, and for each booked child what happens to them."""
+
     reason = forms.CharField(max_length=300)
-    booked_children = forms.ChoiceField(
-        label="What happens to each booked child",
-        choices=[
-            ("rebook", "Put them back on the waiting list to be rebooked, and tell the practice"),
-            ("notify", "Only tell the practice"),
-        ],
-        widget=forms.RadioSelect,
-        initial="rebook",
-    )
+
+    def __init__(self, *args, booked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.booked = list(booked)
+        for appointment in self.booked:
+            self.fields[f"child_{appointment.pk}"] = forms.ChoiceField(
+                label=f"{appointment.slot.start_time:%H:%M}: {appointment.child}",
+                choices=BOOKED_CHILD_CHOICES,
+                initial="rebook",
+                widget=forms.RadioSelect,
+            )
+
+    def rebook_ids(self):
+        return {a.pk for a in self.booked if self.cleaned_data.get(f"child_{a.pk}") == "rebook"}
 
 
 class ReferralForm(_Form):

@@ -59,9 +59,9 @@ def create_session(
     return session
 
 
-def cancel_session(*, session, reason, return_to_waiting_list=True, by):
-    """Cancel a session and every appointment in it; each practice is told, and each child
-    whose referral is still open goes back to the waiting list unless asked otherwise."""
+def cancel_session(*, session, reason, rebook_ids=None, by):
+    """Cancel a session and every appointment in it; each practice is told, and each child in
+    ``rebook_ids`` (every child when None) goes back on the waiting list to be rebooked."""
     with transaction.atomic():
         session = ClinicSession.objects.select_for_update().get(pk=session.pk)
         if session.is_cancelled:
@@ -77,7 +77,7 @@ def cancel_session(*, session, reason, return_to_waiting_list=True, by):
                 appointment,
                 AppointmentStatus.CANCELLED_BY_CLINIC,
                 f"Session cancelled: {reason}",
-                return_to_waiting_list,
+                rebook_ids is None or appointment.pk in rebook_ids,
             )
     return session
 
@@ -157,10 +157,12 @@ def _cancel(appointment, status, reason, return_to_waiting_list):
     appointment.status = status
     appointment.reason = reason
     appointment.save(update_fields=["status", "reason"])
-    if return_to_waiting_list and appointment.referral_id:
+    if appointment.referral_id:
+        # Back on the waiting list to be rebooked, or closed: the practice decides what next.
+        status = ReferralStatus.WAITING if return_to_waiting_list else ReferralStatus.CLOSED
         Referral.objects.filter(pk=appointment.referral_id).exclude(
             status=ReferralStatus.CLOSED
-        ).update(status=ReferralStatus.WAITING)
+        ).update(status=status)
     notify.tell_practice(appointment, "cancelled")
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
         name="appointment_follow_up",
     ),
     path("waiting-list/", views.waiting_list, name="waiting_list"),
+    path("waiting-list.csv", views.waiting_list_csv, name="waiting_list_csv"),
     path("refer/<int:child_id>/", views.refer, name="refer"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),

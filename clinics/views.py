@@ -1,8 +1,10 @@
 """Clinic pages: parse the request, call a query or a service, render."""
 
+import csv
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,6 +26,7 @@ from clinics.models import (
     AppointmentStatus,
     ClinicSession,
     NotBroughtFollowUp,
+    Outcome,
     Referral,
     ReferralStatus,
 )
@@ -94,6 +97,7 @@ def session_detail(request, pk):
     user = request.user
     context["can_book"] = access.can(user, "clinic.book", session.hub_id)
     context["can_run"] = access.can(user, "clinic.run", session.hub_id)
+    context["outcomes"] = Outcome.choices
     if context["can_book"] and not session.is_cancelled:
         context["waiting"] = (
             Referral.objects.visible_to(user, "clinic.book")
@@ -136,13 +140,15 @@ def session_book(request, pk):
 
 def session_cancel(request, pk):
     session = _session(request, pk, "clinic.book")
-    form = CancelSessionForm(request.POST or None)
+    booked = [s.appointment for s in queries.session_slots(session) if s.appointment]
+    booked = [a for a in booked if a.status == AppointmentStatus.BOOKED]
+    form = CancelSessionForm(request.POST or None, booked=booked)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_session(
                 session=session,
                 reason=form.cleaned_data["reason"],
-                return_to_waiting_list=form.cleaned_data["booked_children"] == "rebook",
+                rebook_ids=form.rebook_ids(),
                 by=request.user,
             )
         except services.ClinicError as exc:
@@ -150,11 +156,11 @@ def session_cancel(request, pk):
         else:
             messages.success(request, "The session is cancelled and the practices are told.")
             return redirect("clinics:session_detail", pk=session.pk)
-    booked = queries.session_slots(session)
+    record(request, action="clinic.session.view", hub=session.hub_id, obj=session)
     return render(
         request,
         "clinics/session_cancel.html",
-        {"session": session, "form": form, "booked": sum(1 for s in booked if s.appointment)},
+        {"session": session, "form": form, "booked": len(booked)},
     )
 
 
@@ -201,6 +207,9 @@ def _after(request, appointment, done):
         done()
     except services.ClinicError as exc:
         messages.error(request, str(exc))
+    if request.POST.get("back") == "session":
+        # Marked from the clinic list on the day: stay on the list.
+        return redirect("clinics:session_detail", pk=appointment.slot.session_id)
     return redirect("clinics:appointment_detail", pk=appointment.pk)
 
 
@@ -300,6 +309,28 @@ def waiting_list(request):
     page = _page(request, queries.waiting_list(request.user, sort=sort, q=q))
     queries.mark_over_target(page.object_list)
     return render(request, "clinics/waiting_list.html", {"page": page, "sort": sort, "q": q})
+
+
+def waiting_list_csv(request):
+    """The waiting list as a spreadsheet: identifiable, so the download is audited."""
+    _require(request.user, "clinic.view")
+    referrals = queries.mark_over_target(list(queries.waiting_list(request.user)))
+    record(request, action="clinic.waiting_list.export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="clinic-waiting-list.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["nhs_number", "given_name", "family_name", "practice", "referral_date", "weeks_waiting"]
+        + ["over_target", "priority", "source", "reason"]
+    )
+    for r in referrals:
+        child = r.child
+        writer.writerow(
+            [child.nhs_number, child.given_name, child.family_name, child.practice.name]
+            + [r.referral_date.isoformat(), r.weeks_waiting, "yes" if r.over_target else "no"]
+            + [r.priority, r.source, r.reason]
+        )
+    return response
 
 
 def refer(request, child_id):

@@ -85,6 +85,7 @@ URLS = [
         data=lambda w: {"slot": free_slot(session_b(w)).pk},
     ),
     PatientData("clinics:waiting_list", build=lambda w: session_b(w) and {}, scoped_list=True),
+    PatientData("clinics:waiting_list_csv", build=lambda w: session_b(w) and {}, scoped_list=True),
     PatientData("clinics:refer", build=lambda w: {"child_id": w.child_b.pk}),
     PatientData("clinics:follow_up_list", build=lambda w: follow_up_b(w) and {}, scoped_list=True),
     PatientData("clinics:follow_up_detail", build=lambda w: {"pk": follow_up_b(w).pk}),

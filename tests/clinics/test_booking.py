@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 
 from clinics import services
 from clinics.models import Appointment, AppointmentStatus, ReferralStatus
@@ -115,21 +116,31 @@ def test_moving_keeps_the_old_slot_in_history(session, practice, coordinator):
     assert [h.slot_id for h in a.history.order_by("history_date")] == [first.pk, second.pk]
 
 
-def test_cancelling_a_session_puts_booked_children_back_on_the_waiting_list(
-    session, practice, coordinator, mail_on_commit
+def test_cancelling_a_session_asks_what_happens_to_each_booked_child(
+    session, practice, coordinator, client_for, mail_on_commit
 ):
     gp = member(Role.GP, practice.hub, practice=practice)
-    referral = ReferralFactory(child=ChildFactory(practice=practice), referred_by=gp)
-    appointment = services.book_appointment(
-        slot=session.slots.first(), child=referral.child, referral=referral, by=coordinator
-    )
+    first, second = session.slots.all()[:2]
+    rebook = ReferralFactory(child=ChildFactory(practice=practice), referred_by=gp)
+    notify = ReferralFactory(child=ChildFactory(practice=practice), referred_by=gp)
+    a = services.book_appointment(slot=first, child=rebook.child, referral=rebook, by=coordinator)
+    b = services.book_appointment(slot=second, child=notify.child, referral=notify, by=coordinator)
     with mail_on_commit(execute=True):
-        services.cancel_session(session=session, reason="Paediatrician unwell", by=coordinator)
-    appointment.refresh_from_db()
-    referral.refresh_from_db()
-    assert appointment.status == AppointmentStatus.CANCELLED_BY_CLINIC
-    assert referral.status == ReferralStatus.WAITING
-    assert any("cancelled" in m.subject for m in mail.outbox)
+        response = client_for(coordinator).post(
+            reverse("clinics:session_cancel", args=[session.pk]),
+            {
+                "reason": "Paediatrician unwell",
+                f"child_{a.pk}": "rebook",
+                f"child_{b.pk}": "notify",
+            },
+        )
+    assert response.status_code == 302
+    for obj in (a, b, rebook, notify):
+        obj.refresh_from_db()
+    assert a.status == b.status == AppointmentStatus.CANCELLED_BY_CLINIC
+    assert rebook.status == ReferralStatus.WAITING
+    assert notify.status == ReferralStatus.CLOSED
+    assert sum("cancelled" in m.subject for m in mail.outbox) == 2
 
 
 def test_a_session_is_created_with_slots_from_its_times(practice, coordinator):

@@ -221,3 +221,36 @@ def test_child_panel_lists_the_childs_appointments(practice, gp, rf):
     panel = child_panel(request, child)
     assert panel["title"] == "Outreach clinic appointments"
     assert len(panel["context"]["appointments"]) == 1
+
+
+def test_waiting_list_download_is_audited_and_lists_only_the_hubs_children(
+    practice, other_child, gp, client_for
+):
+    referral = ReferralFactory(child=ChildFactory(practice=practice))
+    ReferralFactory(child=other_child)
+    response = client_for(gp).get(reverse("clinics:waiting_list_csv"))
+    body = response.content.decode()
+    assert referral.child.nhs_number in body
+    assert other_child.nhs_number not in body
+    assert AuditEvent.objects.filter(action="clinic.waiting_list.export", person=gp).count() == 1
+
+
+def test_on_the_day_the_paediatrician_marks_attended_and_the_outcome_from_the_clinic_list(
+    practice, paediatrician, client_for
+):
+    session = ClinicSessionFactory(host_practice=practice, date=timezone.localdate())
+    appointment = AppointmentFactory(slot=free_slot(session), child=ChildFactory(practice=practice))
+    client = client_for(paediatrician)
+    url = reverse("clinics:session_detail", args=[session.pk])
+    response = client.post(
+        reverse("clinics:appointment_attendance", args=[appointment.pk]),
+        {"status": "attended", "back": "session"},
+    )
+    assert response["Location"] == url
+    assert "Save outcome" in client.get(url).content.decode()
+    client.post(
+        reverse("clinics:appointment_outcome", args=[appointment.pk]),
+        {"outcome": "discharged_to_primary_care", "back": "session"},
+    )
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.outcome) == ("attended", "discharged_to_primary_care")
