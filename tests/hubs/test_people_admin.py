@@ -258,3 +258,35 @@ def test_people_lists_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(20):
         response = client.get(reverse(f"admin:hubs_{page}_changelist"))
     assert response.context["cl"].result_count >= rows
+
+
+def test_a_coordinator_role_given_on_the_person_page_opens_the_admin_door(
+    client_for, coordinator, hub
+):
+    gp = member(Role.GP, hub)
+    existing = Membership.objects.get(person=gp)
+    response = client_for(coordinator).post(
+        reverse("admin:hubs_person_change", args=[gp.pk]),
+        {
+            "email": gp.email,
+            "first_name": gp.first_name,
+            "last_name": gp.last_name,
+            "profession": "",
+            "registration_number": "",
+            "memberships-TOTAL_FORMS": 2,
+            "memberships-INITIAL_FORMS": 1,
+            "memberships-0-id": existing.pk,
+            "memberships-0-person": gp.pk,
+            "memberships-0-hub": hub.pk,
+            "memberships-0-role": Role.GP,
+            "memberships-0-start_date": existing.start_date.isoformat(),
+            "memberships-1-person": gp.pk,
+            "memberships-1-hub": hub.pk,
+            "memberships-1-role": Role.COORDINATOR,
+            "memberships-1-start_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    gp.refresh_from_db()
+    assert gp.is_staff
+    assert gp.memberships.count() == 2
