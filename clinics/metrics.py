@@ -55,7 +55,8 @@ def median(values):
 
 
 def clinic_measures(hub_ids, date_from, date_to):
-    """Every key of the spec's clinics section for the hubs and the inclusive period."""
+    """Every key of the spec's clinics section for the hubs and the inclusive period, plus the
+    hidden ``_..._n`` counts the evaluation report suppresses derived figures by."""
     sessions = ClinicSession.objects.filter(
         hub_id__in=hub_ids, date__gte=date_from, date__lte=date_to
     ).exclude(status=SessionStatus.CANCELLED)
@@ -97,4 +98,10 @@ def clinic_measures(hub_ids, date_from, date_to):
         "clinic_outcome_discharged_pct": pct(counts["discharged"], counts["with_outcome"]),
         "clinic_outcome_hub_follow_up_pct": pct(counts["hub_follow_up"], counts["with_outcome"]),
         "clinic_outcome_hospital_referral_pct": pct(counts["hospital"], counts["with_outcome"]),
+        # The counts behind the percentages and the median, for suppression in reports.
+        "_clinic_wait_n": len(wait_days),
+        "_clinic_outcomes_n": counts["with_outcome"],
+        "_clinic_outcome_discharged_n": counts["discharged"],
+        "_clinic_outcome_hub_follow_up_n": counts["hub_follow_up"],
+        "_clinic_outcome_hospital_referral_n": counts["hospital"],
     }
