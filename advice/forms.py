@@ -145,7 +145,13 @@ FORWARD_LABELS = {"mdt": "Put forward to the MDT", "clinic": "Refer to the outre
 
 class ForwardForm(_Form):
     destination = forms.ChoiceField(choices=())
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Question for the MDT, or reason for the referral",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent_recorded = forms.BooleanField(
+        required=False, label="The family consents to MDT discussion (needed for the MDT)"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

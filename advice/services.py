@@ -228,7 +228,7 @@ def claim(*, advice_request, by):
 
 def _resume_clock(locked, now):
     if locked.paused_since is not None:
-        locked.paused_seconds += int(clock.elapsed_seconds(locked.hub, locked.paused_since, now))
+        locked.paused_seconds += round(clock.elapsed_seconds(locked.hub, locked.paused_since, now))
         locked.paused_since = None
 
 
@@ -323,8 +323,8 @@ def record_outcome(*, advice_request, outcome, by):
     return locked
 
 
-# Where an answer can put the child forward, if those parts of the system offer the service:
-# destination -> (module, function, outcome recorded).
+# Where an answer can put the child forward, when those parts of the system are installed:
+# destination -> (module, service function, outcome recorded on the request).
 FORWARD_SERVICES = {
     "mdt": ("mdt.services", "put_forward", Outcome.MDT_DISCUSSION),
     "clinic": ("clinics.services", "refer", Outcome.OUTREACH_CLINIC),
@@ -345,18 +345,46 @@ def available_forwards():
     return [d for d in FORWARD_SERVICES if forward_service(d) is not None]
 
 
+def _call_forward(destination, service, *, child, reason, consent_recorded, by):
+    if destination == "mdt":
+        return service(
+            by=by,
+            child=child,
+            clinical_question=reason,
+            consent_recorded=consent_recorded,
+            referrer_role="Advice line",
+        )
+    return service(child=child, reason=reason, source="advice", by=by)
+
+
 @transaction.atomic
-def put_forward(*, advice_request, destination, reason, by):
-    """From an answer, put the child forward to the MDT or the clinic waiting list in one step."""
+def put_forward(*, advice_request, destination, reason, consent_recorded=False, by):
+    """From an answer, put the child forward to the MDT or the clinic waiting list in one step,
+    and record the matching outcome."""
     if destination not in FORWARD_SERVICES:
         raise AdviceError("Choose the MDT or the outreach clinic.")
     service = forward_service(destination)
     if service is None:
-        raise AdviceError("That service is not available yet.")
+        raise AdviceError("That service is not available.")
+    advice_request = _locked(advice_request)
     if advice_request.child_id is None:
         raise AdviceError("This request is not about a particular child.")
     if advice_request.first_response_at is None:
         raise AdviceError("Answer the request first.")
-    result = service(child=advice_request.child, reason=reason, by=by)
+    module_name = FORWARD_SERVICES[destination][0]
+    try:
+        result = _call_forward(
+            destination,
+            service,
+            child=advice_request.child,
+            reason=reason,
+            consent_recorded=consent_recorded,
+            by=by,
+        )
+    except Exception as exc:
+        # The other service's own refusal (e.g. no consent, already on the agenda) is shown.
+        if type(exc).__module__ == module_name:
+            raise AdviceError(str(exc)) from exc
+        raise
     record_outcome(advice_request=advice_request, outcome=FORWARD_SERVICES[destination][2], by=by)
     return result

@@ -244,7 +244,11 @@ def forward(request, pk):
         ForwardForm,
         "forward_form",
         lambda r, d: services.put_forward(
-            advice_request=r, destination=d["destination"], reason=d["reason"], by=request.user
+            advice_request=r,
+            destination=d["destination"],
+            reason=d["reason"],
+            consent_recorded=d["consent_recorded"],
+            by=request.user,
         ),
         "The child has been put forward.",
     )

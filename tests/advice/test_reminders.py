@@ -1,17 +1,21 @@
 """Reminder at 75% of the target, escalation at 100%: each exactly once, whatever the sweeps."""
 
 import datetime
+import importlib
 
 import time_machine
 from django.core import mail
 
-from advice import reminders, services
+from advice import clock, reminders, services
 from advice.models import Reminder
 from hubs.models import Role
 from tests.advice.factories import AdviceRequestFactory, RotaEntryFactory
 from tests.factories import member
 
-RECEIVED = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=datetime.UTC)
+# Three days ago at 09:00 UTC: inside the memberships the factories give (a year back).
+RECEIVED = datetime.datetime.now(datetime.UTC).replace(
+    hour=9, minute=0, second=0, microsecond=0
+) - datetime.timedelta(days=3)
 
 
 def sweep_at(hours):
@@ -25,8 +29,9 @@ def setup_hub(hub):
     lead = member(Role.PAEDIATRICIAN, hub)
     hub.lead = lead
     hub.save()
-    RotaEntryFactory(hub=hub, paediatrician=covering, date=datetime.date(2025, 3, 4))
-    RotaEntryFactory(hub=hub, paediatrician=covering, date=datetime.date(2025, 3, 5))
+    for days in (0, 1):
+        day = (RECEIVED + datetime.timedelta(days=days)).astimezone(clock.LONDON).date()
+        RotaEntryFactory(hub=hub, paediatrician=covering, date=day)
     return covering, lead
 
 
@@ -82,8 +87,13 @@ def test_without_a_rota_every_paediatrician_of_the_hub_is_reminded(hub):
     assert set(mail.outbox[0].to) == paeds
 
 
-def test_the_sweep_is_scheduled_every_minute():
+def test_the_sweep_is_scheduled_every_minute(db):
+    # Run the schedule migration's own step again: other tests may have emptied the table.
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    migration = importlib.import_module("advice.migrations.0002_reminder_sweep_schedule")
+    migration.schedule(apps, None)
+    migration.schedule(apps, None)
     task = PeriodicTask.objects.get(task="advice.tasks.sweep")
     assert (task.enabled, task.interval.every, task.interval.period) == (True, 1, "minutes")

@@ -125,14 +125,14 @@ def test_the_answer_is_signed_stops_the_clock_once_and_emails_the_gp_a_link_only
 def test_asking_for_information_pauses_the_clock_until_the_gp_replies(hub, gp, paediatrician):
     advice_request = _ask(gp, hub)
     start = advice_request.received_at
-    with time_machine.travel(start + datetime.timedelta(hours=2)):
+    with time_machine.travel(start + datetime.timedelta(hours=2), tick=False):
         services.ask_for_information(
             advice_request=advice_request, text="What is the weight?", by=paediatrician
         )
     paused = AdviceRequest.objects.get(pk=advice_request.pk)
     assert paused.status == Status.AWAITING_INFO and paused.paused_since is not None
     assert paused.first_response_at is None
-    with time_machine.travel(start + datetime.timedelta(hours=7)):
+    with time_machine.travel(start + datetime.timedelta(hours=7), tick=False):
         services.add_information(advice_request=paused, text="12 kg.", by=gp)
     resumed = AdviceRequest.objects.get(pk=advice_request.pk)
     assert resumed.paused_since is None
@@ -185,3 +185,24 @@ def test_a_phone_request_starts_the_clock_at_the_time_of_the_call(hub, gp, paedi
             urgency="routine",
             by=gp,
         )
+
+
+def test_from_an_answer_the_child_goes_on_the_clinic_waiting_list_in_one_step(
+    hub, gp, paediatrician, child
+):
+    referral_model = pytest.importorskip("clinics.models").Referral
+    advice_request = _ask(gp, hub, child)
+    with pytest.raises(services.AdviceError, match="Answer"):
+        services.put_forward(
+            advice_request=advice_request, destination="clinic", reason="x", by=paediatrician
+        )
+    services.answer(advice_request=advice_request, text="Needs seeing.", by=paediatrician)
+    services.put_forward(
+        advice_request=advice_request,
+        destination="clinic",
+        reason="Hip clunk on examination",
+        by=paediatrician,
+    )
+    referral = referral_model.objects.get(child=child)
+    assert (referral.source, referral.referred_by) == ("advice", paediatrician)
+    assert AdviceRequest.objects.get(pk=advice_request.pk).outcome == "outreach_clinic"

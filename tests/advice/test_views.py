@@ -89,7 +89,8 @@ def test_the_queue_puts_overdue_requests_first_in_red_then_the_covering_paediatr
 
 
 def test_the_queue_shows_no_answered_requests(client_for, hub, paediatrician):
-    done = AdviceRequestFactory(hub=hub, status="answered", first_response_at=timezone.now())
+    now = timezone.now()
+    done = AdviceRequestFactory(hub=hub, received_at=now, status="answered", first_response_at=now)
     body = client_for(paediatrician).get(reverse("advice:queue")).content.decode()
     assert done.reference not in body and "No requests are waiting" in body
 
