@@ -19,6 +19,8 @@ ACTIONS = {
     "population.view": CHILD_RECORD_ROLES,
     "worklist.update": frozenset({Role.GP, Role.PAEDIATRICIAN}),
     "mdt.view": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.COORDINATOR, Role.MDT_MEMBER}),
+    # Every meeting and case of the hub; mdt_member sees only meetings they are invited to.
+    "mdt.view_hub": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.COORDINATOR}),
     "mdt.put_forward": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.MDT_MEMBER}),
     "mdt.chair": frozenset({Role.PAEDIATRICIAN}),
     "mdt.manage": frozenset({Role.COORDINATOR, Role.PAEDIATRICIAN}),

@@ -1,0 +1,139 @@
+"""Scoped reads of MDT meetings, cases and actions (../shared/spec/access.md).
+
+GPs, paediatricians and coordinators of a hub see all of its meetings and cases; an MDT member
+sees only the meetings they are invited to and those meetings' cases; everyone else nothing.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from hubs.access import hub_ids
+from mdt.models import OPEN_STATUSES, Action, CaseDiscussion, Meeting, Outcome
+
+
+def _meeting_scope(user):
+    """A Q over Meeting for what ``user`` may see."""
+    whole_hubs = hub_ids(user, "mdt.view_hub")
+    invited_hubs = hub_ids(user, "mdt.view") - whole_hubs
+    scope = Q(hub_id__in=whole_hubs)
+    if invited_hubs and user.is_authenticated:
+        invited = Meeting.invitees.through.objects.filter(
+            meeting_id=OuterRef("pk"), person_id=user.pk
+        )
+        scope |= Q(hub_id__in=invited_hubs) & Q(Exists(invited))
+    return scope
+
+
+def meetings_visible_to(user):
+    return Meeting.objects.filter(_meeting_scope(user))
+
+
+def cases_visible_to(user):
+    return CaseDiscussion.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
+
+
+def actions_visible_to(user):
+    """Actions of visible meetings, and a person's own actions in hubs where they are in the MDT."""
+    return Action.objects.filter(
+        Q(meeting__in=meetings_visible_to(user).values("pk"))
+        | Q(owner_id=user.pk, meeting__hub_id__in=hub_ids(user, "mdt.view"))
+    )
+
+
+def upcoming_meetings(user, now=None):
+    now = now or timezone.now()
+    return (
+        meetings_visible_to(user)
+        .exclude(status="finished")
+        .filter(starts_at__gte=now - timezone.timedelta(hours=12))
+        .select_related("hub", "chair")
+        .annotate(case_count=Count("cases"))
+        .order_by("starts_at", "id")
+    )
+
+
+def recent_meetings(user, limit=10):
+    return (
+        meetings_visible_to(user)
+        .filter(status="finished")
+        .select_related("hub", "chair")
+        .annotate(
+            case_count=Count("cases"), discussed_count=Count("cases", Q(cases__discussed=True))
+        )
+        .order_by("-starts_at", "-id")[:limit]
+    )
+
+
+def agenda(meeting):
+    """The meeting's cases in agenda order, with what the agenda shows of each."""
+    return meeting.cases.select_related("child", "child__practice", "put_forward_by").order_by(
+        "agenda_order", "id"
+    )
+
+
+def outstanding_actions_before(meeting):
+    """Actions from the hub's earlier meetings that are not done: the start of the agenda."""
+    return (
+        Action.objects.filter(
+            meeting__hub_id=meeting.hub_id,
+            meeting__starts_at__lt=meeting.starts_at,
+            done_at__isnull=True,
+        )
+        .select_related("owner", "meeting", "case", "case__child")
+        .order_by("due_on", "id")
+    )
+
+
+def meeting_actions(meeting):
+    return meeting.actions.select_related("owner", "case", "case__child").order_by("due_on", "id")
+
+
+def my_cases(user):
+    return (
+        cases_visible_to(user)
+        .filter(put_forward_by=user)
+        .select_related("child", "meeting", "meeting__hub")
+        .order_by("-meeting__starts_at", "agenda_order", "id")
+    )
+
+
+def my_actions(user):
+    return (
+        actions_visible_to(user)
+        .filter(owner=user)
+        .select_related("meeting", "meeting__hub", "case", "case__child")
+        .order_by("done_at", "due_on", "id")
+    )
+
+
+def hub_case_history(user, hub, *, outcome="", date_from=None, date_to=None):
+    cases = cases_visible_to(user).filter(meeting__hub=hub, discussed=True)
+    if outcome:
+        cases = cases.filter(outcome=outcome)
+    if date_from:
+        cases = cases.filter(meeting__starts_at__date__gte=date_from)
+    if date_to:
+        cases = cases.filter(meeting__starts_at__date__lte=date_to)
+    return cases.select_related("child", "meeting").order_by("-meeting__starts_at", "agenda_order")
+
+
+def outcome_split(cases):
+    """[(outcome value, label, count)] for the cases given, every outcome listed."""
+    counts = dict(cases.order_by().values_list("outcome").annotate(n=Count("id")))
+    return [(value, label, counts.get(value, 0)) for value, label in Outcome.choices]
+
+
+def open_meetings_of(hub, exclude=None):
+    qs = Meeting.objects.filter(hub=hub, status__in=OPEN_STATUSES, starts_at__gt=timezone.now())
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.annotate(case_count=Count("cases")).order_by("starts_at", "id")
+
+
+def mdt_cases_for_child(user, child):
+    return (
+        cases_visible_to(user)
+        .filter(child=child)
+        .select_related("meeting", "meeting__hub")
+        .order_by("-meeting__starts_at")
+    )

@@ -1,0 +1,97 @@
+from hubs.models import Role
+from mdt.models import Action, CaseDiscussion, Meeting
+from tests.access import PatientData
+from tests.mdt.factories import ActionFactory, CaseFactory, MeetingFactory
+
+
+def meeting_b(w):
+    if "mdt_meeting" not in w.extra:
+        w.extra["mdt_meeting"] = MeetingFactory(
+            hub=w.hub_b, invitees=[w.people_b[Role.MDT_MEMBER], w.people_b[Role.GP]]
+        )
+    return w.extra["mdt_meeting"]
+
+
+def case_b(w):
+    if "mdt_case" not in w.extra:
+        w.extra["mdt_case"] = CaseFactory(
+            meeting=meeting_b(w),
+            child=w.child_b,
+            put_forward_by=w.people_b[Role.GP],
+            discussed=True,
+            outcome="primary_care_advice",
+        )
+    return w.extra["mdt_case"]
+
+
+def action_b(w):
+    if "mdt_action" not in w.extra:
+        w.extra["mdt_action"] = ActionFactory(
+            meeting=meeting_b(w), case=case_b(w), owner=w.people_b[Role.MDT_MEMBER]
+        )
+    return w.extra["mdt_action"]
+
+
+def with_case(w):
+    case_b(w)
+    action_b(w)
+    return {}
+
+
+URLS = [
+    PatientData("mdt:meetings", build=with_case, scoped_list=True),
+    PatientData("mdt:my_cases", build=with_case, scoped_list=True),
+    PatientData("mdt:my_actions", build=with_case, scoped_list=True),
+    PatientData("mdt:hub", build=lambda w: {"hub_pk": case_b(w).meeting.hub_id}),
+    PatientData("mdt:schedule", build=lambda w: {"hub_pk": w.hub_b.pk}),
+    PatientData("mdt:meeting", build=lambda w: {"pk": case_b(w).meeting_id}),
+    PatientData("mdt:meeting_start", build=lambda w: {"pk": case_b(w).meeting_id}, method="post"),
+    PatientData("mdt:meeting_finish", build=lambda w: {"pk": case_b(w).meeting_id}, method="post"),
+    PatientData("mdt:meeting_attendance", build=lambda w: {"pk": case_b(w).meeting_id}),
+    PatientData(
+        "mdt:action_add",
+        build=lambda w: {"pk": case_b(w).meeting_id},
+        method="post",
+        data=lambda w: {
+            "description": "x",
+            "owner": w.people_b[Role.GP].pk,
+            "due_on": "2040-01-01",
+        },
+    ),
+    PatientData("mdt:action_done", build=lambda w: {"pk": action_b(w).pk}, method="post"),
+    PatientData("mdt:case", build=lambda w: {"pk": case_b(w).pk}),
+    PatientData(
+        "mdt:case_outcome",
+        build=lambda w: {"pk": case_b(w).pk},
+        method="post",
+        data=lambda w: {"outcome": "other"},
+    ),
+    PatientData(
+        "mdt:case_move",
+        build=lambda w: {"pk": case_b(w).pk},
+        method="post",
+        data=lambda w: {"to_meeting": case_b(w).meeting_id},
+    ),
+    PatientData(
+        "mdt:case_reorder",
+        build=lambda w: {"pk": case_b(w).pk},
+        method="post",
+        data=lambda w: {"direction": "up"},
+    ),
+    PatientData("mdt:case_letter", build=lambda w: {"pk": case_b(w).pk}),
+    PatientData(
+        "mdt:put_forward",
+        build=with_case,
+        # The number typed with a space where nobody writes one: it is searched in full, but the
+        # page echoing the visitor's own words is not a leak.
+        data=lambda w: {"q": f"{w.child_b.nhs_number[:3]} {w.child_b.nhs_number[3:]}"},
+        scoped_list=True,
+    ),
+    PatientData("mdt:put_forward_child", build=lambda w: {"child_pk": w.child_b.pk}),
+]
+
+ADMIN = {
+    Meeting: meeting_b,
+    CaseDiscussion: case_b,
+    Action: action_b,
+}

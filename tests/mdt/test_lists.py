@@ -1,0 +1,42 @@
+"""List pages keep a fixed number of queries however many rows they show."""
+
+import pytest
+from django.urls import reverse
+
+from tests.mdt.factories import ActionFactory, CaseFactory, MeetingFactory
+
+
+def build(hub, person, n):
+    meetings = [MeetingFactory(hub=hub, invitees=[person]) for _ in range(n)]
+    for m in meetings:
+        case = CaseFactory(meeting=m, put_forward_by=person, discussed=True, outcome="other")
+        ActionFactory(meeting=m, case=case, owner=person)
+    return meetings
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("name", ["mdt:meetings", "mdt:my_cases", "mdt:my_actions", "mdt:hub"])
+def test_list_pages_query_count_does_not_grow(
+    rows, name, client, hub, paediatrician, django_assert_max_num_queries
+):
+    build(hub, paediatrician, rows)
+    client.force_login(paediatrician)
+    url = reverse(name, args=[hub.pk]) if name == "mdt:hub" else reverse(name)
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "No cases yet" not in response.content.decode() or name == "mdt:meetings"
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_meeting_agenda_query_count_does_not_grow(
+    rows, client, hub, paediatrician, django_assert_max_num_queries
+):
+    meeting = MeetingFactory(hub=hub)
+    for _ in range(rows):
+        case = CaseFactory(meeting=meeting)
+        ActionFactory(meeting=meeting, case=case, owner=paediatrician)
+    client.force_login(paediatrician)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("mdt:meeting", args=[meeting.pk]))
+    assert response.status_code == 200
