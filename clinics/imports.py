@@ -6,11 +6,10 @@ session that day is created if it has none; slots are created as the file names 
 
 import datetime
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
 from cc4c.imports import (
     Column,
     ImportFormat,
+    copy_upsert,
     nhs_number,
     ods_code,
     one_of,
@@ -19,6 +18,7 @@ from cc4c.imports import (
     register,
 )
 from clinics.models import (
+    CANCELLED_STATUSES,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -32,7 +32,7 @@ from population.models import Child
 
 # Imported sessions get this slot length and end one slot after their last appointment.
 IMPORTED_SLOT_MINUTES = 20
-UPDATED_FIELDS = ["child", "type", "referral_date", "status", "outcome"]
+FIELDS = ["child", "type", "referral_date", "status", "outcome"]
 
 
 def _session_times(times):
@@ -88,11 +88,13 @@ class ClinicAppointmentsFormat(ImportFormat):
         existing = Appointment.objects.filter(
             slot__session_id__in=[pk for pk, _ in ctx.sessions.values()]
         ).order_by("id")
-        for appointment in existing.select_related("slot"):
-            key = (appointment.slot.session_id, appointment.slot.start_time)
-            held = ctx.appointments.get(key)
-            if held is None or not held.is_live or appointment.is_live:
-                ctx.appointments[key] = appointment
+        for pk, session_id, start, child_id, status in existing.values_list(
+            "id", "slot__session_id", "slot__start_time", "child_id", "status"
+        ):
+            live = status not in CANCELLED_STATUSES
+            held = ctx.appointments.get((session_id, start))
+            if held is None or not held[2] or live:
+                ctx.appointments[(session_id, start)] = (pk, child_id, live)
 
     def validate_row(self, row, ctx):
         hub_id = ctx.hubs.get(row["hub_code"])
@@ -118,7 +120,7 @@ class ClinicAppointmentsFormat(ImportFormat):
             problems.append(("outcome", "is only for attended appointments"))
         if session and child:
             held = ctx.appointments.get((session[0], row["start_time"]))
-            if held is not None and held.is_live and held.child_id != child[0]:
+            if held is not None and held[2] and held[1] != child[0]:
                 problems.append(("start_time", "another child is already booked in this slot"))
         return problems
 
@@ -128,36 +130,46 @@ class ClinicAppointmentsFormat(ImportFormat):
     def write(self, rows, ctx):
         sessions = self._write_sessions(rows, ctx)
         slots = self._write_slots(rows, ctx, sessions)
-        created, changed = [], []
+        new, known = [], []
         for row in rows:
             session_id = sessions[(ctx.hubs[row["hub_code"]], row["session_date"])]
-            values = {
-                "child_id": ctx.children[row["nhs_number"]][0],
-                "type": row["appointment_type"],
-                "referral_date": row["referral_date"],
-                "status": row["status"],
-                "outcome": row["outcome"] or "",
-            }
-            held = ctx.appointments.get((session_id, row["start_time"]))
-            if held is not None and (held.is_live or held.child_id == values["child_id"]):
-                if any(getattr(held, name) != value for name, value in values.items()):
-                    for name, value in values.items():
-                        setattr(held, name, value)
-                    changed.append(held)
-                continue
-            slot_id = slots[(session_id, row["start_time"])]
-            created.append(Appointment(slot_id=slot_id, booked_by=ctx.by, **values))
-        if changed:
-            bulk_update_with_history(
-                changed, Appointment, UPDATED_FIELDS, batch_size=2000, default_user=ctx.by
+            child_id = ctx.children[row["nhs_number"]][0]
+            values = (
+                child_id,
+                row["appointment_type"],
+                row["referral_date"],
+                row["status"],
+                row["outcome"] or "",
             )
-        if created:
-            bulk_create_with_history(created, Appointment, batch_size=2000, default_user=ctx.by)
-        return {
-            "created": len(created),
-            "updated": len(changed),
-            "sessions_created": ctx.session_count,
-        }
+            slot_id = slots[(session_id, row["start_time"])]
+            held = ctx.appointments.get((session_id, row["start_time"]))
+            if held is not None and (held[2] or held[1] == child_id):
+                known.append((held[0], slot_id, *values, "", ""))
+            else:
+                new.append((slot_id, *values, "", "", getattr(ctx.by, "pk", None)))
+        updated = created = 0
+        if known:
+            # Rows equal to what is stored are left alone (and get no history entry).
+            # The slot and text columns only complete the row PostgreSQL checks before it
+            # finds the conflict; the update itself touches FIELDS.
+            _, updated = copy_upsert(
+                Appointment,
+                ["id", "slot", *FIELDS, "reason", "note"],
+                known,
+                conflict=["id"],
+                update=FIELDS,
+                by=ctx.by,
+            )
+        if new:
+            created, _ = copy_upsert(
+                Appointment,
+                ["slot", *FIELDS, "reason", "note", "booked_by"],
+                new,
+                conflict=["id"],
+                update=[],
+                by=ctx.by,
+            )
+        return {"created": created, "updated": updated, "sessions_created": ctx.session_count}
 
     def _write_sessions(self, rows, ctx):
         sessions = {key: pk for key, (pk, _) in ctx.sessions.items()}
@@ -190,10 +202,12 @@ class ClinicAppointmentsFormat(ImportFormat):
         wanted = {
             (sessions[(ctx.hubs[r["hub_code"]], r["session_date"])], r["start_time"]) for r in rows
         }
-        Slot.objects.bulk_create(
-            [Slot(session_id=s, start_time=t) for s, t in wanted],
-            batch_size=5000,
-            ignore_conflicts=True,
+        copy_upsert(
+            Slot,
+            ["session", "start_time"],
+            list(wanted),
+            conflict=["session", "start_time"],
+            update=[],
         )
         found = Slot.objects.filter(session_id__in={s for s, _ in wanted}).values_list(
             "session_id", "start_time", "id"
