@@ -60,8 +60,9 @@ def browser():
             f"No Chromium at {CHROMIUM}: run `bash scripts/services.sh setup --browser` "
             "(or `make test`, which does)."
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -137,13 +138,15 @@ def axe_check(page, who="anyone"):
 def screenshot(page, name):
     """Save the page at desktop and phone widths; fail if the phone layout scrolls sideways."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
-    page.set_viewport_size(PHONE)
+    overflow = {}
     try:
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            overflow[width] = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
     finally:
         page.set_viewport_size(DESKTOP)
-    assert overflow <= 0, f"{name}: the page is {overflow}px wider than a phone screen"
+    wide = {width: px for width, px in overflow.items() if px > 0}
+    assert not wide, f"{name}: the page scrolls sideways by {wide} pixels"

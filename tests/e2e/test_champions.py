@@ -1,0 +1,120 @@
+"""A practice champion logs what they did; a coordinator sees the hub's champions."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from champions.models import Activity
+from hubs.models import Role
+from tests.champions.factories import ActivityFactory, ChampionFactory, CheckFactory
+from tests.e2e.conftest import axe_check, screenshot, sign_in
+from tests.factories import HubFactory, PracticeFactory, member
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def practice(transactional_db):
+    return PracticeFactory(
+        hub=HubFactory(code="E2E-CH", name="Canalside Hub"), name="Canal Surgery"
+    )
+
+
+def test_champion_signs_in_without_an_authenticator_and_records_an_activity(page, practice):
+    person = member(
+        Role.CHAMPION,
+        practice.hub,
+        practice=practice,
+        mfa=False,
+        first_name="Sofia",
+        last_name="Rossi",
+    )
+    champion = ChampionFactory(
+        practice=practice, person=person, given_name="Sofia", family_name="Rossi"
+    )
+    CheckFactory(champion=champion)
+    ActivityFactory(champion=champion, notes="Baby weighing clinic chat")
+
+    sign_in(page, person)
+    axe_check(page, "champion")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My volunteering").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My volunteering")
+    expect(page.get_by_text("Baby weighing clinic chat")).to_be_visible()
+    axe_check(page, "champion")
+    screenshot(page, "champion-own-page")
+
+    page.get_by_role("link", name="Record an activity").click()
+    page.get_by_label("Date").fill(timezone.localdate().isoformat())
+    page.get_by_label("Type of activity").select_option("waiting_room")
+    page.get_by_label("Hours volunteered").fill("30")
+    page.get_by_role("button", name="Save activity").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    axe_check(page, "champion")
+    screenshot(page, "champion-activity-form-error")
+
+    page.get_by_label("Hours volunteered").fill("1.5")
+    page.get_by_label("People reached").fill("9")
+    page.get_by_label("Notes").fill("Talked to parents about fevers")
+    page.get_by_role("button", name="Save activity").click()
+
+    expect(page.get_by_role("status")).to_contain_text("your activity is recorded")
+    expect(page.get_by_text("Talked to parents about fevers")).to_be_visible()
+    assert Activity.objects.filter(champion=champion, people_reached=9).exists()
+
+
+def test_champion_cannot_open_the_hub_pages(page, practice):
+    person = member(Role.CHAMPION, practice.hub, practice=practice, mfa=False)
+    ChampionFactory(practice=practice, person=person)
+    sign_in(page, person)
+    response = page.goto(f"/champions/hub/{practice.hub_id}/")
+    assert response.status == 404
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Practice champions")).to_have_count(0)
+
+
+def test_gp_sees_the_hubs_champions_by_month_with_a_chart(page, practice):
+    gp = member(Role.GP, practice.hub, practice=practice)
+    for n, champion in enumerate(ChampionFactory.create_batch(3, practice=practice)):
+        for month in range(6):
+            ActivityFactory(
+                champion=champion,
+                date=timezone.localdate() - datetime.timedelta(days=30 * month + n),
+            )
+    sign_in(page, gp)
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Practice champions"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Canalside Hub")
+    expect(page.get_by_role("img", name=re.compile("Volunteer hours by month"))).to_be_visible()
+    axe_check(page, "gp")
+    screenshot(page, "champions-hub")
+    page.get_by_role("link", name="Canal Surgery").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Canal Surgery")
+    axe_check(page, "gp")
+
+
+def test_coordinator_opens_the_admin_site_and_sees_only_their_hub(page, practice):
+    coordinator = member(Role.COORDINATOR, practice.hub, is_staff=True)
+    mine = ChampionFactory(practice=practice, given_name="Ourhub")
+    CheckFactory(champion=mine, date=timezone.localdate() - datetime.timedelta(days=1090))
+    other_practice = PracticeFactory(hub=HubFactory(code="E2E-OTHER", name="Elsewhere Hub"))
+    ChampionFactory(practice=other_practice, given_name="Theirhub")
+
+    sign_in(page, coordinator)
+    page.get_by_role("link", name="Admin").click()
+    expect(page.get_by_role("heading", name="Your hubs")).to_be_visible()
+    screenshot(page, "admin-index")
+    page.get_by_role("link", name="Champions", exact=True).click()
+    expect(page.get_by_text("Ourhub")).to_be_visible()
+    expect(page.get_by_text("Expires within 30 days")).to_be_visible()
+    expect(page.get_by_text("Theirhub")).to_have_count(0)
+    screenshot(page, "admin-champions")
+
+    page.goto("/admin/hubs/practice/")
+    expect(page.get_by_text(practice.name)).to_be_visible()
+    expect(page.get_by_text(other_practice.name)).to_have_count(0)
+    response = page.goto(f"/admin/hubs/practice/{other_practice.pk}/change/")
+    assert response.status == 404
