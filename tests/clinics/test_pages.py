@@ -254,3 +254,42 @@ def test_on_the_day_the_paediatrician_marks_attended_and_the_outcome_from_the_cl
     )
     appointment.refresh_from_db()
     assert (appointment.status, appointment.outcome) == ("attended", "discharged_to_primary_care")
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.PAEDIATRICIAN, Role.GP])
+def test_every_clinic_page_opens_with_one_heading(role, practice, client_for):
+    person = member(role, practice.hub, practice=practice, is_staff=role == Role.COORDINATOR)
+    session = ClinicSessionFactory(host_practice=practice, date=timezone.localdate())
+    ClinicSessionFactory(host_practice=practice)  # a later one, with free slots to move to
+    child = ChildFactory(practice=practice)
+    booked = AppointmentFactory(slot=free_slot(session), child=child)
+    attended = AppointmentFactory(slot=free_slot(session), child=child, status="attended")
+    follow_up = NotBroughtFollowUpFactory(
+        appointment=AppointmentFactory(slot=free_slot(session), child=child, status="not_brought")
+    )
+    ReferralFactory(child=ChildFactory(practice=practice))
+    urls = [
+        reverse("clinics:session_list"),
+        reverse("clinics:session_list") + "?when=past",
+        reverse("clinics:session_detail", args=[session.pk]),
+        reverse("clinics:session_print", args=[session.pk]),
+        reverse("clinics:appointment_detail", args=[booked.pk]),
+        reverse("clinics:appointment_detail", args=[attended.pk]),
+        reverse("clinics:waiting_list") + "?sort=priority&q=Child",
+        reverse("clinics:follow_up_list"),
+        reverse("clinics:follow_up_detail", args=[follow_up.pk]),
+    ]
+    if role != Role.COORDINATOR:
+        urls.append(reverse("clinics:refer", args=[child.pk]))
+    if role != Role.GP:
+        urls += [
+            reverse("clinics:session_create"),
+            reverse("clinics:session_cancel", args=[session.pk]),
+        ]
+    client = client_for(person)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert body.count("<h1") == 1, url
+        assert "DNA" not in body, url
