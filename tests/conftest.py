@@ -4,6 +4,12 @@ from hubs.models import Role
 from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing strength is Django's concern; tests that make hundreds of people need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def hub(db):
     return HubFactory(code="HUB-A", name="Hub A")
