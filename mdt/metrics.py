@@ -40,4 +40,6 @@ def mdt_measures(hub_ids, date_from, date_to):
     }
     for value in Outcome.values:
         result[f"mdt_outcome_{value}_pct"] = ratio(counts[value], discussed, 100)
+        # The numerator behind each percentage, for the report's small-number suppression.
+        result[f"_mdt_outcome_{value}_n"] = counts[value]
     return result

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hubs.access import can
-from hubs.models import Person
+from hubs.access import can, roles_by_hub
+from hubs.models import Membership, Person, Role
 from mdt import emails
 from mdt.models import (
     OPEN_STATUSES,
@@ -23,6 +23,7 @@ from mdt.models import (
     Meeting,
     MeetingStatus,
     Outcome,
+    ReferrerRole,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -105,6 +106,15 @@ def _next_order(meeting):
     return (meeting.cases.aggregate(m=Max("agenda_order"))["m"] or 0) + 1
 
 
+def _referrer_role_of(person, hub):
+    """The referrer's role as the case records it, from their membership of the hub."""
+    roles = roles_by_hub(person).get(hub.pk, set())
+    for role in (Role.PAEDIATRICIAN, Role.GP):
+        if role in roles:
+            return ReferrerRole(role.value)
+    return ReferrerRole.OTHER
+
+
 def put_forward(
     *,
     by,
@@ -125,6 +135,8 @@ def put_forward(
         raise MdtError("Write the clinical question you want the meeting to answer.")
     if not consent_recorded:
         raise MdtError("Record consent to discussion before putting the case forward.")
+    if referrer_role not in ReferrerRole.values:
+        referrer_role = _referrer_role_of(by, hub)
     with transaction.atomic():
         meeting = meeting_with_room(hub)
         if meeting.cases.filter(child=child).exists():
@@ -236,8 +248,6 @@ def start_meeting(*, meeting, by):
 
 def hub_people(hub):
     """People with an active MDT role in the hub: who can be invited, attend or own actions."""
-    from hubs.models import Membership
-
     return Person.objects.filter(
         pk__in=Membership.objects.active()
         .filter(hub=hub, role__in=("gp", "paediatrician", "mdt_member", "coordinator"))

@@ -225,3 +225,16 @@ def test_the_outcome_history_keeps_the_earlier_version(hub, paediatrician):
         "outreach_clinic",
         "primary_care_advice",
     ]
+
+
+def test_a_case_put_forward_from_an_advice_answer_records_the_referrers_role(
+    hub, paediatrician, child
+):
+    case = services.put_forward(
+        by=paediatrician,
+        child=child,
+        clinical_question="Weight loss: discuss at the MDT",
+        consent_recorded=True,
+        referrer_role="Advice line",
+    )
+    assert case.referrer_role == "paediatrician"

@@ -60,7 +60,8 @@ def test_measures_equal_a_hand_count_of_59_21_20(db):
 
     result = mdt_measures([hub.pk], datetime.date(2025, 1, 1), datetime.date(2025, 1, 31))
 
-    assert result == {
+    public = {k: v for k, v in result.items() if not k.startswith("_")}
+    assert public == {
         "mdt_meetings": 7,
         "mdt_cases_discussed": 100,
         "mdt_cases_per_meeting": Decimal("14.3"),
@@ -69,6 +70,10 @@ def test_measures_equal_a_hand_count_of_59_21_20(db):
         "mdt_outcome_named_professional_pct": Decimal("20.0"),
         "mdt_outcome_other_pct": Decimal("0.0"),
     }
+    assert result["_mdt_outcome_primary_care_advice_n"] == 59
+    assert result["_mdt_outcome_outreach_clinic_n"] == 21
+    assert result["_mdt_outcome_named_professional_n"] == 20
+    assert result["_mdt_outcome_other_n"] == 0
 
 
 def test_two_hubs_together_and_thirds(db):
