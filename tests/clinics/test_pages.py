@@ -293,3 +293,14 @@ def test_every_clinic_page_opens_with_one_heading(role, practice, client_for):
         body = response.content.decode()
         assert body.count("<h1") == 1, url
         assert "DNA" not in body, url
+
+
+def test_session_list_counts_booked_slots_without_cancelled_ones(practice, gp, client_for):
+    session = ClinicSessionFactory(host_practice=practice)
+    first, second = session.slots.all()[:2]
+    AppointmentFactory(slot=first, child=ChildFactory(practice=practice))
+    AppointmentFactory(
+        slot=second, child=ChildFactory(practice=practice), status="cancelled_by_family"
+    )
+    body = client_for(gp).get(reverse("clinics:session_list")).content.decode()
+    assert f"<td>1 of {session.slots.count()}</td>" in body
