@@ -1,8 +1,23 @@
 from django.shortcuts import render
+from django.urls import reverse
 
+from hubs.models import Role
 from hubs.queries import memberships_for
+
+# Where each role starts its day: the home page leads there first.
+LANDING = {
+    Role.GP: ("Your hub's children", "population:index"),
+    Role.PAEDIATRICIAN: ("The advice queue", "advice:queue"),
+    Role.MDT_MEMBER: ("Your MDT meetings", "mdt:meetings"),
+    Role.COORDINATOR: ("Hub administration", "admin:index"),
+    Role.COMMISSIONER: ("Evaluation reports", "evaluation:list"),
+    Role.CHAMPION: ("Your volunteering", "champions:me"),
+}
 
 
 def home(request):
-    """Where each person starts: their hubs and roles, and the places their roles open."""
-    return render(request, "hubs/home.html", {"memberships": memberships_for(request.user)})
+    """Where each person starts: the places their roles work first, then their hubs."""
+    memberships = memberships_for(request.user)
+    roles = sorted({m.role for m in memberships}, key=list(LANDING).index)
+    starts = [{"label": LANDING[role][0], "url": reverse(LANDING[role][1])} for role in roles]
+    return render(request, "hubs/home.html", {"memberships": memberships, "starts": starts})
