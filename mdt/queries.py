@@ -71,10 +71,15 @@ def agenda(meeting):
     )
 
 
-def outstanding_actions_before(meeting):
-    """Actions from the hub's earlier meetings that are not done: the start of the agenda."""
+def outstanding_actions_before(meeting, user):
+    """Actions from the hub's earlier meetings that are not done: the start of the agenda.
+
+    Only those of meetings the person may see (or their own): an MDT member invited to this
+    meeting does not learn about cases of meetings they were not invited to.
+    """
     return (
-        Action.objects.filter(
+        actions_visible_to(user)
+        .filter(
             meeting__hub_id=meeting.hub_id,
             meeting__starts_at__lt=meeting.starts_at,
             done_at__isnull=True,

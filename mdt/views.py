@@ -173,7 +173,7 @@ def meeting(request, pk):
         {
             "meeting": mtg,
             "cases": queries.agenda(mtg),
-            "outstanding": queries.outstanding_actions_before(mtg),
+            "outstanding": queries.outstanding_actions_before(mtg, request.user),
             "actions": queries.meeting_actions(mtg),
             "attendances": mtg.attendances.select_related("person"),
             "invitees": mtg.invitees.order_by("last_name", "first_name"),

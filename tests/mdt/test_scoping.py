@@ -3,6 +3,7 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from hubs.models import AuditEvent, Role
 from mdt import queries
@@ -93,3 +94,29 @@ def test_mdt_member_can_only_find_a_child_by_exact_nhs_number(client, hub, pract
     body = client.get(reverse("mdt:put_forward"), {"q": child.nhs_number}).content.decode()
     assert reverse("mdt:put_forward_child", args=[child.pk]) in body
     assert "Zephyrine" not in body
+
+
+def test_the_childs_page_lists_their_mdt_discussions(client, hub, gp, paediatrician):
+    meeting = MeetingFactory(hub=hub)
+    case = CaseFactory(
+        meeting=meeting, discussed=True, outcome="named_professional", named_professional="CAMHS"
+    )
+    client.force_login(gp)
+    body = client.get(reverse("population:child", args=[case.child_id])).content.decode()
+    assert "MDT discussions" in body
+    assert reverse("mdt:case", args=[case.pk]) in body
+    assert "CAMHS" in body
+
+
+def test_an_invited_member_sees_no_actions_of_meetings_they_were_not_invited_to(
+    client, hub, mdt_member, gp
+):
+    earlier = MeetingFactory(hub=hub, starts_at=timezone.now() - datetime.timedelta(days=30))
+    ActionFactory(meeting=earlier, owner=gp, description="Chase the safeguarding referral")
+    meeting = MeetingFactory(hub=hub, invitees=[mdt_member])
+    client.force_login(mdt_member)
+    body = client.get(reverse("mdt:meeting", args=[meeting.pk])).content.decode()
+    assert "Chase the safeguarding referral" not in body
+    client.force_login(gp)
+    body = client.get(reverse("mdt:meeting", args=[meeting.pk])).content.decode()
+    assert "Chase the safeguarding referral" in body
