@@ -196,3 +196,31 @@ def test_the_rota_shows_who_covers_today(client_for, hub, coordinator, paediatri
     RotaEntryFactory(hub=hub, paediatrician=paediatrician)
     body = client_for(coordinator).get(reverse("advice:rota")).content.decode()
     assert paediatrician.display_name in body and "(today)" in body
+
+
+def test_asking_for_more_information_from_the_page_then_the_gp_adds_it(
+    client_for, hub, gp, paediatrician
+):
+    advice_request = AdviceRequestFactory(hub=hub, asked_by=gp)
+    client_for(paediatrician).post(
+        reverse("advice:ask_info", args=[advice_request.pk]), {"text": "What is the weight?"}
+    )
+    advice_request.refresh_from_db()
+    assert advice_request.status == "awaiting_info" and advice_request.paused_since
+    page = client_for(gp).get(reverse("advice:detail", args=[advice_request.pk]))
+    assert "Add the information asked for" in page.content.decode()
+    client_for(gp).post(reverse("advice:add_info", args=[advice_request.pk]), {"text": "14 kg"})
+    advice_request.refresh_from_db()
+    assert advice_request.status == "claimed" and advice_request.paused_since is None
+
+
+def test_the_child_page_panel_lists_the_childs_requests(rf, hub, gp, child, other_child):
+    from advice.panels import child_panel
+
+    mine = AdviceRequestFactory(hub=hub, child=child)
+    request = rf.get("/")
+    request.user = gp
+    panel = child_panel(request, child)
+    assert panel["title"] == "Advice requests"
+    assert panel["context"]["advice_requests"] == [mine]
+    assert child_panel(request, other_child) is None
