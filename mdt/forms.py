@@ -70,9 +70,16 @@ class OutcomeForm(_Crispy, forms.Form):
     )
     plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     learning_points = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    refer_to_clinic = forms.BooleanField(
+        label="Also put the child on the outreach clinic waiting list",
+        required=False,
+        help_text="For an outreach clinic outcome: the coordinator then books the appointment.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinics=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not clinics:
+            del self.fields["refer_to_clinic"]
         self.helper = self._helper()
 
     def clean(self):
@@ -171,10 +178,10 @@ class ScheduleForm(_Crispy, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("place") and not data.get("video_link"):
-            raise forms.ValidationError("Give a place or a video link.")
         if data.get("first_starts_at") and data["first_starts_at"] <= timezone.now():
             self.add_error("first_starts_at", "The first meeting must be in the future.")
+        if not data.get("place") and not data.get("video_link"):
+            self.add_error(None, "Give a place or a video link.")
         return data
 
 

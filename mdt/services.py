@@ -5,6 +5,7 @@ and raises ``MdtError`` with a readable message when it refuses.
 """
 
 import datetime
+import importlib
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -275,9 +276,35 @@ def record_attendance(*, meeting, by, present_people, guests=()):
         )
 
 
-def record_outcome(*, case, by, outcome, plan="", learning_points="", named_professional=""):
-    """Record the meeting's decision on a case; the history keeps every earlier version."""
+def clinic_referral_service():
+    """The outreach clinics' ``refer`` service when that app is installed, else None.
+
+    Looked up at run time: clinics sits beside mdt in the layers, not below it.
+    """
+    try:
+        module = importlib.import_module("clinics.services")
+    except ImportError:
+        return None
+    return getattr(module, "refer", None)
+
+
+def record_outcome(
+    *,
+    case,
+    by,
+    outcome,
+    plan="",
+    learning_points="",
+    named_professional="",
+    refer_to_clinic=False,
+):
+    """Record the meeting's decision on a case; the history keeps every earlier version.
+
+    With ``refer_to_clinic`` an outreach_clinic outcome also puts the child on the hub clinic's
+    waiting list, in the same transaction, the first time that outcome is recorded.
+    """
     _require_chair(by, case.meeting)
+    newly_clinic = outcome == Outcome.OUTREACH_CLINIC and case.outcome != Outcome.OUTREACH_CLINIC
     if case.meeting.status not in (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED):
         raise MdtError("Start the meeting before recording outcomes.")
     if outcome not in Outcome.values:
@@ -289,8 +316,21 @@ def record_outcome(*, case, by, outcome, plan="", learning_points="", named_prof
     case.plan = plan
     case.learning_points = learning_points
     case.named_professional = named_professional.strip()
+    refer = clinic_referral_service() if refer_to_clinic and newly_clinic else None
     with transaction.atomic():
         case.save()
+        if refer is not None:
+            try:
+                refer(
+                    child=case.child,
+                    reason=case.plan or case.clinical_question or "MDT outcome: outreach clinic",
+                    source="mdt",
+                    by=by,
+                )
+            except Exception as exc:
+                if type(exc).__module__ == refer.__module__:
+                    raise MdtError(str(exc)) from exc
+                raise
     return case
 
 

@@ -327,12 +327,13 @@ def _case_page(request, c, outcome_form=None, status=200):
             "is_chair": is_chair,
             "outcome_form": outcome_form
             or OutcomeForm(
+                clinics=_clinics(),
                 initial={
                     "outcome": c.outcome,
                     "named_professional": c.named_professional,
                     "plan": c.plan,
                     "learning_points": c.learning_points,
-                }
+                },
             )
             if running
             else None,
@@ -347,10 +348,14 @@ def _case_page(request, c, outcome_form=None, status=200):
     )
 
 
+def _clinics():
+    return services.clinic_referral_service() is not None
+
+
 @require_POST
 def case_outcome(request, pk):
     c = _case(request, pk)
-    form = OutcomeForm(request.POST)
+    form = OutcomeForm(request.POST, clinics=_clinics())
     if form.is_valid():
         try:
             services.record_outcome(case=c, by=request.user, **form.cleaned_data)

@@ -238,3 +238,49 @@ def test_a_case_put_forward_from_an_advice_answer_records_the_referrers_role(
         referrer_role="Advice line",
     )
     assert case.referrer_role == "paediatrician"
+
+
+def test_an_outreach_clinic_outcome_puts_the_child_on_the_clinic_waiting_list_once(
+    client, hub, paediatrician
+):
+    import pytest
+
+    referral_model = pytest.importorskip("clinics.models").Referral
+    from tests.mdt.factories import CaseFactory, MeetingFactory
+
+    meeting = MeetingFactory(hub=hub)
+    case = CaseFactory(meeting=meeting)
+    services.start_meeting(meeting=meeting, by=paediatrician)
+    client.force_login(paediatrician)
+    data = {"outcome": "outreach_clinic", "plan": "Review growth", "refer_to_clinic": "on"}
+    client.post(reverse("mdt:case_outcome", args=[case.pk]), data)
+    client.post(reverse("mdt:case_outcome", args=[case.pk]), data)
+    referral = referral_model.objects.get(child=case.child)
+    assert (referral.source, referral.referred_by, referral.reason) == (
+        "mdt",
+        paediatrician,
+        "Review growth",
+    )
+
+
+def test_the_coordinator_schedules_a_series_and_a_bad_form_says_what_is_wrong(
+    client, hub, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("mdt:schedule", args=[hub.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"first_starts_at": "2001-01-01T12:00", "count": 40})
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "must be in the future" in body
+    assert "Give a place or a video link" in body
+    assert not Meeting.objects.exists()
+
+
+def test_a_gp_opens_the_put_forward_form_for_their_hubs_child(client, gp, child):
+    client.force_login(gp)
+    body = client.get(reverse("mdt:put_forward"), {"q": child.family_name}).content.decode()
+    assert reverse("mdt:put_forward_child", args=[child.pk]) in body
+    body = client.get(reverse("mdt:put_forward_child", args=[child.pk])).content.decode()
+    assert 'for="id_clinical_question"' in body
+    assert child.family_name in body
