@@ -81,7 +81,9 @@ def _e2e_settings(settings):
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):
+def page(browser, django_db_serialized_rollback, live_server, transactional_db):
+    # Serialized rollback brings back what data migrations put in (segment rules, periodic
+    # tasks) that a live-server test's table flush removes.
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -135,6 +137,26 @@ def axe_check(page, who="anyone"):
     return result
 
 
+# The innermost elements reaching past the right edge of the screen, when the page scrolls
+# sideways: what to fix.
+WIDE_ELEMENTS = """() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const edge = root.clientWidth;
+    const past = [...document.body.querySelectorAll('*')].filter(el => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > edge + 1 && !el.closest('.table-responsive');
+    });
+    const innermost = past.filter(el => !past.some(o => o !== el && el.contains(o)));
+    if (!innermost.length) return ['the page, by ' + (root.scrollWidth - edge) + 'px'];
+    return innermost.slice(0, 5).map(el =>
+        el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string'
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+        ' (' + Math.round(el.getBoundingClientRect().right - edge) + 'px)');
+}"""
+
+
 def screenshot(page, name):
     """Save the page at desktop and phone widths; fail if the phone layout scrolls sideways."""
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -143,10 +165,8 @@ def screenshot(page, name):
         for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-            overflow[width] = page.evaluate(
-                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow[width] = page.evaluate(WIDE_ELEMENTS)
     finally:
         page.set_viewport_size(DESKTOP)
-    wide = {width: px for width, px in overflow.items() if px > 0}
-    assert not wide, f"{name}: the page scrolls sideways by {wide} pixels"
+    wide = {width: found for width, found in overflow.items() if found}
+    assert not wide, f"{name}: the page scrolls sideways; elements past the edge: {wide}"

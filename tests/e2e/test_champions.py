@@ -104,7 +104,9 @@ def test_coordinator_opens_the_admin_site_and_sees_only_their_hub(page, practice
     ChampionFactory(practice=other_practice, given_name="Theirhub")
 
     sign_in(page, coordinator)
-    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Admin", exact=True
+    ).click()
     expect(page.get_by_role("heading", name="Your hubs")).to_be_visible()
     screenshot(page, "admin-index")
     page.get_by_role("link", name="Champions", exact=True).click()
