@@ -87,7 +87,9 @@ class ImportFormat:
         return []
 
     def hub_ids(self, rows, ctx):
-        """Ids of the hubs these rows touch (existing records included)."""
+        """Ids of the hubs these rows touch, existing records included (a practice a child
+        leaves counts). Called for the whole file, and row by row (``[row]``) to check a
+        coordinator's upload, after ``prepare``; a pure look-up in what prepare loaded."""
         return set()
 
     def write(self, rows, ctx):
@@ -95,7 +97,8 @@ class ImportFormat:
         raise NotImplementedError
 
     def after_write(self, rows, ctx):
-        """Follow-up work inside the same transaction (e.g. recomputing derived fields)."""
+        """Follow-up work inside the same transaction (e.g. recomputing derived fields);
+        ``ctx.created`` and ``ctx.updated`` hold what ``write`` returned."""
 
 
 _registry: dict[str, type[ImportFormat]] = {}
@@ -290,9 +293,10 @@ def run_import(kind, source, *, by=None, allowed_hub_ids=None):
     try:
         with transaction.atomic():
             counts = dict(fmt.write(rows, ctx))
+            created, updated = counts.pop("created", 0), counts.pop("updated", 0)
+            ctx.created, ctx.updated = created, updated
             fmt.after_write(rows, ctx)
             hubs = fmt.hub_ids(rows, ctx)
-            created, updated = counts.pop("created", 0), counts.pop("updated", 0)
             run = _record(ctx, started, len(rows), hubs, created=created, updated=updated)
     except DatabaseError as exc:
         # Validation should make this unreachable; if not, say so rather than fail silently.
@@ -414,61 +418,60 @@ def _read_header(fmt, header):
 
 
 class _Refusal(str):
-    """A cell parser's reason for refusing a value, kept in the parse cache."""
+    """A cell parser's reason for refusing a value."""
 
 
-_MISSING = object()
-# Distinct cell values remembered per column: extracts repeat dates, postcodes and codes a lot.
-PARSE_CACHE_SIZE = 20_000
+# Distinct values remembered per column when encoding for COPY: dates and codes repeat a lot.
+ENCODE_MEMO_SIZE = 20_000
 
 
 def _parse_rows(reader, plan, width, errors):
-    rows = []
-    # Parsers are pure functions of the cell, so each distinct value is parsed once.
-    steps = [
-        (column.name, column.required, column.parse, position, {})
-        for column, position in plan
-        if position is not None
-    ]
-    absent = {column.name: None for column, position in plan if position is None}
+    """Parse the data rows column by column: each distinct value of a column is parsed once."""
+    lines, records = [], []
     padding = [""] * width
     # Records, not physical lines: a quoted cell may hold a line break, as in a spreadsheet.
     for line, record in enumerate(reader, start=2):
+        if not "".join(record).strip():
+            continue
         cells = len(record)
         if cells > width:
             if "".join(record[width:]).strip():
                 errors.append((line, "file", f"has {cells} cells but the header has {width}"))
                 continue
-        elif not "".join(record).strip():
-            continue
         elif cells < width:
             record += padding[cells:]
-        row = Row(absent)
-        row.line = line
-        ok = True
-        for name, required, parse, position, cache in steps:
-            raw = record[position].strip()
-            if not raw:
-                if required:
-                    errors.append((line, name, "is required"))
-                    ok = False
-                else:
-                    row[name] = None
+        lines.append(line)
+        records.append(record)
+
+    names, columns, bad = [], [], set()
+    for column, position in plan:
+        names.append(column.name)
+        if position is None:
+            columns.append([None] * len(records))
+            continue
+        raw = [record[position].strip() for record in records]
+        parsed = {}
+        for value in set(raw):
+            if not value:
+                parsed[value] = _Refusal("is required") if column.required else None
                 continue
-            value = cache.get(raw, _MISSING)
-            if value is _MISSING:
-                try:
-                    value = parse(raw)
-                except ValueError as exc:
-                    value = _Refusal(exc)
-                if len(cache) < PARSE_CACHE_SIZE:
-                    cache[raw] = value
-            if type(value) is _Refusal:
-                errors.append((line, name, str(value)))
-                ok = False
-            else:
-                row[name] = value
-        if ok:
+            try:
+                parsed[value] = column.parse(value)
+            except ValueError as exc:
+                parsed[value] = _Refusal(exc)
+        refused = {value for value, result in parsed.items() if type(result) is _Refusal}
+        if refused:
+            for index, value in enumerate(raw):
+                if value in refused:
+                    errors.append((lines[index], column.name, str(parsed[value])))
+                    bad.add(index)
+        columns.append(list(map(parsed.__getitem__, raw)))
+
+    rows = []
+    for index, values in enumerate(zip(*columns, strict=True)):
+        if index not in bad:
+            row = Row(zip(names, values, strict=True))
+            row.line = lines[index]
             rows.append(row)
     return rows
 
@@ -527,7 +530,7 @@ def _column_encoder():
         text_ = memo.get(key)
         if text_ is None:
             text_ = _copy_value(value)
-            if len(memo) < PARSE_CACHE_SIZE:
+            if len(memo) < ENCODE_MEMO_SIZE:
                 memo[key] = text_
         return text_
 

@@ -182,6 +182,8 @@ class ChildrenFormat(ImportFormat):
         return {"created": created, "updated": updated}
 
     def after_write(self, rows, ctx):
+        if not (ctx.created or ctx.updated):
+            return  # the file matched the database: no child's conditions or flags changed
         try:
             segmentation = importlib.import_module("population.segmentation")
         except ModuleNotFoundError as exc:
