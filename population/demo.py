@@ -5,11 +5,12 @@ few month-end snapshots so the movement between segments shows something.
 """
 
 import datetime
+from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hubs.validators import nhs_number_is_valid
+from hubs.validators import test_range_nhs_numbers
 from population.models import Child, Flag
 from population.segmentation import resegment_children, take_month_end_snapshot
 
@@ -55,18 +56,7 @@ FLAGS = [
 ]
 SNAPSHOT_MONTHS = 4
 # Demo NHS numbers start here, away from the low numbers tests use.
-NHS_BASE = 700_000
-
-
-def demo_nhs_number(n):
-    """The n-th valid NHS number of the demo block of the 999 test range."""
-    candidate = NHS_BASE + n * 3
-    while True:
-        body = f"999{candidate % 1_000_000:06d}"
-        for check in range(10):
-            if nhs_number_is_valid(body + str(check)):
-                return body + str(check)
-        candidate += 1
+NHS_START = 700_000
 
 
 def month_ends(today, count):
@@ -116,9 +106,9 @@ def load(ctx):
     practices = [(spec["hub"], p) for spec in ctx["hubs"] for p in spec["practices"]]
     weights = [p.list_size or 5000 for _hub, p in practices]
     children = []
-    for n in range(total):
+    for number in islice(test_range_nhs_numbers(NHS_START), total):
         _hub, practice = rng.choices(practices, weights=weights)[0]
-        children.append(synthetic_child(rng, practice, today, demo_nhs_number(n)))
+        children.append(synthetic_child(rng, practice, today, number))
     fields = [f.name for f in Child._meta.concrete_fields if f.name not in ("id", "nhs_number")]
     Child.objects.bulk_create(
         children, update_conflicts=True, unique_fields=["nhs_number"], update_fields=fields

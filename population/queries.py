@@ -215,6 +215,22 @@ def asthma_value_set():
     return get_object_or_404(ValueSet, name=ASTHMA_VALUE_SET)
 
 
+def value_set(pk):
+    return get_object_or_404(ValueSet, pk=pk)
+
+
+def segment(number):
+    return get_object_or_404(Segment, number=number)
+
+
+def asthma_status(child, today=None):
+    """(on the asthma register, plan written or reviewed in the last 365 days) for a child."""
+    asthma = ValueSet.objects.filter(name=ASTHMA_VALUE_SET).first()
+    on_register = bool(asthma and set(asthma.codes) & set(child.conditions))
+    reviewed = child.asthma_plan_reviewed_on
+    return on_register, bool(on_register and reviewed and reviewed > plan_cutoff(today))
+
+
 def plan_cutoff(today=None):
     """A plan written or reviewed after this day is current (within the last 365 days)."""
     return (today or timezone.localdate()) - datetime.timedelta(days=ASTHMA_PLAN_DAYS)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from hubs import access, audit
 from population import queries, services
 from population.forms import PlanReviewedForm
-from population.models import Segment, ValueSet
 from population.panels_registry import child_panels
 
 PAGE_SIZE = 50
@@ -82,7 +81,7 @@ def _list_context(request, children, default_sort="name"):
 def segment_children(request, hub_id, number):
     """Drill down: the children of a hub (or practice) in one segment."""
     hub, practice = _scope(request, hub_id, "child.view")
-    segment = get_object_or_404(Segment, number=number)
+    segment = queries.segment(number)
     children = queries.registered_children(request.user, hub, practice).filter(segment=number)
     context = {"hub": hub, "practice": practice, "segment": segment}
     context.update(_list_context(request, children))
@@ -104,7 +103,7 @@ def registers(request, hub_id):
 def register(request, hub_id, value_set_id):
     """The hub's children who match one value set."""
     hub, practice = _scope(request, hub_id, "child.view")
-    value_set = get_object_or_404(ValueSet, pk=value_set_id)
+    value_set = queries.value_set(value_set_id)
     children = queries.register(queries.registered_children(request.user, hub, practice), value_set)
     context = {"hub": hub, "practice": practice, "value_set": value_set}
     context.update(_list_context(request, children))
@@ -170,8 +169,7 @@ def child_record(request, pk):
     audit.record(
         request, action="child.view", hub=child.practice.hub_id, child_id=child.pk, obj=child
     )
-    asthma = ValueSet.objects.filter(name="asthma").first()
-    on_asthma_register = bool(asthma and set(asthma.codes) & set(child.conditions))
+    on_asthma_register, plan_current = queries.asthma_status(child)
     context = {
         "child": child,
         "age": child.age_on(),
