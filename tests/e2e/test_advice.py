@@ -1,0 +1,71 @@
+"""The advice line end to end: a GP asks about a child with a photo, a paediatrician claims
+and answers, and the GP reads the answer."""
+
+import pytest
+from playwright.sync_api import expect
+
+from advice.models import AdviceRequest
+from hubs.models import Role
+from tests.advice.factories import PNG_BYTES
+from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, axe_check, screenshot, sign_in
+from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
+
+pytestmark = pytest.mark.e2e
+
+QUESTION = "Eczema flaring for six weeks despite emollients and a mild steroid."
+ANSWER = "Step up to a moderate-potency steroid for two weeks and review."
+
+
+def new_page(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browser, live_server):
+    hub = HubFactory(code="E2E-ADV", name="Advice Hub")
+    practice = PracticeFactory(hub=hub)
+    child = ChildFactory(practice=practice, given_name="Leo", family_name="Adviceson")
+    gp = member(Role.GP, hub, practice=practice)
+    paediatrician = member(Role.PAEDIATRICIAN, hub, first_name="Tom", last_name="Okafor")
+
+    sign_in(page, gp)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Ask for advice").click()
+    page.get_by_label("Search by NHS number or name").fill(child.nhs_number)
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Ask about this child").click()
+    expect(page.get_by_text("About Leo Adviceson")).to_be_visible()
+    page.get_by_role("button", name="Send the question").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    axe_check(page, "gp")
+    page.get_by_label("Management").check()
+    page.get_by_role("textbox", name="Question").fill(QUESTION)
+    page.get_by_label("Attachments").set_input_files(
+        {"name": "rash.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
+    page.get_by_role("button", name="Send the question").click()
+    expect(page.get_by_text(QUESTION)).to_be_visible()
+    expect(page.get_by_text("rash.png")).to_be_visible()
+    axe_check(page, "gp")
+    screenshot(page, "advice-request-gp")
+
+    paed = new_page(browser, live_server)
+    sign_in(paed, paediatrician)
+    reference = AdviceRequest.objects.get(question=QUESTION).reference
+    paed.goto("/advice/")
+    axe_check(paed, "paediatrician")
+    paed.get_by_role("link", name=reference, exact=True).click()
+    paed.get_by_role("button", name="Claim this request").click()
+    paed.get_by_label("Your reply").fill(ANSWER)
+    paed.get_by_role("button", name="Send answer").click()
+    expect(paed.get_by_text("Your answer has been sent.")).to_be_visible()
+    axe_check(paed, "paediatrician")
+    screenshot(paed, "advice-request-answered")
+    paed.context.close()
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My advice requests"
+    ).click()
+    page.get_by_role("link", name=reference, exact=True).click()
+    expect(page.get_by_text(ANSWER)).to_be_visible()
+    axe_check(page, "gp")
