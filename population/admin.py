@@ -9,7 +9,7 @@ come from the population import.
 from django.contrib import admin
 
 from hubs import audit
-from hubs.admin_scoping import HubScopedAdmin
+from hubs.admin_scoping import HubScopedAdmin, HubScopedHistoryAdmin
 from population import services
 from population.models import Child, Segment, SegmentRule, ValueSet
 
@@ -72,8 +72,11 @@ class SegmentRuleAdmin(SegmentationAdmin):
 
 
 @admin.register(Child)
-class ChildAdmin(HubScopedAdmin):
-    """Children of the coordinator's hubs, to look up: they come from the population import."""
+class ChildAdmin(HubScopedHistoryAdmin):
+    """Children of the coordinator's hubs, to look up (with the history of each record).
+
+    They come from the population import; asthma plan reviews are recorded by clinicians.
+    """
 
     hub_field = "practice__hub"
 

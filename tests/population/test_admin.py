@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from hubs.models import AuditEvent, Role
+from population import services
 from population.models import ValueSet
 from tests.factories import member
 
@@ -50,3 +51,14 @@ def test_every_hubs_coordinator_sees_the_shared_value_sets(hub, other_hub, clien
         asthma = ValueSet.objects.get(name="asthma")
         url = reverse("admin:population_valueset_change", args=[asthma.pk])
         assert client.get(url).status_code == 200
+
+
+def test_a_coordinator_sees_who_recorded_a_plan_review_in_the_childs_history(
+    child, gp, coordinator, client_for
+):
+    services.mark_asthma_plan_reviewed(child=child, by=gp)
+    response = client_for(coordinator).get(
+        reverse("admin:population_child_history", args=[child.pk])
+    )
+    assert response.status_code == 200
+    assert str(gp) in response.content.decode()
