@@ -108,11 +108,13 @@ def test_coordinator_opens_the_admin_site_and_sees_only_their_hub(page, practice
         "link", name="Admin", exact=True
     ).click()
     expect(page.get_by_role("heading", name="Your hubs")).to_be_visible()
+    axe_check(page, "coordinator")
     screenshot(page, "admin-index")
     page.get_by_role("link", name="Champions", exact=True).click()
     expect(page.get_by_text("Ourhub")).to_be_visible()
     expect(page.get_by_text("Expires within 30 days")).to_be_visible()
     expect(page.get_by_text("Theirhub")).to_have_count(0)
+    axe_check(page, "coordinator")
     screenshot(page, "admin-champions")
 
     page.goto("/admin/hubs/practice/")
@@ -120,3 +122,33 @@ def test_coordinator_opens_the_admin_site_and_sees_only_their_hub(page, practice
     expect(page.get_by_text(other_practice.name)).to_have_count(0)
     response = page.goto(f"/admin/hubs/practice/{other_practice.pk}/change/")
     assert response.status == 404
+
+
+def csv_upload(name, lines):
+    return {"name": name, "mimeType": "text/csv", "buffer": ("\r\n".join(lines) + "\r\n").encode()}
+
+
+def test_coordinator_uploads_a_champions_log_with_an_error_then_a_good_one(page, practice):
+    coordinator = member(Role.COORDINATOR, practice.hub, is_staff=True)
+    header = "champion_ref,given_name,family_name,practice_ods,activity_date,activity_type,hours"
+    good = f"CH-1,Ruth,Baker,{practice.ods_code},2025-06-01,peer_support,2"
+
+    sign_in(page, coordinator)
+    page.goto("/admin/cc4c/importrun/upload/")
+    page.get_by_label("What the file holds").select_option("champion-activities")
+    page.get_by_label("CSV file").set_input_files(
+        csv_upload(
+            "log.csv", [header, good, f"CH-1,Ruth,Baker,{practice.ods_code},2025-06-02,knitting,2"]
+        )
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_contain_text("line 3: activity_type: 'knitting'")
+    axe_check(page, "coordinator")
+    screenshot(page, "admin-import-refused")
+    assert not Activity.objects.exists()
+
+    page.get_by_label("What the file holds").select_option("champion-activities")
+    page.get_by_label("CSV file").set_input_files(csv_upload("log.csv", [header, good]))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text(re.compile("Imported log.csv"))).to_be_visible()
+    assert Activity.objects.get().champion.name == "Ruth Baker"
