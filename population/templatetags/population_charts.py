@@ -11,10 +11,13 @@ BAR_WIDTH = 220
 
 
 @register.inclusion_tag("population/includes/bar_chart.html")
-def bar_chart(rows, title, value="count", label="label"):
-    """Horizontal bars, one per row; the table beside it carries the same figures as text."""
+def bar_chart(rows, title, value="count", label="label", maximum=None):
+    """Horizontal bars, one per row; the table beside it carries the same figures as text.
+
+    Bars are scaled to ``maximum`` (e.g. 100 for percentages) or to the largest value.
+    """
     values = [r.get(value) or 0 for r in rows]
-    top = max(values, default=0) or 1
+    top = maximum or max(values, default=0) or 1
     bars = []
     for i, (row, v) in enumerate(zip(rows, values, strict=True)):
         y = i * (BAR_HEIGHT + GAP)

@@ -10,6 +10,7 @@ from hubs.models import AuditEvent, Role
 from population import panels_registry
 from population.models import Flag
 from population.segmentation import resegment_children
+from population.templatetags.population_charts import bar_chart
 from tests.factories import ChildFactory, PracticeFactory, member
 from tests.population.factories import ASTHMA, SnapshotFactory
 
@@ -223,3 +224,10 @@ def test_other_apps_add_panels_to_a_childs_page_in_app_order(gp, child, client_f
     response = client_for(gp).get(reverse("population:child", args=[child.pk]))
     assert [p["title"] for p in response.context["panels"]] == ["Visits"]
     assert '<h2 class="h4">Visits</h2>' in response.content.decode()
+
+
+def test_chart_bars_are_proportional_to_the_table_and_percentages_to_100():
+    rows = [{"label": "A", "count": 50}, {"label": "B", "count": 100}]
+    assert [b["width"] for b in bar_chart(rows, "Children")["bars"]] == [110.0, 220.0]
+    percent = bar_chart([{"label": "A", "percent": 50}], "Cover", value="percent", maximum=100)
+    assert percent["bars"][0]["width"] == 110.0
