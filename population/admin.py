@@ -6,11 +6,13 @@ background once saved. Children are scoped to the coordinator's hubs and mostly 
 come from the population import.
 """
 
+from django import forms
 from django.contrib import admin
 
 from hubs import audit
 from hubs.admin_scoping import HubScopedAdmin, HubScopedHistoryAdmin
 from population import services
+from population.imports import snomed_concept_id
 from population.models import Child, Segment, SegmentRule, ValueSet
 
 
@@ -56,8 +58,27 @@ class SegmentAdmin(SegmentationAdmin):
         return False
 
 
+class ValueSetForm(forms.ModelForm):
+    class Meta:
+        model = ValueSet
+        fields = ["name", "title", "kind", "codes"]
+
+    def clean_codes(self):
+        # The same check as the children import, so a value set can match what is imported.
+        codes, errors = [], []
+        for code in self.cleaned_data["codes"]:
+            try:
+                codes.append(snomed_concept_id(code.strip()))
+            except ValueError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(dict.fromkeys(codes))
+
+
 @admin.register(ValueSet)
 class ValueSetAdmin(SegmentationAdmin):
+    form = ValueSetForm
     list_display = ["title", "name", "kind", "codes"]
     list_filter = ["kind"]
     search_fields = ["name", "title"]

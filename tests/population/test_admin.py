@@ -62,3 +62,27 @@ def test_a_coordinator_sees_who_recorded_a_plan_review_in_the_childs_history(
     )
     assert response.status_code == 200
     assert str(gp) in response.content.decode()
+
+
+def test_a_value_set_code_that_is_not_a_snomed_concept_is_refused_by_name(hub, client_for):
+    client = client_for(member(Role.COORDINATOR, hub, is_staff=True))
+    response = client.post(
+        reverse("admin:population_valueset_add"),
+        {"name": "hay_fever", "title": "Hay fever", "kind": "long_term", "codes": "21719001,12345"},
+    )
+    assert response.status_code == 200
+    assert "12345" in response.content.decode()
+    assert not ValueSet.objects.filter(name="hay_fever").exists()
+
+
+def test_a_coordinator_adds_a_value_set_of_snomed_concepts(
+    hub, client_for, django_capture_on_commit_callbacks, tasks_run_now
+):
+    client = client_for(member(Role.COORDINATOR, hub, is_staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:population_valueset_add"),
+            {"name": "wheeze", "title": "Wheeze", "kind": "long_term", "codes": " 195967001 "},
+        )
+    assert response.status_code == 302
+    assert ValueSet.objects.get(name="wheeze").codes == ["195967001"]
