@@ -15,6 +15,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 
@@ -60,7 +61,7 @@ def browser():
             f"No Chromium at {CHROMIUM}: run `bash scripts/services.sh setup --browser` "
             "(or `make test`, which does)."
         )
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
     playwright = sync_playwright().start()
@@ -113,6 +114,15 @@ def sign_in(page, person, *, password=TEST_PASSWORD):
         page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
         page.wait_for_url(re.compile(r"/$"))
     return page
+
+
+def tab_to(page, locator, limit=40):
+    """Press Tab until ``locator`` has the focus, as a keyboard user would, or fail."""
+    for _ in range(limit):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    expect(locator).to_be_focused()
 
 
 def axe_check(page, who="anyone"):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from advice.models import AdviceRequest
 from hubs.models import Role
 from tests.advice.factories import PNG_BYTES
-from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, axe_check, screenshot, sign_in
+from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, axe_check, screenshot, sign_in, tab_to
 from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
 
 pytestmark = pytest.mark.e2e
@@ -69,3 +69,32 @@ def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browse
     page.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_text(ANSWER)).to_be_visible()
     axe_check(page, "gp")
+
+
+def test_gp_asks_a_question_with_the_keyboard_alone(page):
+    hub = HubFactory(code="E2E-KEY", name="Keyboard Hub")
+    practice = PracticeFactory(hub=hub)
+    child = ChildFactory(practice=practice, given_name="Ava", family_name="Keysworth")
+    gp = member(Role.GP, hub, practice=practice)
+    sign_in(page, gp)
+
+    nav = page.get_by_role("navigation", name="Main")
+    tab_to(page, nav.get_by_role("link", name="Ask for advice"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_label("Search by NHS number or name"))
+    page.keyboard.type(child.nhs_number)
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("link", name="Ask about this child"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("About Ava Keysworth")).to_be_visible()
+
+    tab_to(page, page.get_by_label("Cause or investigation"))
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Management")).to_be_checked()
+    tab_to(page, page.get_by_role("textbox", name="Question"))
+    page.keyboard.type(QUESTION)
+    tab_to(page, page.get_by_role("button", name="Send the question"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text(QUESTION)).to_be_visible()
+    assert AdviceRequest.objects.get(question=QUESTION).child == child

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hubs.models import Role
-from tests.e2e.conftest import axe_check, screenshot, sign_in, totp_code
+from tests.e2e.conftest import axe_check, screenshot, sign_in, tab_to, totp_code
 from tests.factories import TEST_PASSWORD, HubFactory, PracticeFactory, member
 
 pytestmark = pytest.mark.e2e
@@ -85,12 +85,3 @@ def test_gp_signs_in_with_the_keyboard_alone(page, gp):
 def test_sign_in_helper_lands_on_home(page, gp):
     sign_in(page, gp)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-
-
-def tab_to(page, locator, limit=25):
-    """Press Tab until ``locator`` has the focus; fail if it never gets it."""
-    for _ in range(limit):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    expect(locator).to_be_focused()
