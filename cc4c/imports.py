@@ -9,6 +9,7 @@ refusing the whole file when one row is bad, the coordinator's hub scope, bulk u
 
 import csv
 import datetime
+import gc
 import io
 import os
 import re
@@ -281,6 +282,18 @@ def run_import(kind, source, *, by=None, allowed_hub_ids=None):
     """
     fmt = get_format(kind)()
     file_name, data = _read(source)
+    # Rows hold no reference cycles; the cyclic collector rescanning hundreds of thousands of
+    # them while they are built costs a third of the time, so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(fmt, kind, file_name, data, by=by, allowed_hub_ids=allowed_hub_ids)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(fmt, kind, file_name, data, *, by, allowed_hub_ids):
     allowed = None if allowed_hub_ids is None else set(allowed_hub_ids)
     ctx = Context(
         kind=kind, by=by, allowed_hub_ids=allowed, file_name=file_name, today=timezone.localdate()
