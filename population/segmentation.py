@@ -8,7 +8,7 @@ every rule they match (population-framework.md).
 
 from django.db import connection, transaction
 
-from population.models import Flag
+from population.models import Flag, ValueSetKind
 
 ASTHMA_VALUE_SET = "asthma"
 ASTHMA_PLAN_DAYS = 365
@@ -95,8 +95,8 @@ def resegment_children(child_ids=None, practice_ids=None):
         clauses.append("c.practice_id = ANY(%(practice_ids)s)")
         params["practice_ids"] = list(practice_ids)
     params.update(
-        long_term="long-term condition",
-        complex="complex health need",
+        long_term=ValueSetKind.LONG_TERM.label,
+        complex=ValueSetKind.COMPLEX.label,
         no_long_term="No long-term condition",
         flag_codes=[f.value for f in Flag],
         flag_labels=[f.label for f in Flag],
