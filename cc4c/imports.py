@@ -8,23 +8,33 @@ refusing the whole file when one row is bad, the coordinator's hub scope, bulk u
 """
 
 import csv
-import datetime
 import gc
 import io
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-from simple_history.exceptions import NotHistoricalModelError
-from simple_history.utils import get_history_model_for_model
 
-from hubs.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, normalise_postcode
+# Formats import their cell parsers and the bulk writer from here: one place to look.
+from cc4c.import_bulk import copy_upsert  # noqa: F401
+from cc4c.import_cells import (  # noqa: F401
+    int_between,
+    nhs_number,
+    non_negative_decimal,
+    non_negative_int,
+    ods_code,
+    one_of,
+    parse_date,
+    parse_datetime,
+    parse_month,
+    parse_time,
+    postcode,
+    text,
+)
 
 # The spec's order; the admin upload offers the registered ones in this order.
 KINDS = (
@@ -154,121 +164,12 @@ class ImportResult:
         return self.rows - self.created - self.updated
 
     def summary(self):
-        text = (
+        counts = (
             f"{self.kind}: {self.rows} rows read, {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged"
         )
         extra = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.extra.items())
-        return f"{text}; {extra}" if extra else text
-
-
-# ---------------------------------------------------------------------------------------------
-# Cell parsers shared by the formats: each returns a clean value or raises ValueError(reason).
-
-
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def text(max_length):
-    def parse(value):
-        if len(value) > max_length:
-            raise ValueError(f"is longer than {max_length} characters")
-        return value
-
-    return parse
-
-
-def parse_date(value):
-    try:
-        if _DATE_RE.fullmatch(value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
-
-
-def parse_datetime(value):
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None or "T" not in value:
-        raise ValueError(
-            f"'{value}' is not a date-time with an offset, e.g. 2025-03-04T09:15:00+00:00"
-        )
-    return parsed
-
-
-def parse_month(value):
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value) or not 1 <= int(value[5:]) <= 12:
-        raise ValueError(f"'{value}' is not a month in the form YYYY-MM")
-    return datetime.date(int(value[:4]), int(value[5:]), 1)
-
-
-def parse_time(value):
-    if not re.fullmatch(r"[0-9]{2}:[0-9]{2}", value):
-        raise ValueError(f"'{value}' is not a time in the form HH:MM")
-    try:
-        return datetime.time.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a time in the form HH:MM") from None
-
-
-def int_between(low=0, high=None):
-    def parse(value):
-        if not re.fullmatch(r"[+-]?[0-9]+", value):
-            raise ValueError(f"'{value}' is not a whole number")
-        number = int(value)
-        if number < low or (high is not None and number > high):
-            span = f"from {low} to {high}" if high is not None else f"{low} or more"
-            raise ValueError(f"{number} is not {span}")
-        return number
-
-    return parse
-
-
-non_negative_int = int_between(0)
-
-
-def non_negative_decimal(value):
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number") from None
-    if not number.is_finite() or number < 0:
-        raise ValueError(f"'{value}' is not a number of 0 or more")
-    return number
-
-
-def one_of(choices):
-    """A parser accepting the given values (case-insensitive), returned in lower case."""
-    allowed = frozenset(choices)
-    listed = ", ".join(choices)
-
-    def parse(value):
-        lowered = value.lower()
-        if lowered not in allowed:
-            raise ValueError(f"'{value}' is not one of: {listed}")
-        return lowered
-
-    return parse
-
-
-def ods_code(value):
-    code = value.upper()
-    if not ODS_RE.match(code):
-        raise ValueError(f"'{value}' is not an ODS code (a letter and five digits, e.g. E85001)")
-    return code
-
-
-def nhs_number(value):
-    digits = value.replace(" ", "")
-    # The common case checked once; anything else gets the validator's own explanation.
-    return digits if nhs_number_is_valid(digits) else normalise_nhs_number(value)
-
-
-def postcode(value):
-    return normalise_postcode(value)
+        return f"{counts}; {extra}" if extra else counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,8 +277,8 @@ def _decode(data, ctx):
 
 def _validate(fmt, data, ctx):
     """Parse and check every row: (good rows, [(line, column, reason), ...])."""
-    text_ = _decode(data, ctx)
-    reader = csv.reader(io.StringIO(text_, newline=""))
+    content = _decode(data, ctx)
+    reader = csv.reader(io.StringIO(content, newline=""))
     errors = []
     try:
         header = next(reader, None)
@@ -432,10 +333,6 @@ def _read_header(fmt, header):
 
 class _Refusal(str):
     """A cell parser's reason for refusing a value."""
-
-
-# Distinct values remembered per column when encoding for COPY: dates and codes repeat a lot.
-ENCODE_MEMO_SIZE = 20_000
 
 
 def _parse_rows(reader, plan, width, errors):
@@ -503,139 +400,3 @@ def _drop_duplicate_keys(fmt, rows, errors):
             shown = ", ".join(str(part) for part in key)
             errors.append((row.line, key_names, f"{shown} is also on line {first}"))
     return kept
-
-
-# ---------------------------------------------------------------------------------------------
-# Bulk upsert: COPY into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE.
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _array_literal(values):
-    quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
-    return "{" + ",".join(f'"{v}"' for v in quoted) + "}"
-
-
-def _copy_value(value):
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, list | tuple):
-        return _array_literal(value).translate(_COPY_ESCAPES)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _column_encoder():
-    """Encode one column's values for COPY, remembering repeated non-text values."""
-    memo = {}
-
-    def encode(value):
-        if value is None:
-            return "\\N"
-        if type(value) is str:
-            return value.translate(_COPY_ESCAPES)
-        key = tuple(value) if isinstance(value, list) else value
-        text_ = memo.get(key)
-        if text_ is None:
-            text_ = _copy_value(value)
-            if len(memo) < ENCODE_MEMO_SIZE:
-                memo[key] = text_
-        return text_
-
-    return encode
-
-
-def _history_columns(model, connection):
-    """(historical table, columns copied from the record) when the model keeps history."""
-    try:
-        history_model = get_history_model_for_model(model)
-    except NotHistoricalModelError:
-        return None, []
-    own = {f.column for f in model._meta.concrete_fields}
-    copied = [
-        f.column
-        for f in history_model._meta.concrete_fields
-        if not f.name.startswith("history_") and f.column in own
-    ]
-    return history_model._meta.db_table, copied
-
-
-def copy_upsert(model, fields, records, *, conflict, update=None, by=None, using="default"):
-    """Insert or update ``records`` (tuples in ``fields`` order) keyed on the ``conflict`` fields.
-
-    Returns (created, updated); rows equal to what is stored are left alone, so importing the
-    same file twice changes nothing. A model with django-simple-history gets one history row
-    per created or changed record, written by the same statement. Must run in a transaction.
-    """
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        raise RuntimeError("copy_upsert runs inside transaction.atomic()")
-    meta = model._meta
-    quote = connection.ops.quote_name
-    given = [meta.get_field(name) for name in fields]
-    columns = [f.column for f in given]
-    keys = [meta.get_field(name).column for name in conflict]
-    update_fields = [f for f in fields if f not in conflict] if update is None else list(update)
-    changes = [meta.get_field(name).column for name in update_fields]
-    # Fields the file does not carry get their model default on insert (and are kept on update).
-    defaults = [
-        f
-        for f in meta.concrete_fields
-        if f.column not in columns and not f.primary_key and f.has_default()
-    ]
-    temp = quote(f"import_{meta.db_table}")
-    target = quote(meta.db_table)
-
-    buffer = io.StringIO()
-    encoded = [list(map(_column_encoder(), values)) for values in zip(*records, strict=True)]
-    buffer.writelines(line + "\n" for line in map("\t".join, zip(*encoded, strict=True)))
-    buffer.seek(0)
-
-    insert_columns = ", ".join(quote(c) for c in columns + [f.column for f in defaults])
-    select = ", ".join(
-        [f"t.{quote(c)}" for c in columns] + [f"%s::{f.db_type(connection)}" for f in defaults]
-    )
-    params = [f.get_db_prep_save(f.get_default(), connection=connection) for f in defaults]
-    if changes:
-        assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in changes)
-        old = ", ".join(f"{target}.{quote(c)}" for c in changes)
-        new = ", ".join(f"EXCLUDED.{quote(c)}" for c in changes)
-        on_conflict = f"DO UPDATE SET {assignments} WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
-    else:
-        on_conflict = "DO NOTHING"
-    history_table, history_columns = _history_columns(model, connection)
-    returning = ", ".join([quote(c) for c in history_columns] + ["(xmax = 0) AS import_created"])
-    history = ""
-    if history_table:
-        copied = ", ".join(quote(c) for c in history_columns)
-        history = (
-            f", history AS (INSERT INTO {quote(history_table)} ({copied}, history_date, "  # noqa: S608
-            "history_type, history_user_id, history_change_reason) "
-            f"SELECT {copied}, %s, CASE WHEN import_created THEN '+' ELSE '~' END, %s, %s "
-            "FROM written)"
-        )
-        params += [timezone.now(), getattr(by, "pk", None), "CSV import"]
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        definition = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in given)
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definition}) ON COMMIT DROP")
-        cursor.copy_expert(
-            f"COPY {temp} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer
-        )
-        cursor.execute(
-            f"WITH written AS (INSERT INTO {target} ({insert_columns}) "  # noqa: S608
-            f"SELECT {select} FROM {temp} t "
-            f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) {on_conflict} "
-            f"RETURNING {returning}){history} "
-            "SELECT count(*) FILTER (WHERE import_created), "
-            "count(*) FILTER (WHERE NOT import_created) FROM written",
-            params,
-        )
-        created, updated = cursor.fetchone()
-        cursor.execute(f"DROP TABLE {temp}")
-    return created, updated

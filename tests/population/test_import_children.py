@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cc4c.imports import ImportFailed, run_import
-from population.models import Child
+from population.models import Child, Segment, SegmentRule, ValueSet
 from tests.cc4c.csv_files import from_dicts, valid_nhs_number
 from tests.factories import ChildFactory, HubFactory, PersonFactory, PracticeFactory
 
@@ -175,11 +175,15 @@ def test_an_import_keeps_the_childs_history(practice):
 
 
 def test_children_are_resegmented_after_an_import(practice):
-    # The default segmentation rules put a child with a long-term condition above segment 1.
+    segment, _ = Segment.objects.get_or_create(number=3, defaults={"name": "Three"})
+    asthma, _ = ValueSet.objects.update_or_create(
+        name="asthma", defaults={"title": "Asthma", "kind": "long_term", "codes": [ASTHMA]}
+    )
+    SegmentRule.objects.create(segment=segment, condition="value_set", value_set=asthma)
     run_import("children", from_dicts([child_row(1, conditions=ASTHMA), child_row(2)]))
     with_asthma = Child.objects.get(nhs_number=valid_nhs_number(1))
-    assert with_asthma.segment > 1
-    assert with_asthma.segment_reasons
+    assert with_asthma.segment >= 3
+    assert any("Asthma" in reason for reason in with_asthma.segment_reasons)
     assert Child.objects.get(nhs_number=valid_nhs_number(2)).segment == 1
 
 

@@ -1,0 +1,112 @@
+"""Cell parsers shared by the import formats: each returns a clean value or raises
+ValueError(reason), which the engine reports as ``line N: column: reason``."""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from hubs.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, normalise_postcode
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def text(max_length):
+    def parse(value):
+        if len(value) > max_length:
+            raise ValueError(f"is longer than {max_length} characters")
+        return value
+
+    return parse
+
+
+def parse_date(value):
+    try:
+        if _DATE_RE.fullmatch(value):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
+
+
+def parse_datetime(value):
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None or "T" not in value:
+        raise ValueError(
+            f"'{value}' is not a date-time with an offset, e.g. 2025-03-04T09:15:00+00:00"
+        )
+    return parsed
+
+
+def parse_month(value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value) or not 1 <= int(value[5:]) <= 12:
+        raise ValueError(f"'{value}' is not a month in the form YYYY-MM")
+    return datetime.date(int(value[:4]), int(value[5:]), 1)
+
+
+def parse_time(value):
+    if not re.fullmatch(r"[0-9]{2}:[0-9]{2}", value):
+        raise ValueError(f"'{value}' is not a time in the form HH:MM")
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a time in the form HH:MM") from None
+
+
+def int_between(low=0, high=None):
+    def parse(value):
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
+            raise ValueError(f"'{value}' is not a whole number")
+        number = int(value)
+        if number < low or (high is not None and number > high):
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise ValueError(f"{number} is not {span}")
+        return number
+
+    return parse
+
+
+non_negative_int = int_between(0)
+
+
+def non_negative_decimal(value):
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"'{value}' is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"'{value}' is not a number of 0 or more")
+    return number
+
+
+def one_of(choices):
+    """A parser accepting the given values (case-insensitive), returned in lower case."""
+    allowed = frozenset(choices)
+    listed = ", ".join(choices)
+
+    def parse(value):
+        lowered = value.lower()
+        if lowered not in allowed:
+            raise ValueError(f"'{value}' is not one of: {listed}")
+        return lowered
+
+    return parse
+
+
+def ods_code(value):
+    code = value.upper()
+    if not ODS_RE.match(code):
+        raise ValueError(f"'{value}' is not an ODS code (a letter and five digits, e.g. E85001)")
+    return code
+
+
+def nhs_number(value):
+    digits = value.replace(" ", "")
+    # The common case checked once; anything else gets the validator's own explanation.
+    return digits if nhs_number_is_valid(digits) else normalise_nhs_number(value)
+
+
+def postcode(value):
+    return normalise_postcode(value)
