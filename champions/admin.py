@@ -57,7 +57,7 @@ def _attention(champion):
 @admin.register(Champion)
 class ChampionAdmin(HubScopedAdmin):
     hub_field = "practice__hub"
-    list_display = ["name", "champion_ref", "practice", "status", "start_date", "checks_flag"]
+    list_display = ["name", "champion_ref", "practice", "status", "checks_flag"]
     list_filter = ["status", AttentionFilter, "practice__hub"]
     search_fields = ["given_name", "family_name", "champion_ref", "email"]
     list_select_related = ["practice"]
