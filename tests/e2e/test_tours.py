@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from hubs.models import Role
@@ -58,7 +59,7 @@ def tour(page, who, pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_gp_tour(page, hub_world):
+def test_gp_tour_ending_with_an_asthma_plan_marked_reviewed(page, hub_world):
     w = hub_world
     gp = member(Role.GP, w["hub"], practice=w["practice"])
     sign_in(page, gp)
@@ -77,6 +78,13 @@ def test_gp_tour(page, hub_world):
             ("clinics-waiting-list", reverse("clinics:waiting_list")),
         ],
     )
+
+    page.goto(reverse("population:asthma_worklist", args=[w["hub"].pk]))
+    page.get_by_role("button", name="Reviewed today for Maya Tourchild").click()
+    expect(page.get_by_role("status")).to_contain_text("Asthma plan review recorded")
+    expect(page.get_by_role("button", name="Reviewed today for Maya Tourchild")).to_have_count(0)
+    w["child"].refresh_from_db()
+    assert w["child"].asthma_plan_reviewed_on == timezone.localdate()
 
 
 def test_paediatrician_tour(page, hub_world):
