@@ -6,14 +6,13 @@ while the hub waited for the GP's information does not count against it.
 """
 
 import datetime
-import statistics
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from advice import clock
 from advice.models import AdviceRequest, Outcome
+from cc4c.measures import median_1dp, pct
 from hubs.models import Hub
 
 KEYS = [
@@ -23,17 +22,6 @@ KEYS = [
     "advice_median_response_hours",
     *[f"advice_outcome_{o}_pct" for o in Outcome.values],
 ]
-
-
-def one_dp(value):
-    """Half away from zero, one decimal place (Decimal's ROUND_HALF_UP does exactly that)."""
-    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def pct(numerator, denominator):
-    if not denominator:
-        return None
-    return one_dp(Decimal(numerator) * 100 / Decimal(denominator))
 
 
 def _period(date_from, date_to):
@@ -74,8 +62,13 @@ def advice_measures(hub_ids, date_from, date_to, now=None):
         "advice_requests": counts["total"],
         "advice_answered": counts["answered"],
         "advice_within_target_pct": pct(met, counted),
-        "advice_median_response_hours": one_dp(statistics.median(hours)) if hours else None,
+        "advice_median_response_hours": median_1dp(hours),
+        # Numerators behind the percentages, for the report's small-number suppression.
+        "_advice_within_target_n": met,
+        "_advice_target_due_n": counted,
+        "_advice_outcomes_n": counts["with_outcome"],
     }
     for o in Outcome.values:
         result[f"advice_outcome_{o}_pct"] = pct(counts[o], counts["with_outcome"])
+        result[f"_advice_outcome_{o}_n"] = counts[o]
     return result

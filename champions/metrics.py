@@ -1,9 +1,10 @@
 """Practice champion measures for the evaluation report (evaluation-measures.md)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from cc4c.measures import round_1dp
 from champions.models import Activity
 
 
@@ -20,8 +21,6 @@ def champion_measures(hub_ids, date_from, date_to):
     return {
         "champions_active": totals["champions_active"],
         "champion_activities": totals["champion_activities"],
-        "champion_hours": (totals["champion_hours"] or Decimal(0)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        ),
+        "champion_hours": round_1dp(totals["champion_hours"] or Decimal(0)),
         "champion_people_reached": totals["champion_people_reached"] or 0,
     }

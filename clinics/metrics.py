@@ -1,10 +1,10 @@
 """Outreach clinic measures for hubs and a period (../shared/spec/evaluation-measures.md,
 "Outreach clinics"): sessions dated in the period, cancelled sessions excluded."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Count, F, Q
 
+from cc4c.measures import median_1dp as median
+from cc4c.measures import pct
 from clinics.models import (
     CANCELLED_STATUSES,
     Appointment,
@@ -31,27 +31,6 @@ KEYS = [
 
 ATTENDED = AppointmentStatus.ATTENDED
 NOT_BROUGHT = AppointmentStatus.NOT_BROUGHT
-
-
-def pct(part, whole):
-    """Percentage to one decimal place, half away from zero; None when the whole is zero."""
-    if not whole:
-        return None
-    value = Decimal(part) * 100 / Decimal(whole)
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def median(values):
-    """The median, one decimal place half away from zero; None for no values."""
-    values = sorted(values)
-    if not values:
-        return None
-    mid = len(values) // 2
-    if len(values) % 2:
-        value = Decimal(values[mid])
-    else:
-        value = (Decimal(values[mid - 1]) + Decimal(values[mid])) / 2
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def clinic_measures(hub_ids, date_from, date_to):

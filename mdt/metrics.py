@@ -1,20 +1,9 @@
 """The MDT measures of the evaluation report (../shared/spec/evaluation-measures.md, MDT)."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Count, Q
 
+from cc4c.measures import pct, ratio_1dp
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus, Outcome
-
-ONE_PLACE = Decimal("0.1")
-
-
-def ratio(numerator, denominator, scale=1):
-    """numerator / denominator × scale, rounded half away from zero to one place; None on 0."""
-    if not denominator:
-        return None
-    value = Decimal(numerator) * scale / Decimal(denominator)
-    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 def mdt_measures(hub_ids, date_from, date_to):
@@ -36,10 +25,10 @@ def mdt_measures(hub_ids, date_from, date_to):
     result = {
         "mdt_meetings": n_meetings,
         "mdt_cases_discussed": discussed,
-        "mdt_cases_per_meeting": ratio(discussed, n_meetings),
+        "mdt_cases_per_meeting": ratio_1dp(discussed, n_meetings),
     }
     for value in Outcome.values:
-        result[f"mdt_outcome_{value}_pct"] = ratio(counts[value], discussed, 100)
+        result[f"mdt_outcome_{value}_pct"] = pct(counts[value], discussed)
         # The numerator behind each percentage, for the report's small-number suppression.
         result[f"_mdt_outcome_{value}_n"] = counts[value]
     return result

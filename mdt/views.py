@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cc4c.measures import pct
 from hubs import audit
 from hubs.access import can, hub_ids
 from hubs.models import Hub
@@ -25,7 +26,6 @@ from mdt.forms import (
     PutForwardForm,
     ScheduleForm,
 )
-from mdt.metrics import ratio
 from mdt.models import MeetingStatus
 from population.models import Child
 
@@ -115,7 +115,7 @@ def hub_page(request, hub_pk):
             "value": v,
             "label": label,
             "count": n,
-            "pct": ratio(n, total, 100),
+            "pct": pct(n, total),
             "width": round(300 * n / total) if total else 0,
             "y": 28 * i,
         }

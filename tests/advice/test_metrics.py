@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from advice.metrics import KEYS, advice_measures, one_dp
+from advice.metrics import KEYS, advice_measures
+from cc4c.measures import round_1dp as one_dp
 from hubs.models import TargetUnit
 from tests.advice.factories import AdviceRequestFactory
 from tests.factories import HubFactory
@@ -42,7 +43,7 @@ def test_within_target_pct_equals_a_hand_count_around_weekends_and_a_bank_holida
 
     result = advice_measures([hub.pk], datetime.date(2025, 3, 1), datetime.date(2025, 4, 30), NOW)
 
-    assert set(result) == set(KEYS)
+    assert {k for k in result if not k.startswith("_")} == set(KEYS)
     assert result["advice_requests"] == 8
     assert result["advice_answered"] == 6
     assert result["advice_within_target_pct"] == Decimal("42.9")
