@@ -87,7 +87,7 @@ def test_gp_tour_ending_with_an_asthma_plan_marked_reviewed(page, hub_world):
     assert w["child"].asthma_plan_reviewed_on == timezone.localdate()
 
 
-def test_paediatrician_tour(page, hub_world):
+def test_paediatrician_tour_ending_with_an_mdt_meeting_run(page, hub_world):
     w = hub_world
     paediatrician = member(Role.PAEDIATRICIAN, w["hub"])
     sign_in(page, paediatrician)
@@ -105,3 +105,19 @@ def test_paediatrician_tour(page, hub_world):
         ],
     )
     expect(page.get_by_role("navigation", name="Main")).to_contain_text(re.compile("advice", re.I))
+
+    # Then runs the MDT meeting: the case's outcome recorded, the meeting finished.
+    page.goto(reverse("mdt:meeting", args=[w["meeting"].pk]))
+    page.get_by_role("button", name="Start the meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Tourchild")
+    axe_check(page, "paediatrician")
+    screenshot(page, "mdt-case-in-meeting")
+    page.get_by_label("Advice given, care stays in primary care").check()
+    page.get_by_label("Plan").fill("Trial of inhaled steroid; GP to review in six weeks.")
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.get_by_role("status")).to_contain_text("Outcome saved")
+    page.goto(reverse("mdt:meeting", args=[w["meeting"].pk]))
+    page.get_by_role("button", name="Finish the meeting").click()
+    expect(page.get_by_role("status")).to_contain_text("Meeting finished")
+    w["meeting"].refresh_from_db()
+    assert w["meeting"].status == "finished"
