@@ -1,5 +1,5 @@
-"""A hub coordinator adds a practice, schedules an outreach clinic session and builds an
-evaluation report."""
+"""A hub coordinator adds a practice and a person, schedules an outreach clinic session and
+builds an evaluation report."""
 
 import re
 
@@ -9,14 +9,14 @@ from playwright.sync_api import expect
 
 from cc4c.evaluation.models import EvaluationReport
 from clinics.models import ClinicSession
-from hubs.models import Practice, Role
+from hubs.models import Person, Practice, Role
 from tests.e2e.conftest import axe_check, screenshot, sign_in
 from tests.factories import HubFactory, PracticeFactory, member
 
 pytestmark = pytest.mark.e2e
 
 
-def test_coordinator_adds_a_practice_schedules_a_clinic_and_builds_a_report(page):
+def test_coordinator_adds_a_practice_and_a_person_schedules_a_clinic_builds_a_report(page):
     hub = HubFactory(code="E2E-CO", name="Coordinated Hub")
     PracticeFactory(hub=hub, name="First Surgery")
     coordinator = member(Role.COORDINATOR, hub, is_staff=True)
@@ -31,6 +31,21 @@ def test_coordinator_adds_a_practice_schedules_a_clinic_and_builds_a_report(page
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("Second Street Surgery")
     assert Practice.objects.get(ods_code="E12345").hub == hub
+
+    page.goto("/admin/hubs/person/add/")
+    page.get_by_label(re.compile(r"^\s*Email")).fill("new.gp@example.nhs.uk")
+    page.get_by_label(re.compile(r"^\s*First name")).fill("Nia")
+    page.get_by_label(re.compile(r"^\s*Last name")).fill("Newcombe")
+    page.get_by_label(re.compile(r"^\s*Hub\b")).select_option(label=str(hub))
+    page.get_by_label(re.compile(r"^\s*Role\b")).select_option("gp")
+    page.get_by_label(re.compile(r"^\s*Practice\b")).select_option(
+        label="Second Street Surgery (E12345)"
+    )
+    axe_check(page, "coordinator")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    invited = Person.objects.get(email="new.gp@example.nhs.uk")
+    assert invited.memberships.get().hub == hub
 
     page.goto("/clinics/sessions/new/")
     day = timezone.localdate() + timezone.timedelta(days=14)
