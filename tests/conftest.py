@@ -1,6 +1,7 @@
 import pytest
 
 from hubs.models import Role
+from tests import reference_data
 from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
 
 
@@ -8,6 +9,21 @@ from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
 def _fast_password_hashing(settings):
     # Hashing strength is Django's concern; tests that make hundreds of people need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    # A transactional test empties every table, migration data included; put it back.
+    if _transactional(request):
+        request.getfixturevalue("transactional_db")
+        reference_data.install()
 
 
 @pytest.fixture
