@@ -123,3 +123,10 @@ def test_pages_need_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_sign_in_page_says_coordinators_make_accounts_not_sign_up(client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert "sign up" not in body.lower()
+    assert "Accounts are made by your hub coordinator" in body
+    assert '<label for="id_login">' in body and '<label for="id_password">' in body
