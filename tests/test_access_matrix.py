@@ -51,9 +51,7 @@ def test_no_case_names_a_url_that_does_not_exist():
 
 
 @pytest.fixture
-def world(db, settings):
-    # A dozen people per world: a fast hasher keeps each case from spending seconds on it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world(db):
     return make_world()
 
 

@@ -18,16 +18,14 @@ def counts():
     }
 
 
-def test_load_demo_twice_leaves_the_same_data(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_load_demo_twice_leaves_the_same_data():
     call_command("load_demo", children=40, verbosity=0)
     first = counts()
     call_command("load_demo", children=40, verbosity=0)
     assert counts() == first
 
 
-def test_demo_has_every_role_in_each_of_two_hubs(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_has_every_role_in_each_of_two_hubs():
     call_command("load_demo", children=40, verbosity=0)
     hubs = Hub.objects.filter(code__in=["NWL-PAD", "NWL-HAM"])
     assert hubs.count() == 2
