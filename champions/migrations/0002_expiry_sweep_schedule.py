@@ -1,23 +1,8 @@
+"""The daily sweep for champions' checks and training that expire."""
+
 from django.db import migrations
 
-TASK = "champions.tasks.sweep_expiry_alerts"
-
-
-def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="7", day_of_week="*", day_of_month="*", month_of_year="*",
-        timezone="Europe/London",
-    )
-    PeriodicTask.objects.update_or_create(
-        name="Champion check and training expiry alerts",
-        defaults={"task": TASK, "crontab": crontab, "enabled": True},
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK).delete()
+from cc4c.schedules import schedule
 
 
 class Migration(migrations.Migration):
@@ -26,4 +11,10 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [
+        schedule(
+            "Champion check and training expiry alerts",
+            "champions.tasks.sweep_expiry_alerts",
+            crontab={"minute": "0", "hour": "7"},
+        ),
+    ]

@@ -1,25 +1,8 @@
+"""The MDT sweeps: agendas that are due, and reminders of overdue actions."""
+
 from django.db import migrations
 
-SCHEDULES = [
-    # (name, task, minutes between runs)
-    ("MDT: send agendas that are due", "mdt.tasks.send_due_agendas", 15),
-    ("MDT: remind owners of overdue actions", "mdt.tasks.send_overdue_action_reminders", 60),
-]
-
-
-def add_schedules(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, minutes in SCHEDULES:
-        interval, _ = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-        PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "interval": interval, "enabled": True}
-        )
-
-
-def remove_schedules(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[name for name, _t, _m in SCHEDULES]).delete()
+from cc4c.schedules import schedule
 
 
 class Migration(migrations.Migration):
@@ -28,4 +11,11 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(add_schedules, remove_schedules)]
+    operations = [
+        schedule("MDT: send agendas that are due", "mdt.tasks.send_due_agendas", every_minutes=15),
+        schedule(
+            "MDT: remind owners of overdue actions",
+            "mdt.tasks.send_overdue_action_reminders",
+            every_minutes=60,
+        ),
+    ]

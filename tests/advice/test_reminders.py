@@ -88,12 +88,13 @@ def test_without_a_rota_every_paediatrician_of_the_hub_is_reminded(hub):
 
 
 def test_the_sweep_is_scheduled_every_minute(db):
-    # Run the schedule migration's own step again: other tests may have emptied the table.
+    # Run the schedule migration's own step again: it must be safe to run twice.
     from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
     migration = importlib.import_module("advice.migrations.0002_reminder_sweep_schedule")
-    migration.schedule(apps, None)
-    migration.schedule(apps, None)
+    (operation,) = migration.Migration.operations
+    operation.code(apps, None)
+    operation.code(apps, None)
     task = PeriodicTask.objects.get(task="advice.tasks.sweep")
     assert (task.enabled, task.interval.every, task.interval.period) == (True, 1, "minutes")
