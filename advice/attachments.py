@@ -5,9 +5,6 @@ import unicodedata
 
 from django.conf import settings
 
-# Bytes; settings.ADVICE_ATTACHMENT_MAX_BYTES overrides.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
 # What a file's first bytes must be for each type we accept, with the extension we store.
 SIGNATURES = [
     (b"%PDF-", "application/pdf", "pdf"),
@@ -24,7 +21,7 @@ class AttachmentRefused(ValueError):
 
 
 def max_bytes():
-    return getattr(settings, "ADVICE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.ADVICE_ATTACHMENT_MAX_BYTES
 
 
 def sniff(head):

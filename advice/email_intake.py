@@ -26,8 +26,6 @@ from hubs.models import Hub, Membership, Person, Role
 
 log = logging.getLogger(__name__)
 
-# Bytes of a whole message; settings.ADVICE_EMAIL_MAX_BYTES overrides.
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 SENDER_ROLES = (Role.GP, Role.PAEDIATRICIAN)
 
 
@@ -50,7 +48,7 @@ class ParsedQuestion:
 
 
 def max_bytes():
-    return getattr(settings, "ADVICE_EMAIL_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.ADVICE_EMAIL_MAX_BYTES
 
 
 def hub_for_address(address):

@@ -172,6 +172,10 @@ STORAGES = {
 # Uploaded files (advice attachments, imports) are never served from a public path.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# The advice line's inbound email: the largest message, and the largest attachment, accepted.
+ADVICE_EMAIL_MAX_BYTES = env.int("ADVICE_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
+ADVICE_ATTACHMENT_MAX_BYTES = env.int("ADVICE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update({k: v for k, v in EMAIL_CONFIG.items() if v not in (None, "")})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CC4C hubs <no-reply@cc4c.localhost>")
