@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import apps
 from django.urls import reverse
 
-from hubs.access import can, roles_by_hub
+from hubs.access import can, membership_hub_codes
 
 
 def _nav_items():
@@ -27,5 +27,4 @@ def navigation(request):
         if can(user, action):
             url = reverse(url_name)
             nav.append({"label": label, "url": url, "current": request.path.startswith(url)})
-    roles = roles_by_hub(user)
-    return {"nav_items": nav, "my_hub_count": len(roles)}
+    return {"nav_items": nav, "my_hub_codes": membership_hub_codes(user)}

@@ -40,6 +40,7 @@ ACTIONS = {
 }
 
 _CACHE_ATTR = "_cc4c_roles_by_hub"
+_CODES_ATTR = "_cc4c_hub_codes"
 
 
 def roles_by_hub(user):
@@ -54,18 +55,28 @@ def roles_by_hub(user):
         # The operator sets hubs up; they act as a coordinator everywhere, audited like anyone.
         for hub_id in Hub.objects.values_list("id", flat=True):
             result[hub_id] = {Role.COORDINATOR}
-    for hub_id, role in (
-        Membership.objects.active().filter(person=user).values_list("hub_id", "role")
+    codes = {}
+    for hub_id, role, code in (
+        Membership.objects.active().filter(person=user).values_list("hub_id", "role", "hub__code")
     ):
         result.setdefault(hub_id, set()).add(role)
+        codes[hub_id] = code
     setattr(user, _CACHE_ATTR, result)
+    setattr(user, _CODES_ATTR, codes)
     return result
+
+
+def membership_hub_codes(user):
+    """Codes of the hubs the user works in (by membership), for the page header."""
+    roles_by_hub(user)
+    return sorted(getattr(user, _CODES_ATTR, {}).values())
 
 
 def forget(user):
     """Drop what roles_by_hub kept, after the user's memberships change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _CODES_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_for_action(action):

@@ -27,3 +27,12 @@ def test_someone_without_a_role_is_told_whom_to_ask(client_for, hub):
 
     body = client_for(PersonFactory()).get(reverse("home")).content.decode()
     assert "Ask your hub coordinator to add you" in body
+
+
+def test_the_header_names_the_person_and_their_hubs(client_for, hub, other_hub):
+    person = member(Role.PAEDIATRICIAN, hub)
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(person=person, hub=other_hub, role=Role.PAEDIATRICIAN)
+    body = client_for(person).get(reverse("home")).content.decode()
+    assert f'{person.display_name} <span class="hub-codes">(HUB-A, HUB-B)</span>' in body
