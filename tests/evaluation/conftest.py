@@ -101,3 +101,73 @@ def hospital_data(hub, practice, other_practice):
         admission=1500,
         clinic_session=1000,
     )
+
+
+def _import(kind, header, rows):
+    import io
+
+    from cc4c.imports import run_import
+
+    text = header + "\n" + "\n".join(rows) + "\n"
+    return run_import(kind, io.BytesIO(text.encode()))
+
+
+@pytest.fixture
+def activity_data(hub, practice, population_data):
+    """A year of MDT, clinic, advice and champion activity for hub A, with hand counts."""
+    kids = [
+        c.nhs_number
+        for c in Child.objects.filter(practice=practice, deregistered_on__isnull=True)
+        .exclude(registered_on__gt=PERIOD_TO)
+        .exclude(date_of_birth=datetime.date(2008, 3, 31))
+        .order_by("nhs_number")
+    ]
+    assert len(kids) == 10
+    outcomes = ["primary_care_advice"] * 6 + ["outreach_clinic"] * 2
+    outcomes += ["named_professional", "other"]
+    mdt = [f"{hub.code},2025-05-10,{kids[i]},{outcomes[i]}" for i in range(4)]
+    mdt += [f"{hub.code},2025-09-10,{kids[i]},{outcomes[i]}" for i in range(4, 10)]
+    mdt.append(f"{hub.code},2025-03-20,{kids[0]},other")  # before the period
+    _import("mdt-cases", "hub_code,meeting_date,nhs_number,outcome", mdt)
+
+    ods = practice.ods_code
+    _import(
+        "clinic-appointments",
+        "hub_code,session_date,host_practice_ods,start_time,nhs_number,appointment_type,"
+        "referral_date,status,outcome",
+        [
+            f"{hub.code},2025-06-02,{ods},09:00,{kids[0]},new,2025-05-05,attended,"
+            "discharged_to_primary_care",
+            f"{hub.code},2025-06-02,{ods},09:20,{kids[1]},new,2025-05-19,attended,hub_follow_up",
+            f"{hub.code},2025-06-02,{ods},09:40,{kids[2]},follow_up,,attended,"
+            "discharged_to_primary_care",
+            f"{hub.code},2025-06-02,{ods},10:00,{kids[3]},new,2025-04-28,not_brought,",
+            f"{hub.code},2025-06-02,{ods},10:20,{kids[4]},new,2025-05-01,cancelled_by_family,",
+            f"{hub.code},2025-07-07,{ods},09:00,{kids[0]},follow_up,,attended,hospital_referral",
+            f"{hub.code},2025-07-07,{ods},09:20,{kids[5]},new,2025-06-30,attended,",
+        ],
+    )
+    _import(
+        "advice-requests",
+        "reference,hub_code,received_at,channel,first_response_at,outcome",
+        [
+            f"R1,{hub.code},2025-05-01T10:00:00+01:00,email,2025-05-01T15:00:00+01:00,"
+            "primary_care_advice",
+            f"R2,{hub.code},2025-05-02T10:00:00+01:00,web,2025-05-03T12:00:00+01:00,"
+            "outreach_clinic",
+            f"R3,{hub.code},2025-06-01T09:00:00+01:00,phone,2025-06-01T21:00:00+01:00,",
+            f"R4,{hub.code},2025-06-05T09:00:00+01:00,email,,",
+            f"R5,{hub.code},2025-03-30T09:00:00+01:00,email,2025-03-30T10:00:00+01:00,other",
+        ],
+    )
+    _import(
+        "champion-activities",
+        "champion_ref,given_name,family_name,practice_ods,activity_date,activity_type,hours,"
+        "people_reached",
+        [
+            f"CH-1,Amina,Ali,{ods},2025-05-01,peer_support,2,10",
+            f"CH-1,Amina,Ali,{ods},2025-06-01,waiting_room,1.5,5",
+            f"CH-2,Beth,Brown,{ods},2025-07-01,co_design,3,",
+            f"CH-2,Beth,Brown,{ods},2025-03-01,co_design,3,40",
+        ],
+    )

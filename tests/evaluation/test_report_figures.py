@@ -34,13 +34,43 @@ EXPECTED = {
     "hospital_admission_change_pct": Decimal("-17.0"),
     "hospital_op_new_subspecialty_change_pct": Decimal("-19.0"),
     "hospital_op_follow_up_change_pct": Decimal("-25.0"),
-    # 39×200 + 19×250 + 50×120 + 11×150 + 17×1500 − 0 sessions × 1000
-    "estimated_net_saving_gbp": 45700,
+    "mdt_meetings": 2,
+    "mdt_cases_discussed": 10,
+    "mdt_cases_per_meeting": Decimal("5.0"),
+    "mdt_outcome_primary_care_advice_pct": Decimal("60.0"),
+    "mdt_outcome_outreach_clinic_pct": Decimal("20.0"),
+    "mdt_outcome_named_professional_pct": Decimal("10.0"),
+    "mdt_outcome_other_pct": Decimal("10.0"),
+    "clinic_sessions": 2,
+    "clinic_appointments": 6,  # the family's cancellation left out
+    "clinic_attendances": 5,
+    "clinic_patients_seen": 4,
+    "clinic_new_patients": 3,
+    "clinic_not_brought": 1,
+    "clinic_dna_pct": Decimal("16.7"),  # 1 / (5 + 1)
+    "clinic_median_wait_days": Decimal("21.0"),  # 7, 14, 28, 35
+    "clinic_outcome_discharged_pct": Decimal("50.0"),
+    "clinic_outcome_hub_follow_up_pct": Decimal("25.0"),
+    "clinic_outcome_hospital_referral_pct": Decimal("25.0"),
+    "advice_requests": 4,
+    "advice_answered": 3,
+    "advice_within_target_pct": Decimal("50.0"),  # 5 h and 12 h in; 26 h late; one missed
+    "advice_median_response_hours": Decimal("12.0"),
+    "advice_outcome_primary_care_advice_pct": Decimal("50.0"),
+    "advice_outcome_outreach_clinic_pct": Decimal("50.0"),
+    "advice_outcome_mdt_discussion_pct": Decimal("0.0"),
+    "champions_active": 2,
+    "champion_activities": 3,
+    "champion_hours": Decimal("6.5"),
+    "champion_people_reached": 15,
+    "new_appointments_in_hub_pct": Decimal("4.7"),  # 3 / (3 + 61)
+    # 39×200 + 19×250 + 50×120 + 11×150 + 17×1500 − 2 sessions × 1000
+    "estimated_net_saving_gbp": 43700,
 }
 
 
 @pytest.fixture
-def report_result(hub, population_data, hospital_data):
+def report_result(hub, population_data, hospital_data, activity_data):
     return compute([hub], Period.of(PERIOD_FROM, PERIOD_TO))
 
 
@@ -75,7 +105,11 @@ def test_csv_suppressed_hides_small_numbers(report_result, hub):
     assert mine["segment_2_children"] == "0"
     assert mine["asthma_plan_pct"] == "*"
     assert mine["hospital_op_new_period"] == "60"
-    assert mine["estimated_net_saving_gbp"] == "45700"
+    assert mine["estimated_net_saving_gbp"] == "43700"
+    assert mine["mdt_cases_discussed"] == "10"
+    assert mine["mdt_outcome_other_pct"] == "*"  # one discussion
+    assert mine["clinic_dna_pct"] == "*"  # from 5 attendances and 1 not brought
+    assert mine["champion_hours"] == "6.5"  # hours are never suppressed
 
 
 def test_xlsx_has_a_sheet_per_section_numbers_as_numbers_and_definitions(report_result):
@@ -87,7 +121,7 @@ def test_xlsx_has_a_sheet_per_section_numbers_as_numbers_and_definitions(report_
         for row in sheet.iter_rows(min_row=2, values_only=True):
             figures[row[0]] = row[2]
     for key, expected in EXPECTED.items():
-        assert figures[key] == expected, key
+        assert figures[key] == pytest.approx(float(expected)), key
         assert not isinstance(figures[key], str), key
 
 
@@ -96,12 +130,12 @@ def test_pdf_text_carries_the_same_figures(report_result):
     assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Definitions" in text
-    for figure in ["45700", "-39.0", "-22.0", "-17.0", "50.0"]:
+    for figure in ["43700", "-39.0", "-22.0", "-17.0", "16.7", "21.0", "6.5", "4.7"]:
         assert figure in text
 
 
 def test_the_page_shows_the_same_figures(
-    client_for, coordinator, hub, population_data, hospital_data
+    client_for, coordinator, hub, population_data, hospital_data, activity_data
 ):
     report = EvaluationReport.objects.create(
         period_from=PERIOD_FROM,
