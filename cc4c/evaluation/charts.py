@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
-WIDTH = 560
+WIDTH = 420
 BAR_GAP = 6
-LABEL_WIDTH = 170
+LABEL_WIDTH = 150
 ROW_HEIGHT = 26
 FILLS = ["#1d2b36", "url(#hatch)"]  # dark bars, then hatched: distinct without colour
 

@@ -34,7 +34,7 @@ def test_commissioner_reads_and_downloads_a_report_but_not_a_child(page):
     nav.get_by_role("link", name="Evaluation reports").click()
     axe_check(page, "commissioner")
     screenshot(page, "reports-list")
-    page.get_by_role("link", name="E2E-COM").click()
+    page.get_by_role("link", name="E2E-COM", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evaluation report")
     axe_check(page, "commissioner")
     screenshot(page, "report")
