@@ -13,15 +13,17 @@ from cc4c.imports import (
     Column,
     ImportFormat,
     copy_upsert,
+    hubs_by_code,
     nhs_number,
     ods_code,
     one_of,
     parse_datetime,
+    practices_by_ods,
     register,
     text,
 )
-from hubs.models import Hub, Practice, is_valid_hub_code
-from population.models import Child
+from hubs.models import is_valid_hub_code
+from population.imports import children_by_nhs_number
 
 FIELDS = [
     "hub",
@@ -62,21 +64,9 @@ class AdviceRequestsFormat(ImportFormat):
     natural_key = ("hub_code", "reference")
 
     def prepare(self, rows, ctx):
-        ctx.hubs = dict(
-            Hub.objects.filter(code__in={r["hub_code"] for r in rows}).values_list("code", "id")
-        )
-        ctx.practices = {
-            ods: (pk, hub_id)
-            for ods, pk, hub_id in Practice.objects.filter(
-                ods_code__in={r["practice_ods"] for r in rows if r["practice_ods"]}
-            ).values_list("ods_code", "id", "hub_id")
-        }
-        ctx.children = {
-            number: (pk, hub_id)
-            for number, pk, hub_id in Child.objects.filter(
-                nhs_number__in={r["nhs_number"] for r in rows if r["nhs_number"]}
-            ).values_list("nhs_number", "id", "practice__hub_id")
-        }
+        ctx.hubs = hubs_by_code(rows)
+        ctx.practices = practices_by_ods(rows)
+        ctx.children = children_by_nhs_number(rows)
         ctx.now = timezone.now()
 
     def validate_row(self, row, ctx):

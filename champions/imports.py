@@ -11,11 +11,11 @@ from cc4c.imports import (
     ods_code,
     one_of,
     parse_date,
+    practices_by_ods,
     register,
     text,
 )
 from champions.models import Activity, ActivityType, Champion
-from hubs.models import Practice
 
 
 def hours(value):
@@ -42,13 +42,7 @@ class ChampionActivitiesFormat(ImportFormat):
     hub_column = "practice_ods"
 
     def prepare(self, rows, ctx):
-        odss = {row["practice_ods"] for row in rows}
-        ctx.practices = {
-            ods: (pk, hub_id)
-            for ods, pk, hub_id in Practice.objects.filter(ods_code__in=odss).values_list(
-                "ods_code", "pk", "hub_id"
-            )
-        }
+        ctx.practices = practices_by_ods(rows)
         refs = {row["champion_ref"] for row in rows}
         ctx.champions = {
             (hub_id, ref): practice_id

@@ -10,11 +10,13 @@ from cc4c.imports import (
     Column,
     ImportFormat,
     copy_upsert,
+    hubs_by_code,
     nhs_number,
     ods_code,
     one_of,
     parse_date,
     parse_time,
+    practices_by_ods,
     register,
 )
 from clinics.models import (
@@ -27,8 +29,7 @@ from clinics.models import (
     Slot,
 )
 from hubs.imports import hub_code
-from hubs.models import Hub, Practice
-from population.models import Child
+from population.imports import children_by_nhs_number
 
 # Imported sessions get this slot length and end one slot after their last appointment.
 IMPORTED_SLOT_MINUTES = 20
@@ -60,21 +61,9 @@ class ClinicAppointmentsFormat(ImportFormat):
     natural_key = ("hub_code", "session_date", "start_time")
 
     def prepare(self, rows, ctx):
-        ctx.hubs = dict(
-            Hub.objects.filter(code__in={r["hub_code"] for r in rows}).values_list("code", "id")
-        )
-        ctx.practices = {
-            ods: (pk, hub_id)
-            for ods, pk, hub_id in Practice.objects.filter(
-                ods_code__in={r["host_practice_ods"] for r in rows}
-            ).values_list("ods_code", "id", "hub_id")
-        }
-        ctx.children = {
-            nhs: (pk, hub_id)
-            for nhs, pk, hub_id in Child.objects.filter(
-                nhs_number__in={r["nhs_number"] for r in rows}
-            ).values_list("nhs_number", "id", "practice__hub_id")
-        }
+        ctx.hubs = hubs_by_code(rows)
+        ctx.practices = practices_by_ods(rows, "host_practice_ods")
+        ctx.children = children_by_nhs_number(rows)
         sessions = ClinicSession.objects.filter(
             hub_id__in=set(ctx.hubs.values()), date__in={r["session_date"] for r in rows}
         ).order_by("id")

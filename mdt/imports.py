@@ -10,11 +10,19 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cc4c.imports import Column, ImportFormat, nhs_number, one_of, parse_date, register, text
+from cc4c.imports import (
+    Column,
+    ImportFormat,
+    hubs_by_code,
+    nhs_number,
+    one_of,
+    parse_date,
+    register,
+    text,
+)
 from hubs.imports import hub_code
-from hubs.models import Hub
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus, Outcome, ReferrerRole, Source
-from population.models import Child
+from population.imports import children_by_nhs_number
 
 LONDON = ZoneInfo("Europe/London")
 # Imported meetings have no recorded time: they are placed at midday, London time.
@@ -37,15 +45,8 @@ class MdtCasesFormat(ImportFormat):
     natural_key = ("hub_code", "meeting_date", "nhs_number")
 
     def prepare(self, rows, ctx):
-        ctx.hubs = dict(
-            Hub.objects.filter(code__in={r["hub_code"] for r in rows}).values_list("code", "id")
-        )
-        ctx.children = {
-            nhs: (pk, hub_id)
-            for nhs, pk, hub_id in Child.objects.filter(
-                nhs_number__in={r["nhs_number"] for r in rows}
-            ).values_list("nhs_number", "id", "practice__hub_id")
-        }
+        ctx.hubs = hubs_by_code(rows)
+        ctx.children = children_by_nhs_number(rows)
         ctx.meetings = {}
         meetings = Meeting.objects.filter(
             hub_id__in=set(ctx.hubs.values()),

@@ -15,10 +15,10 @@ from cc4c.imports import (
     one_of,
     parse_date,
     postcode,
+    practices_by_ods,
     register,
     text,
 )
-from hubs.models import Practice
 from population.models import Child, Flag, Sex
 
 # Verhoeff's dihedral check, which SNOMED CT uses for the last digit of every identifier.
@@ -120,13 +120,7 @@ class ChildrenFormat(ImportFormat):
     hub_column = "practice_ods"
 
     def prepare(self, rows, ctx):
-        odss = {row["practice_ods"] for row in rows}
-        ctx.practices = {
-            ods: (pk, hub_id)
-            for ods, pk, hub_id in Practice.objects.filter(ods_code__in=odss).values_list(
-                "ods_code", "id", "hub_id"
-            )
-        }
+        ctx.practices = practices_by_ods(rows)
         ctx.existing_hubs = {}
         if ctx.allowed_hub_ids is not None:
             # A coordinator may not move a child away from another hub's practice.
@@ -194,3 +188,12 @@ class ChildrenFormat(ImportFormat):
         if resegment is not None:
             practice_ids = sorted({ctx.practices[row["practice_ods"]][0] for row in rows})
             resegment(child_ids=None, practice_ids=practice_ids)
+
+
+def children_by_nhs_number(rows, column="nhs_number"):
+    """{NHS number: (child id, hub id)} for the children the rows name: one query."""
+    numbers = {row[column] for row in rows if row[column]}
+    found = Child.objects.filter(nhs_number__in=numbers).values_list(
+        "nhs_number", "id", "practice__hub_id"
+    )
+    return {number: (pk, hub_id) for number, pk, hub_id in found}

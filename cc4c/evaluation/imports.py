@@ -10,9 +10,9 @@ from cc4c.imports import (
     ods_code,
     one_of,
     parse_month,
+    practices_by_ods,
     register,
 )
-from hubs.models import Practice
 
 
 @register
@@ -28,13 +28,7 @@ class HospitalActivityFormat(ImportFormat):
     hub_column = "practice_ods"
 
     def prepare(self, rows, ctx):
-        odss = {row["practice_ods"] for row in rows}
-        ctx.practices = {
-            ods: (pk, hub_id)
-            for ods, pk, hub_id in Practice.objects.filter(ods_code__in=odss).values_list(
-                "ods_code", "id", "hub_id"
-            )
-        }
+        ctx.practices = practices_by_ods(rows)
 
     def validate_row(self, row, ctx):
         if row["practice_ods"] not in ctx.practices:
