@@ -8,22 +8,25 @@ from django.utils import timezone
 from cc4c.evaluation.metrics import hospital_measures, net_saving, new_appointments_in_hub_pct
 from cc4c.evaluation.periods import last_of_month, months_touching
 
-# Each app's metrics.py: (module, function). Each function takes (hub_ids, date_from, date_to)
-# and returns {measure key: value}, plus hidden ``_..._n`` numerators used for suppression.
+# Each app's metrics.py: (module, function, charted month by month). Each function takes
+# (hub_ids, date_from, date_to) and returns {measure key: value}, plus hidden ``_..._n``
+# numerators used for suppression. The population is as at the period's end: no time axis.
 SOURCES = [
-    ("population.metrics", "population_measures"),
-    ("mdt.metrics", "mdt_measures"),
-    ("clinics.metrics", "clinic_measures"),
-    ("advice.metrics", "advice_measures"),
-    ("champions.metrics", "champion_measures"),
+    ("population.metrics", "population_measures", False),
+    ("mdt.metrics", "mdt_measures", True),
+    ("clinics.metrics", "clinic_measures", True),
+    ("advice.metrics", "advice_measures", True),
+    ("champions.metrics", "champion_measures", True),
 ]
 
 ALL = "ALL"
 
 
-def _sources():
+def _sources(monthly=False):
     functions = []
-    for module_name, function_name in SOURCES:
+    for module_name, function_name, charted in SOURCES:
+        if monthly and not charted:
+            continue
         try:
             module = import_module(module_name)
         except ModuleNotFoundError:
@@ -34,9 +37,9 @@ def _sources():
     return functions
 
 
-def section_values(hub_ids, date_from, date_to, now):
+def section_values(hub_ids, date_from, date_to, now, monthly=False):
     values = {}
-    for function in _sources():
+    for function in _sources(monthly):
         if "now" in inspect.signature(function).parameters:
             values.update(function(hub_ids, date_from, date_to, now=now))
         else:
@@ -71,7 +74,10 @@ def compute(hubs, period, now=None):
         start = max(month, period.date_from)
         end = min(last_of_month(month), period.date_to)
         months.append(
-            {"month": month.strftime("%Y-%m"), "values": section_values(hub_ids, start, end, now)}
+            {
+                "month": month.strftime("%Y-%m"),
+                "values": section_values(hub_ids, start, end, now, monthly=True),
+            }
         )
     return {
         "hubs": [{"id": hub.pk, "code": hub.code, "name": hub.name} for hub in hubs],
