@@ -39,3 +39,52 @@ def test_gp_puts_a_child_forward_to_the_next_mdt_meeting(page):
     expect(page.get_by_role("status")).to_contain_text("Case put forward to the MDT meeting")
     axe_check(page, "gp")
     assert CaseDiscussion.objects.get(child=child).meeting == meeting
+
+
+def test_paediatrician_runs_a_meeting_records_outcome_and_action_then_finishes(page):
+    import datetime
+
+    from django.utils import timezone
+
+    from mdt.models import Action, MeetingStatus
+    from tests.mdt.factories import CaseFactory
+
+    hub = HubFactory(code="E2E-MDTRUN", name="MDT Run Hub")
+    practice = PracticeFactory(hub=hub)
+    meeting = MeetingFactory(hub=hub, starts_at=timezone.now() - datetime.timedelta(minutes=5))
+    discussed = CaseFactory(meeting=meeting, child=ChildFactory(practice=practice))
+    waiting = CaseFactory(meeting=meeting, child=ChildFactory(practice=practice))
+    paediatrician = member(Role.PAEDIATRICIAN, hub)
+
+    sign_in(page, paediatrician)
+    page.goto(f"/mdt/meetings/{meeting.pk}/")
+    page.get_by_role("button", name="Start the meeting").click()
+    # Starting opens the first case on the agenda, one screen per case.
+    page.get_by_label("Advice given, care stays in primary care").check()
+    page.get_by_label("Plan").fill("GP to start a trial of laxatives; review in six weeks.")
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.get_by_role("status").first).to_contain_text("Outcome saved")
+    axe_check(page, "paediatrician")
+    screenshot(page, "mdt-run-case")
+
+    page.goto(f"/mdt/cases/{discussed.pk}/")
+    page.get_by_label("Description").fill("Send the family the constipation leaflet")
+    page.get_by_label("Owner").select_option(label=paediatrician.display_name)
+    page.get_by_label("Due date").fill(
+        (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+    )
+    page.get_by_role("button", name="Add action").click()
+
+    page.goto(f"/mdt/meetings/{meeting.pk}/")
+    page.get_by_role("button", name="Finish the meeting").click()
+    axe_check(page, "paediatrician")
+    screenshot(page, "mdt-finished")
+
+    meeting.refresh_from_db()
+    discussed.refresh_from_db()
+    waiting.refresh_from_db()
+    assert meeting.status == MeetingStatus.FINISHED
+    assert discussed.outcome == "primary_care_advice" and discussed.discussed
+    assert Action.objects.filter(owner=paediatrician).count() == 1
+    # The case the meeting did not reach moves on to the next meeting.
+    assert waiting.meeting_id != meeting.pk
