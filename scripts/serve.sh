@@ -23,7 +23,9 @@ cat <<MSG
   CC4C hubs is running at http://$HOST:$PORT/
   Demo sign-ins (password: $(python manage.py load_demo --print-password)):
 $(python manage.py load_demo --list-logins | sed 's/^/    /')
-  Each demo account's authenticator code comes from: python manage.py demo_totp EMAIL
+  Authenticator secret of every demo account (add it to an authenticator app):
+    $(python manage.py shell -c "from hubs.demo import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)")
+  or print the current code with: python manage.py demo_totp EMAIL
   Ctrl-C stops the site, the worker and beat; 'make stop' stops PostgreSQL and Redis.
 
 MSG
