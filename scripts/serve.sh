@@ -24,7 +24,7 @@ cat <<MSG
   Demo sign-ins (password: $(python manage.py load_demo --print-password)):
 $(python manage.py load_demo --list-logins | sed 's/^/    /')
   Authenticator secret of every demo account (add it to an authenticator app):
-    $(python manage.py shell -c "from hubs.demo import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)")
+    $(python manage.py shell -v 0 -c "from hubs.demo import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)")
   or print the current code with: python manage.py demo_totp EMAIL
   Ctrl-C stops the site, the worker and beat; 'make stop' stops PostgreSQL and Redis.
 
