@@ -11,7 +11,7 @@ from random import Random
 from zoneinfo import ZoneInfo
 
 from hubs.models import Practice
-from hubs.validators import test_range_nhs_numbers
+from hubs.validators import synthetic_nhs_number
 from population.demo import synthetic_child
 
 LONDON = ZoneInfo("Europe/London")
@@ -73,7 +73,6 @@ def generate(directory, *, children, hubs, seed, today=None):
                 )
     counts["practices"] = len(practices)
 
-    numbers = test_range_nhs_numbers()
     by_hub = {code: [] for code in hub_codes}
     handle, out = _writer(
         directory,
@@ -95,9 +94,9 @@ def generate(directory, *, children, hubs, seed, today=None):
         ],
     )
     with handle:
-        for _ in range(children):
+        for n in range(children):
             ods, hub_code = practices[rng.randrange(len(practices))]
-            number = next(numbers)
+            number = synthetic_nhs_number(n)
             c = synthetic_child(rng, Practice(postcode="W2 1NY"), today, number)
             if c.deregistered_on is None:
                 by_hub[hub_code].append(number)

@@ -5,12 +5,11 @@ few month-end snapshots so the movement between segments shows something.
 """
 
 import datetime
-from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hubs.validators import test_range_nhs_numbers
+from hubs.validators import synthetic_nhs_number
 from population.models import Child, Flag
 from population.segmentation import resegment_children, take_month_end_snapshot
 
@@ -55,8 +54,8 @@ FLAGS = [
     (Flag.ACUTE_SEVERE_RECENT, 0.01),
 ]
 SNAPSHOT_MONTHS = 4
-# Demo NHS numbers start here, away from the low numbers tests use.
-NHS_START = 700_000
+# Demo NHS numbers start at this seed, away from the low numbers tests use.
+NHS_SEED_START = 350_000
 
 
 def month_ends(today, count):
@@ -106,7 +105,7 @@ def load(ctx):
     practices = [(spec["hub"], p) for spec in ctx["hubs"] for p in spec["practices"]]
     weights = [p.list_size or 5000 for _hub, p in practices]
     children = []
-    for number in islice(test_range_nhs_numbers(NHS_START), total):
+    for number in (synthetic_nhs_number(NHS_SEED_START + n) for n in range(total)):
         _hub, practice = rng.choices(practices, weights=weights)[0]
         children.append(synthetic_child(rng, practice, today, number))
     fields = [f.name for f in Child._meta.concrete_fields if f.name not in ("id", "nhs_number")]

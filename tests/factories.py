@@ -8,28 +8,15 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from hubs.models import Hub, Membership, Person, Practice, Role
+from hubs.validators import SYNTHETIC_NHS_NUMBERS, synthetic_nhs_number
 from population.models import Child
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
 
-_VALID_NHS_NUMBERS = []
-_next_candidate = [0]
-
-
 def nhs_number(seed):
-    """The seed-th valid NHS number of the 999 test range (a tenth of candidates have none)."""
-    index = seed % 900_000
-    while len(_VALID_NHS_NUMBERS) <= index:
-        body = f"999{_next_candidate[0]:06d}"
-        _next_candidate[0] += 1
-        total = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True))
-        check = 11 - total % 11
-        check = 0 if check == 11 else check
-        if check != 10:
-            _VALID_NHS_NUMBERS.append(body + str(check))
-    return _VALID_NHS_NUMBERS[index]
+    return synthetic_nhs_number(seed % SYNTHETIC_NHS_NUMBERS)
 
 
 class HubFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cc4c.synthetic import generate
+from hubs.validators import SYNTHETIC_NHS_NUMBERS
 
 
 class Command(BaseCommand):
@@ -15,8 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, children, hubs, seed, out, **options):
         if children < 1 or hubs < 1:
             raise CommandError("--children and --hubs must be at least 1.")
-        if children > 900_000:
-            raise CommandError("The 999 test range holds 900,000 NHS numbers at most.")
+        if children > SYNTHETIC_NHS_NUMBERS:
+            raise CommandError(
+                f"The synthetic NHS numbers run to {SYNTHETIC_NHS_NUMBERS:,} children at most."
+            )
         counts = generate(out, children=children, hubs=hubs, seed=seed)
         for kind, rows in counts.items():
             self.stdout.write(f"{kind:<22} {rows:>8} rows  {out}/{kind}.csv")
