@@ -1,4 +1,4 @@
-"""The ``advice-requests`` import: a hub's earlier advice log (../shared/spec/import-formats.md).
+"""The ``advice-requests`` import: a hub's earlier advice log (import-formats.md).
 
 Imported requests are history, not work: a row with a first response is answered (closed when
 it has an outcome), and a row without one is closed too, so the live queue and the reminder

@@ -1,7 +1,7 @@
 """The CSV import engine: parse a file, validate every row, then write it all in one transaction.
 
 Each app declares its formats in ``<app>/imports.py`` as an ``ImportFormat`` subclass decorated
-with ``@register``: columns, a natural key and a few hooks (../shared/spec/import-formats.md).
+with ``@register``: columns, a natural key and a few hooks (import-formats.md).
 The engine owns everything common to the seven formats: encoding, headers, line numbers,
 refusing the whole file when one row is bad, the coordinator's hub scope, bulk upserts and the
 ``ImportRun`` record of every attempt.

@@ -1,7 +1,7 @@
 """Who may do what, for which hub: the one place that turns memberships into permissions.
 
 Every scoped query (``visible_to(user)``) and every permission check in views and templates
-goes through these functions (../shared/spec/access.md).
+goes through these functions (access.md).
 """
 
 from django.db.models import Q

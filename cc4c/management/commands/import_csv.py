@@ -6,7 +6,7 @@ from cc4c.imports import ImportFailed, registered_kinds, run_import
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV file of one kind (../shared/spec/import-formats.md): every row is checked "
+        "Import a CSV file of one kind (import-formats.md): every row is checked "
         "first, and nothing is written unless all of them are valid."
     )
 
