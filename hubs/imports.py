@@ -4,6 +4,7 @@ from cc4c.imports import (
     Column,
     ImportFormat,
     copy_upsert,
+    hubs_by_code,
     non_negative_int,
     ods_code,
     postcode,
@@ -35,8 +36,7 @@ class PracticesFormat(ImportFormat):
     hub_column = "hub_code"
 
     def prepare(self, rows, ctx):
-        codes = {row["hub_code"] for row in rows}
-        ctx.hubs = dict(Hub.objects.filter(code__in=codes).values_list("code", "id"))
+        ctx.hubs = hubs_by_code(rows)
         odss = [row["ods_code"] for row in rows]
         ctx.practice_hubs = dict(
             Practice.objects.filter(ods_code__in=odss).values_list("ods_code", "hub_id")
@@ -67,8 +67,7 @@ class PracticesFormat(ImportFormat):
             ignore_conflicts=True,
         )
         if new_hubs:
-            codes = {row["hub_code"] for row in rows}
-            ctx.hubs = dict(Hub.objects.filter(code__in=codes).values_list("code", "id"))
+            ctx.hubs = hubs_by_code(rows)
         records = [
             (
                 row["ods_code"],
