@@ -29,24 +29,28 @@ def parse_args():
     parser.add_argument("--load-seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database", default="cc4c_bench", help="the bench database's name")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a database an earlier run built; measure only the evaluation and the pages",
+    )
     return parser.parse_args()
 
 
-def bench_database_url():
+def bench_database_url(name):
     parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/cc4c_bench")), urlunsplit(
-        parts._replace(path="/postgres")
-    )
+    return urlunsplit(parts._replace(path=f"/{name}")), urlunsplit(parts._replace(path="/postgres"))
 
 
-def recreate_database(admin_url):
+def recreate_database(admin_url, name):
     import psycopg2
 
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS cc4c_bench WITH (FORCE)")
-        cursor.execute("CREATE DATABASE cc4c_bench")
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
 
 
@@ -211,12 +215,13 @@ def throughput(port, path, cookie, seconds, concurrency):
 
 def main():
     args = parse_args()
-    bench_url, admin_url = bench_database_url()
-    print(
-        f"Building the bench database and {args.children:,} children in {args.hubs} hubs",
-        flush=True,
-    )
-    recreate_database(admin_url)
+    bench_url, admin_url = bench_database_url(args.database)
+    if not args.reuse:
+        print(
+            f"Building the bench database and {args.children:,} children in {args.hubs} hubs",
+            flush=True,
+        )
+        recreate_database(admin_url, args.database)
     os.environ["DATABASE_URL"] = bench_url
     # The web server runs as in production; both ends share the secret that signs sessions.
     os.environ["SECRET_KEY"] = BENCH_SECRET
@@ -228,6 +233,10 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+
+    if args.reuse:
+        measure_evaluation_and_pages(args)
+        return
 
     from cc4c.imports import registered_kinds, run_import
     from cc4c.synthetic import generate
@@ -269,6 +278,10 @@ def main():
             run_import(kind, data / f"{kind}.csv")
         print(f"  imported {kind} in {t.seconds:.1f} s", flush=True)
 
+    measure_evaluation_and_pages(args)
+
+
+def measure_evaluation_and_pages(args):
     print("Evaluation report for every hub over 12 months vs hand-written SQL", flush=True)
     import datetime
 
@@ -358,6 +371,10 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
+    print_table()
+
+
+def print_table():
     width = max(len(r[0]) for r in ROWS)
     print()
     print(f"{'figure':<{width}}  {'value':>14}  {'baseline':>14}  {'ratio':>6}  target")
