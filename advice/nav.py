@@ -1,3 +1,4 @@
+SECTION = "Advice line"
 NAV = [
     ("Advice queue", "advice:queue", "advice.answer"),
     ("Ask for advice", "advice:ask", "advice.ask"),

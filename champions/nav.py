@@ -1,3 +1,4 @@
+SECTION = "Practice champions"
 NAV = [
     ("Practice champions", "champions:index", "champions.view"),
     ("My volunteering", "champions:me", "champions.self"),

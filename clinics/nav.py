@@ -1,3 +1,4 @@
+SECTION = "Outreach clinics"
 NAV = [
     ("Outreach clinics", "clinics:session_list", "clinic.view"),
     ("Clinic waiting list", "clinics:waiting_list", "clinic.view"),

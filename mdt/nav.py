@@ -1,3 +1,4 @@
+SECTION = "MDT meetings"
 NAV = [
     ("MDT meetings", "mdt:meetings", "mdt.view"),
     ("Put a case forward", "mdt:put_forward", "mdt.put_forward"),

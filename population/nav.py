@@ -1,1 +1,2 @@
+SECTION = "Population"
 NAV = [("Population", "population:index", "population.view")]

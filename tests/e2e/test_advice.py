@@ -30,7 +30,10 @@ def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browse
     paediatrician = member(Role.PAEDIATRICIAN, hub, first_name="Tom", last_name="Okafor")
 
     sign_in(page, gp)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Ask for advice").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Advice line").click()
+    page.get_by_role("navigation", name="Advice line").get_by_role(
+        "link", name="Ask for advice"
+    ).click()
     page.get_by_label("Search by NHS number or name").fill(child.nhs_number)
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Ask about this child").click()
@@ -63,7 +66,8 @@ def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browse
     screenshot(paed, "advice-request-answered")
     paed.context.close()
 
-    page.get_by_role("navigation", name="Main").get_by_role(
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Advice line").click()
+    page.get_by_role("navigation", name="Advice line").get_by_role(
         "link", name="My advice requests"
     ).click()
     page.get_by_role("link", name=reference, exact=True).click()
@@ -79,7 +83,14 @@ def test_gp_asks_a_question_with_the_keyboard_alone(page):
     sign_in(page, gp)
 
     nav = page.get_by_role("navigation", name="Main")
-    tab_to(page, nav.get_by_role("link", name="Ask for advice"))
+    tab_to(page, nav.get_by_role("link", name="Advice line"))
+    page.keyboard.press("Enter")
+    tab_to(
+        page,
+        page.get_by_role("navigation", name="Advice line").get_by_role(
+            "link", name="Ask for advice"
+        ),
+    )
     page.keyboard.press("Enter")
     tab_to(page, page.get_by_label("Search by NHS number or name"))
     page.keyboard.type(child.nhs_number)
