@@ -37,6 +37,9 @@ ACTIONS = {
     "champions.self": frozenset({Role.CHAMPION}),
     "report.view": frozenset({Role.COORDINATOR, Role.COMMISSIONER, Role.PAEDIATRICIAN}),
     "report.identifiable": frozenset({Role.COORDINATOR}),
+    # Family answers and meeting ratings: aggregate figures and approved comments only.
+    "feedback.view": frozenset({Role.COORDINATOR, Role.PAEDIATRICIAN}),
+    "feedback.moderate": frozenset({Role.COORDINATOR}),
 }
 
 _CACHE_ATTR = "_cc4c_roles_by_hub"

@@ -32,6 +32,7 @@ SECTIONS = [
     ("clinics", "Outreach clinics"),
     ("advice", "Advice line"),
     ("champions", "Practice champions"),
+    ("experience", "Experience"),
     ("hospital", "Hospital activity"),
 ]
 
@@ -263,6 +264,47 @@ def _measures():
             "People reached",
             "Sum of people reached by the activities.",
             "tally",
+        ),
+    ]
+    m += [
+        Measure(
+            "family_feedback_responses",
+            "experience",
+            "Family feedback responses",
+            "Friends and Family Test answers received from families in the period.",
+            "count",
+        ),
+        Measure(
+            "family_positive_pct",
+            "experience",
+            "Families rating the service good or very good (%)",
+            "(very good + good) / all responses × 100, as the national Friends and Family Test "
+            "reports it.",
+            "pct",
+            ("_family_positive_n", "family_feedback_responses"),
+        ),
+        Measure(
+            "family_prefer_practice_pct",
+            "experience",
+            "Families preferring their GP practice next time (%)",
+            "Of responses that answered where they would rather their child was seen next "
+            "time, the percentage choosing the GP practice.",
+            "pct",
+            ("_family_prefer_practice_n", "_family_place_answered_n"),
+        ),
+        Measure(
+            "mdt_attendances",
+            "experience",
+            "MDT attendances",
+            "People-attendances at the MDT meetings held in the period.",
+            "tally",
+        ),
+        Measure(
+            "mdt_usefulness_mean",
+            "experience",
+            "MDT usefulness (mean of 1–5)",
+            "Mean of attendees' 1–5 rating of how useful the period's MDT meetings were.",
+            "mean",
         ),
     ]
     for activity, label in HOSPITAL_ACTIVITIES:
