@@ -1,8 +1,9 @@
 """Advice line emails: a sentence that something needs attention and a link, never identifiers."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+
+from cc4c import outbox
 
 
 def request_link(advice_request):
@@ -31,11 +32,14 @@ SENTENCES = {
 
 
 def send(kind, advice_request, recipients):
-    """Send one notification of ``kind`` about a request; raises if the mail server refuses."""
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return 0
+    """Put one notification of ``kind`` about a request in the outbox, in the caller's
+    transaction; it goes once that commits. 1 if anyone is to be told, else 0."""
     body = f"{SENTENCES[kind]}\n\nOpen it here (sign-in needed):\n{request_link(advice_request)}\n"
-    return send_mail(
-        SUBJECTS[kind], body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False
+    email = outbox.enqueue(
+        kind=f"advice.{kind}",
+        subject=SUBJECTS[kind],
+        body=body,
+        to=recipients,
+        from_email=settings.DEFAULT_FROM_EMAIL,
     )
+    return 0 if email is None else 1

@@ -34,8 +34,8 @@ class AdviceError(Exception):
 
 
 def _on_commit_send(kind, advice_request, recipients):
-    recipients = list(recipients)
-    transaction.on_commit(lambda: send(kind, advice_request, recipients))
+    # The outbox row is written in this transaction; the email itself goes after commit.
+    send(kind, advice_request, list(recipients))
 
 
 def _require(by, action, hub, message):

@@ -53,3 +53,40 @@ class ImportRun(models.Model):
     @property
     def unchanged(self):
         return self.rows - self.created - self.updated if self.succeeded else 0
+
+
+class OutboxEmail(models.Model):
+    """One email to send, written in the same transaction as the change it tells people about.
+
+    A relay task queued on commit sends it; a sweep every minute sends anything the task did
+    not (Redis down, worker lost). A row is claimed with a row lock while it is sent and marked
+    sent in that transaction, so each email goes once.
+    """
+
+    kind = models.CharField(max_length=60, help_text="What the email is about, for the logs.")
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    from_email = models.CharField(max_length=255, blank=True)
+    to = ArrayField(models.CharField(max_length=254))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    secret = models.BooleanField(
+        default=False, help_text="The body holds a sign-in link, so it is wiped once sent."
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent_due",
+            )
+        ]
+
+    def __str__(self):
+        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "waiting"
+        return f"{self.kind or 'email'} to {len(self.to)} ({state})"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "clinics",
     "advice",
     "champions",
+    "learning",
     "feedback",
     # Reads every app's metrics.py, so it comes after them (demo data is loaded in this order).
     "cc4c.evaluation",
@@ -177,11 +178,16 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # The advice line's inbound email: the largest message, and the largest attachment, accepted.
 ADVICE_EMAIL_MAX_BYTES = env.int("ADVICE_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 ADVICE_ATTACHMENT_MAX_BYTES = env.int("ADVICE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Messages an hour the receiver takes from one sending server, and from one sender address.
+ADVICE_EMAIL_PER_PEER_PER_HOUR = env.int("ADVICE_EMAIL_PER_PEER_PER_HOUR", default=200)
+ADVICE_EMAIL_PER_SENDER_PER_HOUR = env.int("ADVICE_EMAIL_PER_SENDER_PER_HOUR", default=30)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update({k: v for k, v in EMAIL_CONFIG.items() if v not in (None, "")})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CC4C hubs <no-reply@cc4c.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering fails the send (retried from the outbox), never hangs it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -192,7 +198,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600, "socket_connect_timeout": 2}
+# A page that queues work never waits long on a dead broker: the outbox sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

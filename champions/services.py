@@ -4,12 +4,12 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from cc4c import outbox
 from champions.models import (
     EXPIRY_NOTICE_DAYS,
     Activity,
@@ -128,9 +128,10 @@ def send_expiry_email(hub_id, counts):
         + "\n".join(lines)
         + f"\n\nSee which, and record the renewal:\n{link}\n"
     )
-    send_mail(
-        f"Practice champion checks or training need renewing: {hub.code}",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
+    outbox.enqueue(
+        kind="champions.expiry",
+        subject=f"Practice champion checks or training need renewing: {hub.code}",
+        body=body,
+        to=recipients,
+        from_email=settings.DEFAULT_FROM_EMAIL,
     )

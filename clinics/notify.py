@@ -2,10 +2,9 @@
 child's name, NHS number, date of birth or clinical detail (access.md)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 
+from cc4c import outbox
 from hubs.models import Membership, Role
 
 
@@ -27,11 +26,8 @@ def practice_addresses(appointment):
 
 
 def _send_later(subject, body, recipients):
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, recipients, fail_silently=False)
-        )
+    # Written to the outbox in the caller's transaction; sent once that commits.
+    outbox.enqueue(kind="clinics", subject=subject, body=body, to=recipients)
 
 
 PRACTICE_MESSAGES = {

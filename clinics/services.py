@@ -245,22 +245,43 @@ def mark_not_brought(*, appointment, by):
     """Record that the child was not brought; opens the follow-up for the referring clinician
     and the hub lead, escalated to the lead at once when the child is at risk."""
     _on_the_day(appointment)
-    hub = appointment.slot.session.hub
     with transaction.atomic():
         appointment.status = AppointmentStatus.NOT_BROUGHT
         appointment.save(update_fields=["status"])
-        follow_up = NotBroughtFollowUp.objects.create(appointment=appointment)
-        assignees = [p for p in (_referrer(appointment), hub.lead) if p is not None]
-        follow_up.assigned_to.set(assignees)
-        reason = _escalation_reason(appointment)
-        if reason:
-            follow_up.escalated = True
-            follow_up.escalated_at = timezone.now()
-            follow_up.escalation_reason = reason
-            follow_up.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
-            if hub.lead is not None:
-                notify.escalate(follow_up, hub.lead)
+        return _open_follow_up(appointment)
+
+
+def _open_follow_up(appointment):
+    hub = appointment.slot.session.hub
+    follow_up = NotBroughtFollowUp.objects.create(appointment=appointment)
+    assignees = [p for p in (_referrer(appointment), hub.lead) if p is not None]
+    follow_up.assigned_to.set(assignees)
+    reason = _escalation_reason(appointment)
+    if reason:
+        follow_up.escalated = True
+        follow_up.escalated_at = timezone.now()
+        follow_up.escalation_reason = reason
+        follow_up.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
+        if hub.lead is not None:
+            notify.escalate(follow_up, hub.lead)
     return follow_up
+
+
+def open_missing_follow_ups():
+    """The beat sweep: every appointment marked not brought without a follow-up (by an import
+    or in the admin site) gets one, as if marked on the day; safe to run twice at once."""
+    missing = Appointment.objects.filter(
+        status=AppointmentStatus.NOT_BROUGHT, follow_up__isnull=True
+    ).select_related("slot__session__hub__lead", "referral__referred_by", "child")
+    opened = 0
+    for appointment in missing:
+        try:
+            with transaction.atomic():
+                _open_follow_up(appointment)
+        except IntegrityError:
+            continue  # another sweep opened it at the same moment
+        opened += 1
+    return opened
 
 
 def _referrer(appointment):

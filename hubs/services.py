@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cc4c import outbox
 from hubs import access
 from hubs.models import Membership, Person, Role
 
@@ -80,11 +80,12 @@ def send_invitation(*, person, by):
         "sign_in": settings.SITE_URL + reverse("account_login"),
         "hubs": sorted({m.hub.name for m in person.memberships.select_related("hub")}),
     }
-    send_mail(
+    outbox.enqueue(
+        kind="hubs.invitation",
         subject="You have been invited to CC4C hubs",
-        message=render_to_string("hubs/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[person.email],
+        body=render_to_string("hubs/email/invitation.txt", context),
+        to=[person.email],
+        secret=True,
     )
 
 

@@ -1,9 +1,10 @@
 """The MDT's emails: they say something needs attention and link to it, never who or why."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
+
+from cc4c import outbox
 
 
 def _link(path):
@@ -20,7 +21,7 @@ def agenda_notice(meeting):
     )
     recipients = [p.email for p in meeting.invitees.filter(is_active=True).order_by("pk")]
     for email in recipients:
-        send_mail("MDT meeting agenda ready", body, None, [email])
+        outbox.enqueue(kind="mdt.agenda", subject="MDT meeting agenda ready", body=body, to=[email])
     return len(recipients)
 
 
@@ -31,4 +32,6 @@ def action_reminder(action):
         "An action agreed at an MDT meeting and assigned to you is past its due date.\n\n"
         f"See your actions, signed in, here: {link}\n"
     )
-    send_mail("MDT action overdue", body, None, [action.owner.email])
+    outbox.enqueue(
+        kind="mdt.action_reminder", subject="MDT action overdue", body=body, to=[action.owner.email]
+    )

@@ -217,10 +217,9 @@ def send_agenda(*, meeting, now=None):
         claimed = Meeting.objects.filter(
             pk=meeting.pk, status=MeetingStatus.PLANNED, agenda_sent_at__isnull=True
         ).update(status=MeetingStatus.AGENDA_SENT, agenda_sent_at=now)
-    if not claimed:
-        return False
-    emails.agenda_notice(meeting)
-    return True
+        if claimed:  # the notices are written to the outbox with the claim, or not at all
+            emails.agenda_notice(meeting)
+    return bool(claimed)
 
 
 def send_due_agendas(now=None):
@@ -399,8 +398,8 @@ def send_overdue_action_reminders(now=None):
         try:
             with transaction.atomic():
                 ActionReminder.objects.create(action=action, sent_at=now)
+                emails.action_reminder(action)
         except IntegrityError:
             continue  # another sweep claimed it
-        emails.action_reminder(action)
         sent += 1
     return sent

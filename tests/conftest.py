@@ -3,12 +3,21 @@ import pytest
 from hubs.models import Role
 from tests import reference_data
 from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
+from tests.outbox import broker
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Hashing strength is Django's concern; tests that make hundreds of people need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_queue_in_memory():
+    # Every email queues a relay task on commit (cc4c.outbox): keep those off the shared Redis.
+    # tests/outbox.py relays what a worker would; tests/faults use their own private Redis.
+    with broker("memory://"):
+        yield
 
 
 def _transactional(request):

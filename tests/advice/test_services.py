@@ -5,7 +5,6 @@ import threading
 
 import pytest
 import time_machine
-from django.core import mail
 from django.db import connection
 
 from advice import services
@@ -13,6 +12,7 @@ from advice.models import AdviceLineSettings, AdviceRequest, ReplyKind, Status
 from hubs.models import Role
 from tests.advice.factories import PDF_BYTES, AdviceRequestFactory, RotaEntryFactory
 from tests.factories import member
+from tests.outbox import sent_mail
 
 UTC = datetime.UTC
 
@@ -37,7 +37,7 @@ def test_a_gp_question_reaches_the_covering_paediatrician_by_email_without_ident
         advice_request = _ask(gp, hub, child, files=[("scan.pdf", PDF_BYTES)])
     assert advice_request.channel == "web"
     assert advice_request.attachments.get().content_type == "application/pdf"
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.to == [paediatrician.email]
     assert f"/advice/{advice_request.pk}/" in message.body
     for secret in (child.given_name, child.family_name, child.nhs_number, "cough"):
@@ -114,7 +114,7 @@ def test_the_answer_is_signed_stops_the_clock_once_and_emails_the_gp_a_link_only
     assert answered.status == Status.ANSWERED
     reply = answered.replies.get()
     assert (reply.author, reply.created_at) == (paediatrician, first)
-    to_gp = [m for m in mail.outbox if m.to == [gp.email]]
+    to_gp = [m for m in sent_mail() if m.to == [gp.email]]
     assert len(to_gp) == 1
     assert "montelukast" not in to_gp[0].body and child.nhs_number not in to_gp[0].body
     with time_machine.travel(first + datetime.timedelta(hours=2)):

@@ -10,6 +10,7 @@ from champions.services import sweep_expiry_alerts
 from hubs.models import Role
 from tests.champions.factories import ChampionFactory, CheckFactory, TrainingFactory
 from tests.factories import member
+from tests.outbox import relay_waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,9 @@ EXPIRY = datetime.date(2027, 3, 31)
 
 def sweep_on(day):
     with time_machine.travel(datetime.datetime.combine(day, datetime.time(7)), tick=False):
-        return sweep_expiry_alerts()
+        alerted = sweep_expiry_alerts()
+        relay_waiting()  # what the relay task queued on the sweep's commit does
+        return alerted
 
 
 def test_coordinator_is_told_once_at_30_days_and_once_at_expiry(hub, practice, coordinator):

@@ -11,6 +11,7 @@ from hubs.models import AuditEvent
 from mdt import services
 from mdt.models import Action, Attendance, CaseDiscussion, Meeting, MeetingStatus
 from tests.factories import ChildFactory
+from tests.outbox import sent_mail
 
 
 def put_forward(client, child, question="Recurrent wheeze: is this asthma?"):
@@ -67,7 +68,7 @@ def test_a_full_meeting_from_cases_put_forward_to_finish(
     with time_machine.travel(first.starts_at - datetime.timedelta(hours=23), tick=False):
         assert services.send_due_agendas() == 1
         assert services.send_due_agendas() == 0
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+    assert sorted(m.to[0] for m in sent_mail()) == sorted(
         [gp.email, paediatrician.email, mdt_member.email]
     )
     for message in mail.outbox:

@@ -1,0 +1,17 @@
+"""The outbox's Celery tasks: thin, take ids, safe to run twice (each email is claimed first)."""
+
+from celery import shared_task
+
+from cc4c import outbox
+
+
+@shared_task
+def relay_emails(ids):
+    """Queued when a transaction that wrote emails commits: send those emails now."""
+    return outbox.relay(ids)
+
+
+@shared_task
+def relay_unsent():
+    """Every minute (django-celery-beat): send every email still waiting, whatever the cause."""
+    return outbox.relay()

@@ -1,0 +1,43 @@
+"""Emails go through the outbox (cc4c.outbox). Tests read what was sent after relaying the
+waiting rows, as a worker does when the relay task queued on commit reaches it; the tasks
+themselves are queued on an in-memory broker (``broker``), never on the shared Redis."""
+
+import contextlib
+
+from django.core import mail
+
+from cc4c import outbox
+from cc4c.celery import app as celery_app
+from cc4c.models import OutboxEmail
+
+
+def relay_waiting():
+    """Send every email waiting in the outbox, as the on-commit relay tasks would; how many."""
+    waiting = OutboxEmail.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)
+    return outbox.relay(list(waiting))
+
+
+def sent_mail():
+    """``django.core.mail.outbox`` once everything waiting has been relayed."""
+    relay_waiting()
+    return mail.outbox
+
+
+def _reset_pools():
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def broker(url):
+    """Queue this process's Celery tasks on ``url`` (``memory://``, or a private Redis)."""
+    before = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
+    _reset_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = before
+        _reset_pools()
