@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "clinics",
     "advice",
     "champions",
+    "learning",
     "feedback",
     # Reads every app's metrics.py, so it comes after them (demo data is loaded in this order).
     "cc4c.evaluation",

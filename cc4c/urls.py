@@ -17,6 +17,7 @@ urlpatterns = [
     path("clinics/", include("clinics.urls")),
     path("advice/", include("advice.urls")),
     path("champions/", include("champions.urls")),
+    path("learning/", include("learning.urls")),
     path("feedback/", include("feedback.urls")),
     path("reports/", include("cc4c.evaluation.urls")),
     path("", include("hubs.urls")),

@@ -37,6 +37,8 @@ ACTIONS = {
     "champions.self": frozenset({Role.CHAMPION}),
     "report.view": frozenset({Role.COORDINATOR, Role.COMMISSIONER, Role.PAEDIATRICIAN}),
     "report.identifiable": frozenset({Role.COORDINATOR}),
+    # The learning library (no child data, every hub's lessons) and one's own CPD record.
+    "learning.view": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.MDT_MEMBER, Role.COORDINATOR}),
     # Family answers and meeting ratings: aggregate figures and approved comments only.
     "feedback.view": frozenset({Role.COORDINATOR, Role.PAEDIATRICIAN}),
     "feedback.moderate": frozenset({Role.COORDINATOR}),

@@ -1,0 +1,112 @@
+"""Every write of the learning library and CPD record.
+
+Each function takes keyword arguments with the acting person as ``by``, runs in one transaction
+and raises ``LearningError`` (naming the field when there is one) when it refuses.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from hubs.access import can
+from learning import identifiers
+from learning.models import LearningPoint, PointStatus, TeachingSession
+from mdt.models import MeetingStatus
+from mdt.services import may_chair
+
+# A lesson is recorded once the meeting has run, during it or after.
+RECORDING_STATUSES = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED)
+
+
+class LearningError(Exception):
+    """A refusal with a message for the person, about ``field`` of their form when given."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def _children_discussed(meeting):
+    return list(
+        meeting.cases.values_list("child__given_name", "child__family_name", "child__date_of_birth")
+    )
+
+
+def refuse_identifiers(meeting, *, title, text):
+    """Raise LearningError naming the field when the title or text identifies a child."""
+    children = _children_discussed(meeting)
+    for field, value in (("title", title), ("text", text)):
+        found = identifiers.problems(value, children)
+        if found:
+            raise LearningError(" ".join(found), field=field)
+
+
+def record_point(*, meeting, title, topic, text, by, segment=None):
+    """Record a learning point of ``meeting``: waiting for the chair, or published if by them.
+
+    ``by`` must be someone who may see the meeting (the caller's scoped query decides that).
+    """
+    if meeting.status not in RECORDING_STATUSES:
+        raise LearningError("Learning points are recorded once the meeting has started.")
+    title, text = title.strip(), text.strip()
+    refuse_identifiers(meeting, title=title, text=text)
+    chair = may_chair(by, meeting)
+    now = timezone.now()
+    with transaction.atomic():
+        return LearningPoint.objects.create(
+            meeting=meeting,
+            title=title,
+            topic=topic,
+            segment=segment,
+            text=text,
+            recorded_by=by,
+            recorded_at=now,
+            # The chair approves what they write themselves by writing it.
+            status=PointStatus.PUBLISHED if chair else PointStatus.AWAITING,
+            reviewed_by=by if chair else None,
+            reviewed_at=now if chair else None,
+        )
+
+
+def review_point(*, point, publish, by, title, topic, text, segment=None, reason=""):
+    """The meeting's chair publishes a waiting point (as written or corrected) or declines it."""
+    if not may_chair(by, point.meeting):
+        raise LearningError("Only the meeting's chair or a paediatrician of its hub can do this.")
+    title, text, reason = title.strip(), text.strip(), reason.strip()
+    if publish:
+        refuse_identifiers(point.meeting, title=title, text=text)
+    elif not reason:
+        raise LearningError("Say why the learning point is not published.", field="reason")
+    with transaction.atomic():
+        locked = LearningPoint.objects.select_for_update().get(pk=point.pk)
+        if locked.status != PointStatus.AWAITING:
+            raise LearningError("This learning point has already been reviewed.")
+        if publish:
+            locked.title, locked.topic, locked.text, locked.segment = title, topic, text, segment
+            locked.status = PointStatus.PUBLISHED
+        else:
+            locked.status = PointStatus.DECLINED
+            locked.decline_reason = reason
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def add_teaching(*, hub, date, title, role, hours, by):
+    """Record teaching ``by`` gave or received, in one of their hubs, for their CPD."""
+    if not can(by, "learning.view", hub):
+        raise LearningError("Choose one of your hubs.", field="hub")
+    if date > timezone.localdate():
+        raise LearningError("The date cannot be in the future.", field="date")
+    with transaction.atomic():
+        return TeachingSession.objects.create(
+            person=by, hub=hub, date=date, title=title.strip(), role=role, hours=hours
+        )
+
+
+def delete_teaching(*, session, by):
+    """Remove a teaching entry from the person's own record."""
+    if session.person_id != by.pk:
+        raise LearningError("You can remove only your own teaching entries.")
+    with transaction.atomic():
+        session.delete()
