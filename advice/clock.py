@@ -20,6 +20,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Value
 
 from hubs.models import TargetUnit
 
@@ -122,6 +123,17 @@ def advance(hub, start, seconds):
 def due_at(hub, received_at, paused_seconds=0):
     """When a request received at ``received_at`` must have its first answer."""
     return advance(hub, received_at, target_seconds(hub) + paused_seconds)
+
+
+def clock_hours_due_at(received="received_at", paused="paused_seconds", hub="hub"):
+    """``due_at`` as an SQL expression over advice requests, for hubs counting clock hours
+    (working-day hubs need ``due_at``): receipt + the target's hours + the paused seconds."""
+    hour = Value(datetime.timedelta(hours=1), output_field=DurationField())
+    second = Value(datetime.timedelta(seconds=1), output_field=DurationField())
+    allowed = ExpressionWrapper(
+        F(f"{hub}__response_target") * hour + F(paused) * second, output_field=DurationField()
+    )
+    return ExpressionWrapper(F(received) + allowed, output_field=DateTimeField())
 
 
 def elapsed_fraction(hub, received_at, now, paused_seconds=0, paused_since=None):

@@ -4,23 +4,35 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from cc4c import breakdown
 from cc4c.measures import round_1dp
 from champions.models import Activity
 
 
-def champion_measures(hub_ids, date_from, date_to):
-    """Activities dated from ``date_from`` to ``date_to`` inclusive, at the hubs' practices."""
-    totals = Activity.objects.filter(
+def champion_measures(hub_ids, date_from, date_to, *, by=None):
+    """Activities dated from ``date_from`` to ``date_to`` inclusive, at the hubs' practices,
+    for the hubs together, per hub or per month (cc4c.breakdown)."""
+    activities = Activity.objects.filter(
         champion__practice__hub_id__in=list(hub_ids), date__gte=date_from, date__lte=date_to
-    ).aggregate(
+    )
+    totals = breakdown.grouped(
+        activities,
+        by,
+        hub="champion__practice__hub_id",
+        date="date",
         champions_active=Count("champion", distinct=True),
         champion_activities=Count("id"),
         champion_hours=Sum("hours"),
         champion_people_reached=Sum("people_reached"),
     )
-    return {
-        "champions_active": totals["champions_active"],
-        "champion_activities": totals["champion_activities"],
-        "champion_hours": round_1dp(totals["champion_hours"] or Decimal(0)),
-        "champion_people_reached": totals["champion_people_reached"] or 0,
-    }
+
+    def finish(group):
+        group_totals = totals.get(group, {})
+        return {
+            "champions_active": group_totals.get("champions_active", 0),
+            "champion_activities": group_totals.get("champion_activities", 0),
+            "champion_hours": round_1dp(group_totals.get("champion_hours") or Decimal(0)),
+            "champion_people_reached": group_totals.get("champion_people_reached") or 0,
+        }
+
+    return breakdown.spread(by, hub_ids, date_from, date_to, finish)

@@ -2,33 +2,53 @@
 
 from django.db.models import Count, Q
 
+from cc4c import breakdown
 from cc4c.measures import pct, ratio_1dp
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus, Outcome
 
 
-def mdt_measures(hub_ids, date_from, date_to):
-    """Meetings held in [date_from, date_to] (local dates) and the outcomes of their discussions."""
+def mdt_measures(hub_ids, date_from, date_to, *, by=None):
+    """Meetings held in [date_from, date_to] (local dates) and the outcomes of their discussions,
+    for the hubs together, per hub or per month (cc4c.breakdown)."""
     meetings = Meeting.objects.filter(
         hub_id__in=hub_ids,
         status=MeetingStatus.FINISHED,
         starts_at__date__gte=date_from,
         starts_at__date__lte=date_to,
     )
-    counts = CaseDiscussion.objects.filter(
-        meeting__in=meetings.values("pk"), discussed=True
-    ).aggregate(
+    meeting_counts = breakdown.grouped(
+        meetings, by, hub="hub_id", moment="starts_at", meetings=Count("pk")
+    )
+    discussions = CaseDiscussion.objects.filter(
+        meeting__hub_id__in=hub_ids,
+        meeting__status=MeetingStatus.FINISHED,
+        meeting__starts_at__date__gte=date_from,
+        meeting__starts_at__date__lte=date_to,
+        discussed=True,
+    )
+    counts = breakdown.grouped(
+        discussions,
+        by,
+        hub="meeting__hub_id",
+        moment="meeting__starts_at",
         discussed=Count("pk"),
         **{value: Count("pk", filter=Q(outcome=value)) for value in Outcome.values},
     )
-    n_meetings = meetings.count()
-    discussed = counts["discussed"]
-    result = {
-        "mdt_meetings": n_meetings,
-        "mdt_cases_discussed": discussed,
-        "mdt_cases_per_meeting": ratio_1dp(discussed, n_meetings),
-    }
-    for value in Outcome.values:
-        result[f"mdt_outcome_{value}_pct"] = pct(counts[value], discussed)
-        # The numerator behind each percentage, for the report's small-number suppression.
-        result[f"_mdt_outcome_{value}_n"] = counts[value]
-    return result
+
+    def finish(group):
+        n_meetings = meeting_counts.get(group, {}).get("meetings", 0)
+        group_counts = counts.get(group, {})
+        discussed = group_counts.get("discussed", 0)
+        result = {
+            "mdt_meetings": n_meetings,
+            "mdt_cases_discussed": discussed,
+            "mdt_cases_per_meeting": ratio_1dp(discussed, n_meetings),
+        }
+        for value in Outcome.values:
+            n = group_counts.get(value, 0)
+            result[f"mdt_outcome_{value}_pct"] = pct(n, discussed)
+            # The numerator behind each percentage, for the report's small-number suppression.
+            result[f"_mdt_outcome_{value}_n"] = n
+        return result
+
+    return breakdown.spread(by, hub_ids, date_from, date_to, finish)

@@ -5,11 +5,18 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 
+from cc4c import breakdown
 from cc4c.measures import pct
 from population.models import SEGMENT_COUNT, Child, ValueSet
 
 ASTHMA_VALUE_SET = "asthma"
 ASTHMA_PLAN_DAYS = 365
+COUNTS = [
+    "children_registered",
+    "asthma_register",
+    "_asthma_plan_n",
+    *[f"segment_{n}_children" for n in range(1, SEGMENT_COUNT + 1)],
+]
 
 
 def years_before(day, years):
@@ -35,8 +42,8 @@ def asthma_codes():
     return list(value_set.codes) if value_set else []
 
 
-def population_measures(hub_ids, date_from, date_to):
-    """Population as at the end of the period; segments are the children's current segments."""
+def _counts_by_hub(hub_ids, date_to):
+    """{hub id: counts} of the population as at ``date_to``: one GROUP BY query."""
     codes = asthma_codes()
     plan_since = date_to - datetime.timedelta(days=ASTHMA_PLAN_DAYS - 1)
     on_register = Q(conditions__overlap=codes) if codes else Q(pk__in=[])
@@ -50,6 +57,35 @@ def population_measures(hub_ids, date_from, date_to):
     }
     for n in range(1, SEGMENT_COUNT + 1):
         aggregates[f"segment_{n}_children"] = Count("id", filter=Q(segment=n))
-    values = registered_population(hub_ids, date_to).aggregate(**aggregates)
-    values["asthma_plan_pct"] = pct(values["_asthma_plan_n"], values["asthma_register"])
-    return values
+    counts = breakdown.grouped(
+        registered_population(hub_ids, date_to), "hub", hub="practice__hub_id", **aggregates
+    )
+    return {hub_id: dict.fromkeys(COUNTS, 0) | counts.get(hub_id, {}) for hub_id in hub_ids}
+
+
+def population_measures(hub_ids, date_from, date_to, *, by=None):
+    """Population as at the end of the period; segments are the children's current segments.
+
+    Per hub from one GROUP BY query; for the hubs together, the sum of the hubs (a child is
+    registered at one practice of one hub), so a report's two asks share that query
+    (cc4c.breakdown.shared). Per month, each month's figures are the population as at the
+    month's last day inside the period: one query a month."""
+    breakdown.check(by)
+    if by == "month":
+        return {
+            month: population_measures(hub_ids, first, last)
+            for month, first, last in breakdown.clipped_months(date_from, date_to)
+        }
+    hub_ids = list(hub_ids)
+    by_hub = breakdown.shared(
+        ("population", tuple(hub_ids), date_to), lambda: _counts_by_hub(hub_ids, date_to)
+    )
+
+    def finish(counts):
+        values = dict(counts)
+        values["asthma_plan_pct"] = pct(values["_asthma_plan_n"], values["asthma_register"])
+        return values
+
+    if by == "hub":
+        return {hub_id: finish(counts) for hub_id, counts in by_hub.items()}
+    return finish({key: sum(counts[key] for counts in by_hub.values()) for key in COUNTS})

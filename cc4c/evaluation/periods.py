@@ -3,18 +3,26 @@
 import datetime
 from dataclasses import dataclass
 
+# The month arithmetic lives with the by-month breakdown every app's metrics share.
+from cc4c.breakdown import (
+    add_months,
+    clipped_months,
+    first_of_month,
+    last_of_month,
+    months_touching,
+)
 
-def first_of_month(day):
-    return day.replace(day=1)
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def last_of_month(day):
-    return add_months(day, 1) - datetime.timedelta(days=1)
+__all__ = [
+    "Period",
+    "add_months",
+    "clipped_months",
+    "default_baseline",
+    "financial_year_of",
+    "first_of_month",
+    "last_of_month",
+    "months_touching",
+    "whole_months",
+]
 
 
 def whole_months(date_from, date_to):
@@ -24,15 +32,6 @@ def whole_months(date_from, date_to):
         month = add_months(month, 1)
     months = []
     while last_of_month(month) <= date_to:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def months_touching(date_from, date_to):
-    """First days of every calendar month the period touches, for month-by-month charts."""
-    month, months = first_of_month(date_from), []
-    while month <= date_to:
         months.append(month)
         month = add_months(month, 1)
     return months
