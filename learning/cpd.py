@@ -43,7 +43,7 @@ class Record:
 
     @staticmethod
     def _sum(entries):
-        return sum((e.hours for e in entries), Decimal("0"))
+        return plain(sum((e.hours for e in entries), Decimal("0")))
 
     @property
     def mdt_hours(self):
@@ -59,13 +59,18 @@ class Record:
 
     @property
     def total_hours(self):
-        return self.mdt_hours + self.clinic_hours + self.teaching_hours
+        return plain(self.mdt_hours + self.clinic_hours + self.teaching_hours)
+
+
+def plain(hours):
+    """Hours as people write them: 2, 1.5, 1.25 (never 1.50 or 1E+1)."""
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral() else hours.normalize()
 
 
 def quarter_hours(delta):
     """A duration in hours, to the nearest quarter hour."""
     hours = Decimal(delta.total_seconds()) / Decimal(3600)
-    return ((hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER).normalize()
+    return plain((hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER)
 
 
 def mdt_hours(meeting):
@@ -143,7 +148,7 @@ def record(person, date_from, date_to):
                 kind="teaching",
                 activity=f"Teaching ({t.get_role_display().lower()}): {t.title}",
                 hub=t.hub.name,
-                hours=t.hours,
+                hours=plain(t.hours),
                 teaching_pk=t.pk,
             )
             for t in teaching

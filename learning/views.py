@@ -156,7 +156,8 @@ def review(request, pk):
 
 
 def _period(request):
-    form = PeriodForm(request.GET or None)
+    start, end = PeriodForm.default_period()
+    form = PeriodForm(request.GET or None, initial={"date_from": start, "date_to": end})
     return form, form.period()
 
 

@@ -121,7 +121,9 @@ def test_a_person_adds_and_removes_their_own_teaching(client_for, gp, hub):
     assert response.status_code == 302
     session = TeachingSession.objects.get()
     assert (session.person, session.hours) == (gp, Decimal("1.5"))
-    assert "Constipation update" in client.get(reverse("learning:cpd")).content.decode()
+    page = client.get(reverse("learning:cpd")).content.decode()
+    assert "Constipation update" in page
+    assert "<td>1.5</td>" in page and "1.50" not in page
     client.post(reverse("learning:teaching_delete", args=[session.pk]))
     assert not TeachingSession.objects.exists()
 
