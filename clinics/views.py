@@ -1,7 +1,5 @@
 """Clinic pages: parse the request, call a query or a service, render."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cc4c import csv_export
 from clinics import queries, services
 from clinics.forms import (
     AttendanceForm,
@@ -318,7 +317,7 @@ def waiting_list_csv(request):
     record(request, action="clinic.waiting_list.export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="clinic-waiting-list.csv"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(
         ["nhs_number", "given_name", "family_name", "practice", "referral_date", "weeks_waiting"]
         + ["over_target", "priority", "source", "reason"]

@@ -1,7 +1,5 @@
 """The coordinator's admin for hubs, practices, people, memberships and the audit trail."""
 
-import csv
-
 from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +9,7 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from cc4c import csv_export
 from hubs import access, audit, services
 from hubs.admin_scoping import HubScopedAdmin, HubScopedInline, make_superuser_only
 from hubs.models import AuditEvent, Hub, Membership, Person, Practice, Role
@@ -284,7 +283,7 @@ CSV_HEADER = [
 
 
 def _csv_rows(events):
-    writer = csv.writer(_Echo())
+    writer = csv_export.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for e in events:
         yield writer.writerow(

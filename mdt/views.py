@@ -1,7 +1,5 @@
 """MDT pages: thin views over mdt.queries (reads) and mdt.services (writes)."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -11,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cc4c import csv_export
 from cc4c.measures import pct
 from hubs import audit
 from hubs.access import can, hub_ids
@@ -143,7 +142,7 @@ def hub_page(request, hub_pk):
 def _history_csv(hub, cases):
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="mdt-cases-{hub.code}.csv"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(["meeting_date", "nhs_number", "child", "outcome", "named_professional"])
     for case in cases.iterator():
         writer.writerow(

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cc4c import csv_export
 from hubs import access, audit
 from population import queries, services
 from population.forms import PlanReviewedForm
@@ -145,7 +144,7 @@ def asthma_worklist_csv(request, hub_id):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"asthma-worklist-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(
         ["NHS number", "Family name", "Given name", "Date of birth", "Practice", "Plan reviewed on"]
     )

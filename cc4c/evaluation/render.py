@@ -1,6 +1,5 @@
 """Every output of a report — page, CSV, XLSX, PDF — from one stored computation."""
 
-import csv
 import io
 from decimal import Decimal
 
@@ -8,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from cc4c import csv_export
 from cc4c.evaluation.charts import bar_chart
 from cc4c.evaluation.compose import ALL
 from cc4c.evaluation.definitions import (
@@ -53,7 +53,7 @@ def to_csv(result, suppressed):
     rows = shown_rows(result, suppressed)
     period_from, period_to = result["period"]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_export.writer(out, lineterminator="\n")
     writer.writerow(["hub_code", "period_from", "period_to", "measure", "value"])
     for code in [hub["code"] for hub in result["hubs"]] + [ALL]:
         for measure in MEASURES:
@@ -74,7 +74,7 @@ def to_xlsx(result, suppressed):
     book.remove(book.active)
     for section, title in SECTIONS:
         sheet = book.create_sheet(title[:31])
-        sheet.append(["measure", "label", *codes])
+        sheet.append(["measure", "label", *map(csv_export.safe_cell, codes)])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for measure in measures_in(section):
