@@ -27,6 +27,8 @@ from hubs.models import Hub, Membership, Person, Role
 log = logging.getLogger(__name__)
 
 SENDER_ROLES = (Role.GP, Role.PAEDIATRICIAN)
+# Control characters (NUL and the like) can be neither stored nor shown; tabs and line breaks stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Refused(Exception):
@@ -81,7 +83,7 @@ def parse(raw):
         message = BytesParser(policy=policy.default).parsebytes(raw)
         from_header = message.get("from")
         sender = parseaddr(str(from_header or ""))[1]
-        if not from_header or "@" not in sender:
+        if not from_header or "@" not in sender or CONTROL.search(sender):
             raise Refused(554, "5.6.0 The message has no readable From address.")
         subject = str(message.get("subject") or "").strip()
         body = message.get_body(preferencelist=("plain", "html"))
@@ -101,7 +103,7 @@ def parse(raw):
         raise
     except Exception as exc:  # the parser met something it could not read
         raise Refused(554, "5.6.0 The message could not be read.") from exc
-    question = "\n\n".join(p for p in (subject, text) if p)
+    question = CONTROL.sub("", "\n\n".join(p for p in (subject, text) if p)).strip()
     if not question:
         raise Refused(554, "5.6.0 The message has no subject or text: write the question.")
     return ParsedQuestion(sender=sender.lower(), text=question, files=files)
@@ -124,7 +126,10 @@ def accept(*, raw, mail_from, rcpt_to):
         )
     # Committed on its own, before anything else can fail: this is what we answered 250 for.
     inbound = InboundEmail.objects.create(
-        hub=hub, mail_from=(mail_from or "")[:320], rcpt_to=rcpt_to[:320], raw=bytes(raw)
+        hub=hub,
+        mail_from=CONTROL.sub("", mail_from or "")[:320],
+        rcpt_to=rcpt_to[:320],
+        raw=bytes(raw),
     )
     try:
         advice_request = services.receive_email(

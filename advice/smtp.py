@@ -6,7 +6,7 @@ import logging
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from advice import email_intake
+from advice import email_intake, mail_throttle
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class AdviceMailHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         try:
+            await _run(mail_throttle.check, peer=session.peer, sender=envelope.mail_from)
             await _run(
                 email_intake.accept,
                 raw=raw,

@@ -178,6 +178,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # The advice line's inbound email: the largest message, and the largest attachment, accepted.
 ADVICE_EMAIL_MAX_BYTES = env.int("ADVICE_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 ADVICE_ATTACHMENT_MAX_BYTES = env.int("ADVICE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Messages an hour the receiver takes from one sending server, and from one sender address.
+ADVICE_EMAIL_PER_PEER_PER_HOUR = env.int("ADVICE_EMAIL_PER_PEER_PER_HOUR", default=200)
+ADVICE_EMAIL_PER_SENDER_PER_HOUR = env.int("ADVICE_EMAIL_PER_SENDER_PER_HOUR", default=30)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update({k: v for k, v in EMAIL_CONFIG.items() if v not in (None, "")})

@@ -5,6 +5,7 @@ import socket
 from email.message import EmailMessage
 
 import pytest
+from django.core.cache import cache
 
 from advice.models import AdviceRequest, InboundEmail
 from advice.smtp import make_controller
@@ -26,6 +27,7 @@ def free_port():
 @pytest.fixture
 def receiver(settings):
     settings.ADVICE_EMAIL_MAX_BYTES = 200_000
+    cache.clear()  # the receiver's hourly counts per server and sender start at none
     controller = make_controller("127.0.0.1", free_port())
     controller.start()
     yield controller

@@ -1,0 +1,141 @@
+"""Rate limits at the doors: sign-in, password reset, and the advice line's email receiver."""
+
+import smtplib
+import socket
+from email.message import EmailMessage
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from advice import mail_throttle
+from advice.email_intake import Refused
+from advice.models import AdviceRequest, InboundEmail
+from advice.smtp import make_controller
+from hubs.models import Role
+from tests.factories import TEST_PASSWORD, HubFactory, PracticeFactory, member
+
+TOO_MANY = "Too many failed login attempts"
+
+
+def sign_in(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+@pytest.mark.django_db
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, gp):
+    for _ in range(5):
+        response = sign_in(client, gp.email, "not-the-password-at-all")
+        assert response.status_code == 200
+        assert TOO_MANY not in response.content.decode()
+    response = sign_in(client, gp.email, TEST_PASSWORD)
+    assert TOO_MANY in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_another_account_is_not_locked_by_someone_elses_failures(client, gp, paediatrician):
+    for _ in range(5):
+        sign_in(client, gp.email, "not-the-password-at-all")
+    response = sign_in(client, paediatrician.email, TEST_PASSWORD)
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_one_address_spraying_sign_ins_is_turned_away(client):
+    statuses = [
+        sign_in(client, f"p{i}@spray.example", "guess-guess-1").status_code for i in range(31)
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
+
+
+@pytest.mark.django_db
+def test_password_reset_emails_for_one_address_stop_after_five_a_minute(client, gp):
+    url = reverse("account_reset_password")
+    statuses = [client.post(url, {"email": gp.email}).status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert len(mail.outbox) == 5
+
+
+# --- the advice line's email receiver ------------------------------------------------------
+
+ADDRESS = "advice.limits@hub.example"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def receiver(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    controller = make_controller("127.0.0.1", free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+    cache.clear()
+
+
+@pytest.fixture
+def mail_hub():
+    hub = HubFactory(code="LIMIT", advice_email=ADDRESS)
+    member(Role.GP, hub, practice=PracticeFactory(hub=hub), email="dr.busy@practice.example")
+    return hub
+
+
+def question(sender):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ADDRESS
+    message["Subject"] = "Rash"
+    message.set_content("Rash for two weeks; what next?")
+    return message
+
+
+def send(receiver, sender):
+    """The receiver's answer code to one message."""
+    with smtplib.SMTP(receiver.hostname, receiver.port, timeout=20) as client:
+        try:
+            client.send_message(question(sender), from_addr=sender)
+        except smtplib.SMTPDataError as refused:
+            return refused.smtp_code
+    return 250
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_over_the_hourly_limit_is_told_to_try_later_and_nothing_is_stored(
+    settings, receiver, mail_hub
+):
+    settings.ADVICE_EMAIL_PER_SENDER_PER_HOUR = 2
+    codes = [send(receiver, "dr.busy@practice.example") for _ in range(3)]
+    assert codes == [250, 250, 451]
+    assert AdviceRequest.objects.filter(hub=mail_hub).count() == 2
+    assert InboundEmail.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_sending_server_is_limited_whoever_the_messages_claim_to_be_from(
+    settings, receiver, mail_hub
+):
+    settings.ADVICE_EMAIL_PER_PEER_PER_HOUR = 3
+    codes = [send(receiver, f"someone{i}@spoofed.example") for i in range(3)]
+    # Strangers are refused for who they are (550) but still counted against the server.
+    assert codes == [550, 550, 550]
+    assert send(receiver, "dr.busy@practice.example") == 451
+    assert AdviceRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_hourly_count_starts_again_in_the_next_hour(settings):
+    settings.ADVICE_EMAIL_PER_SENDER_PER_HOUR = 1
+    hour = 1_700_000_000 // 3600 * 3600
+    mail_throttle.check(peer=("10.0.0.1", 25), sender="dr@x.example", now=hour + 10)
+    with pytest.raises(Refused) as refused:
+        mail_throttle.check(peer=("10.0.0.1", 25), sender="DR@x.example", now=hour + 20)
+    assert refused.value.code == 451
+    mail_throttle.check(peer=("10.0.0.1", 25), sender="dr@x.example", now=hour + 3600)
