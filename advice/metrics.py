@@ -8,6 +8,7 @@ while the hub waited for the GP's information does not count against it.
 import datetime
 from collections import Counter, defaultdict
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.functions import Extract
 from django.db.models.lookups import LessThan, LessThanOrEqual
@@ -69,17 +70,15 @@ def _cells(hub_ids, date_from, date_to, now):
                 filter=in_hours & (answered | Q(LessThan(due, Value(now)))),
             ),
             **{o: Count("id", filter=Q(outcome=o)) for o in Outcome.values},
+            hours=ArrayAgg(_response_hours(), filter=answered, default=[]),
         )
     )
     cells = defaultdict(Counter)
-    for row in rows:
-        cells[row.pop("hub_id"), row.pop("_month")].update(row)
     hours = defaultdict(list)
-    answered_hours = (
-        requests.filter(answered).order_by().values_list("hub_id", "_month", _response_hours())
-    )
-    for hub_id, month, value in answered_hours:
-        hours[hub_id, month].append(value)
+    for row in rows:
+        cell = row.pop("hub_id"), row.pop("_month")
+        hours[cell] = row.pop("hours")
+        cells[cell].update(row)
     working_days = Hub.objects.filter(pk__in=hub_ids).exclude(response_target_unit=TargetUnit.HOURS)
     hubs = {hub.pk: hub for hub in working_days}
     walked = requests.filter(hub_id__in=list(hubs)).values_list(

@@ -1,8 +1,9 @@
 """Outreach clinic measures for hubs and a period (evaluation-measures.md,
 "Outreach clinics"): sessions dated in the period, cancelled sessions excluded."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, F, Q
 
 from cc4c import breakdown
@@ -35,9 +36,9 @@ KEYS = [
 ATTENDED = AppointmentStatus.ATTENDED
 NOT_BROUGHT = AppointmentStatus.NOT_BROUGHT
 ZERO_COUNTS = [
+    "sessions",
     "appointments",
     "attendances",
-    "patients_seen",
     "new_patients",
     "not_brought",
     "with_outcome",
@@ -47,62 +48,89 @@ ZERO_COUNTS = [
 ]
 
 
-def clinic_measures(hub_ids, date_from, date_to, *, by=None):
-    """Every key of the spec's clinics section for the hubs and the inclusive period, plus the
-    hidden ``_..._n`` counts the evaluation report suppresses derived figures by; for the hubs
-    together, per hub or per month (cc4c.breakdown)."""
+def _cells(hub_ids, date_from, date_to):
+    """Per (hub, month of the session): sessions held, appointment counts, the children seen
+    and the waits of new patients. Every breakdown is a sum of these cells; children seen are
+    counted once per group, and the median is taken over the waits themselves."""
     sessions = ClinicSession.objects.filter(
         hub_id__in=hub_ids, date__gte=date_from, date__lte=date_to
     ).exclude(status=SessionStatus.CANCELLED)
-    session_counts = breakdown.grouped(sessions, by, hub="hub_id", date="date", n=Count("id"))
+    cells = defaultdict(lambda: dict.fromkeys(ZERO_COUNTS, 0) | {"children": [], "waits": []})
+    session_rows = (
+        sessions.annotate(_month=breakdown.group_key("month", hub="hub_id", date="date"))
+        .order_by()
+        .values("hub_id", "_month")
+        .annotate(sessions=Count("id"))
+    )
+    for row in session_rows:
+        cells[row["hub_id"], row["_month"]]["sessions"] = row["sessions"]
     appointments = (
-        Appointment.objects.filter(
-            slot__session__hub_id__in=hub_ids,
-            slot__session__date__gte=date_from,
-            slot__session__date__lte=date_to,
-        )
-        .exclude(slot__session__status=SessionStatus.CANCELLED)
+        Appointment.objects.filter(slot__session__in=sessions)
         .exclude(status__in=CANCELLED_STATUSES)
-    )
-    group = {"hub": "slot__session__hub_id", "date": "slot__session__date"}
-    attended = Q(status=ATTENDED)
-    counts = breakdown.grouped(
-        appointments,
-        by,
-        **group,
-        appointments=Count("id"),
-        attendances=Count("id", filter=attended),
-        patients_seen=Count("child_id", filter=attended, distinct=True),
-        new_patients=Count("id", filter=attended & Q(type=AppointmentType.NEW)),
-        not_brought=Count("id", filter=Q(status=NOT_BROUGHT)),
-        with_outcome=Count("id", filter=attended & ~Q(outcome="")),
-        discharged=Count("id", filter=attended & Q(outcome=Outcome.DISCHARGED)),
-        hub_follow_up=Count("id", filter=attended & Q(outcome=Outcome.HUB_FOLLOW_UP)),
-        hospital=Count("id", filter=attended & Q(outcome=Outcome.HOSPITAL_REFERRAL)),
-    )
-    waits = (
-        appointments.filter(
-            type=AppointmentType.NEW,
-            status__in=[ATTENDED, NOT_BROUGHT],
-            referral_date__isnull=False,
+        .annotate(
+            _hub=F("slot__session__hub_id"),
+            _month=breakdown.group_key("month", hub="hub_id", date="slot__session__date"),
         )
-        .annotate(_group=breakdown.group_key(by, **group))
-        .annotate(wait=F("slot__session__date") - F("referral_date"))
-        .values_list("_group", "wait")
     )
-    wait_days = defaultdict(list)
-    for key, wait in waits:
-        wait_days[key].append(wait.days if hasattr(wait, "days") else int(wait))
+    attended = Q(status=ATTENDED)
+    waited = Q(
+        type=AppointmentType.NEW,
+        status__in=[ATTENDED, NOT_BROUGHT],
+        referral_date__isnull=False,
+    )
+    rows = (
+        appointments.order_by()
+        .values("_hub", "_month")
+        .annotate(
+            appointments=Count("id"),
+            attendances=Count("id", filter=attended),
+            new_patients=Count("id", filter=attended & Q(type=AppointmentType.NEW)),
+            not_brought=Count("id", filter=Q(status=NOT_BROUGHT)),
+            with_outcome=Count("id", filter=attended & ~Q(outcome="")),
+            discharged=Count("id", filter=attended & Q(outcome=Outcome.DISCHARGED)),
+            hub_follow_up=Count("id", filter=attended & Q(outcome=Outcome.HUB_FOLLOW_UP)),
+            hospital=Count("id", filter=attended & Q(outcome=Outcome.HOSPITAL_REFERRAL)),
+            children=ArrayAgg("child_id", filter=attended, distinct=True, default=[]),
+            waits=ArrayAgg(
+                F("slot__session__date") - F("referral_date"), filter=waited, default=[]
+            ),
+        )
+    )
+    for row in rows:
+        cells[row.pop("_hub"), row.pop("_month")].update(row)
+    return dict(cells)
+
+
+def clinic_measures(hub_ids, date_from, date_to, *, by=None):
+    """Every key of the spec's clinics section for the hubs and the inclusive period, plus the
+    hidden ``_..._n`` counts the evaluation report suppresses derived figures by; for the hubs
+    together, per hub or per month (cc4c.breakdown). A report's three asks share one reading
+    of the sessions and appointments (cc4c.breakdown.shared)."""
+    breakdown.check(by)
+    hub_ids = list(hub_ids)
+    cells = breakdown.shared(
+        ("clinics", tuple(hub_ids), date_from, date_to),
+        lambda: _cells(hub_ids, date_from, date_to),
+    )
+    position = {None: None, "hub": 0, "month": 1}[by]
+    groups = defaultdict(Counter)
+    children = defaultdict(set)
+    waits = defaultdict(list)
+    for cell, values in cells.items():
+        key = None if position is None else cell[position]
+        groups[key].update({name: values[name] for name in ZERO_COUNTS})
+        children[key].update(values["children"])
+        waits[key].extend(w.days if hasattr(w, "days") else int(w) for w in values["waits"])
 
     def finish(key):
-        c = dict.fromkeys(ZERO_COUNTS, 0) | counts.get(key, {})
-        days = wait_days.get(key, [])
+        c = groups[key]
+        days = waits[key]
         seen_or_not = c["attendances"] + c["not_brought"]
         return {
-            "clinic_sessions": session_counts.get(key, {}).get("n", 0),
+            "clinic_sessions": c["sessions"],
             "clinic_appointments": c["appointments"],
             "clinic_attendances": c["attendances"],
-            "clinic_patients_seen": c["patients_seen"],
+            "clinic_patients_seen": len(children[key]),
             "clinic_new_patients": c["new_patients"],
             "clinic_not_brought": c["not_brought"],
             "clinic_dna_pct": pct(c["not_brought"], seen_or_not),
