@@ -19,7 +19,8 @@ def _array_literal(values):
     return "{" + ",".join(f'"{v}"' for v in quoted) + "}"
 
 
-def _copy_value(value):
+def copy_value(value):
+    """One value in COPY's text format (None is NULL; lists are array literals)."""
     if value is None:
         return "\\N"
     if isinstance(value, str):
@@ -45,7 +46,7 @@ def _column_encoder():
         key = tuple(value) if isinstance(value, list) else value
         text_ = memo.get(key)
         if text_ is None:
-            text_ = _copy_value(value)
+            text_ = copy_value(value)
             if len(memo) < ENCODE_MEMO_SIZE:
                 memo[key] = text_
         return text_
@@ -82,6 +83,52 @@ def copy_upsert(model, fields, records, *, conflict, update=None, by=None, using
     quote = connection.ops.quote_name
     given = [meta.get_field(name) for name in fields]
     columns = [f.column for f in given]
+    temp = quote(f"import_{meta.db_table}")
+
+    buffer = io.StringIO()
+    encoded = [list(map(_column_encoder(), values)) for values in zip(*records, strict=True)]
+    buffer.writelines(line + "\n" for line in map("\t".join, zip(*encoded, strict=True)))
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        definition = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in given)
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definition}) ON COMMIT DROP")
+        cursor.copy_expert(
+            f"COPY {temp} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer
+        )
+    source = f"SELECT {', '.join(quote(c) for c in columns)} FROM {temp}"  # noqa: S608
+    counts = upsert_select(
+        model, fields, source, conflict=conflict, update=update, by=by, using=using
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {temp}")
+    return counts
+
+
+def upsert_select(
+    model,
+    fields,
+    source,
+    params=(),
+    *,
+    conflict,
+    update=None,
+    by=None,
+    written=None,
+    using="default",
+):
+    """Insert or update the rows a query gives (columns named as the model's), keyed on the
+    ``conflict`` fields: the set-based half of ``copy_upsert``, with the same guarantees.
+
+    ``written`` names a temporary table to create holding the ids of the records created or
+    changed, for follow-up work on just those. Must run in a transaction.
+    """
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("upsert_select runs inside transaction.atomic()")
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in fields]
     keys = [meta.get_field(name).column for name in conflict]
     update_fields = [f for f in fields if f not in conflict] if update is None else list(update)
     changes = [meta.get_field(name).column for name in update_fields]
@@ -91,19 +138,14 @@ def copy_upsert(model, fields, records, *, conflict, update=None, by=None, using
         for f in meta.concrete_fields
         if f.column not in columns and not f.primary_key and f.has_default()
     ]
-    temp = quote(f"import_{meta.db_table}")
     target = quote(meta.db_table)
-
-    buffer = io.StringIO()
-    encoded = [list(map(_column_encoder(), values)) for values in zip(*records, strict=True)]
-    buffer.writelines(line + "\n" for line in map("\t".join, zip(*encoded, strict=True)))
-    buffer.seek(0)
-
     insert_columns = ", ".join(quote(c) for c in columns + [f.column for f in defaults])
     select = ", ".join(
         [f"t.{quote(c)}" for c in columns] + [f"%s::{f.db_type(connection)}" for f in defaults]
     )
-    params = [f.get_db_prep_save(f.get_default(), connection=connection) for f in defaults]
+    params = [f.get_db_prep_save(f.get_default(), connection=connection) for f in defaults] + list(
+        params
+    )
     if changes:
         assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in changes)
         old = ", ".join(f"{target}.{quote(c)}" for c in changes)
@@ -112,33 +154,36 @@ def copy_upsert(model, fields, records, *, conflict, update=None, by=None, using
     else:
         on_conflict = "DO NOTHING"
     history_table, history_columns = _history_columns(model, connection)
-    returning = ", ".join([quote(c) for c in history_columns] + ["(xmax = 0) AS import_created"])
-    history = ""
+    pk = quote(meta.pk.column)
+    returned = [quote(c) for c in history_columns]
+    if pk not in returned:
+        returned.append(pk)
+    returning = ", ".join(returned + ["(xmax = 0) AS import_created"])
+    extra = []
     if history_table:
         copied = ", ".join(quote(c) for c in history_columns)
-        history = (
-            f", history AS (INSERT INTO {quote(history_table)} ({copied}, history_date, "  # noqa: S608
+        extra.append(
+            f"history AS (INSERT INTO {quote(history_table)} ({copied}, history_date, "  # noqa: S608
             "history_type, history_user_id, history_change_reason) "
             f"SELECT {copied}, %s, CASE WHEN import_created THEN '+' ELSE '~' END, %s, %s "
             "FROM written)"
         )
         params += [timezone.now(), getattr(by, "pk", None), "CSV import"]
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        definition = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in given)
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definition}) ON COMMIT DROP")
-        cursor.copy_expert(
-            f"COPY {temp} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer
-        )
+        if written:
+            cursor.execute(
+                f"DROP TABLE IF EXISTS {quote(written)}; "
+                f"CREATE TEMPORARY TABLE {quote(written)} (id bigint PRIMARY KEY) ON COMMIT DROP"
+            )
+            extra.append(f"ids AS (INSERT INTO {quote(written)} SELECT {pk} FROM written)")  # noqa: S608
         cursor.execute(
             f"WITH written AS (INSERT INTO {target} ({insert_columns}) "  # noqa: S608
-            f"SELECT {select} FROM {temp} t "
+            f"SELECT {select} FROM ({source}) t "
             f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) {on_conflict} "
-            f"RETURNING {returning}){history} "
+            f"RETURNING {returning}){''.join(', ' + e for e in extra)} "
             "SELECT count(*) FILTER (WHERE import_created), "
             "count(*) FILTER (WHERE NOT import_created) FROM written",
             params,
         )
         created, updated = cursor.fetchone()
-        cursor.execute(f"DROP TABLE {temp}")
     return created, updated

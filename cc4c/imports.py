@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-# Formats import their cell parsers and the bulk writer from here: one place to look.
-from cc4c.import_bulk import copy_upsert  # noqa: F401
+from cc4c import import_sql
+
+# Formats import their cell parsers and the bulk writers from here: one place to look.
+from cc4c.import_bulk import copy_upsert, upsert_select  # noqa: F401
 from cc4c.import_cells import (  # noqa: F401
     int_between,
     nhs_number,
@@ -60,6 +62,11 @@ class Column:
     name: str
     required: bool = True
     parse: Callable[[str], object] = str
+    # For formats checked in SQL (``ImportFormat.checks_in_sql``): the column's type there and
+    # an optional fast path, an SQL expression of the trimmed text ``{v}`` giving what ``parse``
+    # gives, or NULL to leave the value to ``parse`` (so it may skip any shape it likes).
+    db_type: str = "text"
+    sql: str | None = None
 
 
 class Row(dict):
@@ -105,6 +112,23 @@ class ImportFormat:
 
     def write(self, rows, ctx):
         """Upsert every row in bulk, inside the engine's transaction: dict(created=, updated=)."""
+        raise NotImplementedError
+
+    # A format may instead be checked and written in the database (cc4c.import_sql), for files
+    # of hundreds of thousands of rows: no Python object per row. ``rows`` is then None.
+    checks_in_sql = False
+
+    def sql_checks(self, ctx):
+        """What validate_row checks, as [(sql, params)]: each selects (line, column, reason)
+        from ``{rows}`` (the good rows of ``import_rows``)."""
+        return []
+
+    def sql_hub_ids(self, ctx):
+        """(sql, params) selecting (line, hub_id) for every hub each of ``{rows}`` touches."""
+        raise NotImplementedError
+
+    def write_sql(self, ctx):
+        """Upsert ``import_rows`` (every row good): dict(created=, updated=)."""
         raise NotImplementedError
 
     def after_write(self, rows, ctx):
@@ -200,12 +224,15 @@ def _run(fmt, kind, file_name, data, *, by, allowed_hub_ids):
         kind=kind, by=by, allowed_hub_ids=allowed, file_name=file_name, today=timezone.localdate()
     )
     started = timezone.now()
+    if fmt.checks_in_sql:
+        return _run_in_sql(fmt, ctx, data, started)
     rows, errors = _validate(fmt, data, ctx)
     if errors:
         hubs = fmt.hub_ids(rows, ctx) if rows else set()
         _refuse(ctx, started, len(rows), errors, hubs)
     try:
         with transaction.atomic():
+            _one_at_a_time(kind)
             counts = dict(fmt.write(rows, ctx))
             created, updated = counts.pop("created", 0), counts.pop("updated", 0)
             ctx.created, ctx.updated = created, updated
@@ -216,6 +243,62 @@ def _run(fmt, kind, file_name, data, *, by, allowed_hub_ids):
         # Validation should make this unreachable; if not, say so rather than fail silently.
         _refuse(ctx, started, len(rows), [(0, "file", f"the database refused the rows: {exc}")])
     return ImportResult(kind, len(rows), created, updated, hubs, counts, run)
+
+
+def _one_at_a_time(kind):
+    """Imports of one kind take turns (until the transaction ends): two uploads of the same
+    file at once write one set of records, the second finding the first's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('cc4c.import'), hashtext(%s))", [kind]
+        )
+
+
+class _Refused(Exception):
+    def __init__(self, rows, errors, hubs):
+        super().__init__(rows, errors, hubs)
+        self.rows, self.errors, self.hubs = rows, errors, hubs
+
+
+def _run_in_sql(fmt, ctx, data, started):
+    """The whole file checked and written inside one transaction, in set-based SQL."""
+    content = _decode(data, ctx)
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        _refuse(ctx, started, 0, [(reader.line_num, "file", f"is not readable CSV: {exc}")])
+    if header is None:
+        _refuse(ctx, started, 0, [(1, "file", "is empty: the first line must name the columns")])
+    plan, width, errors = _read_header(fmt, header)
+    if errors:
+        _refuse(ctx, started, 0, errors)
+    # The database's CSV reader takes the bytes as they are; a header with blank cells at its
+    # end or a line break inside takes Python's road (see import_sql.load).
+    plain = width == len(header) and reader.line_num == 1
+    payload = data if plain and isinstance(data, bytes) else content
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _one_at_a_time(ctx.kind)
+            if not import_sql.load(cursor, payload, width, errors):
+                raise _Refused(0, errors, set())
+            total = import_sql.check_cells(cursor, plan, errors)
+            hubs = import_sql.check_rows(cursor, fmt, ctx, errors)
+            if errors:
+                order = {column.name: i for i, column in enumerate(fmt.columns)}
+                errors.sort(key=lambda e: (e[0], order.get(e[1], len(order))))
+                bad = {line for line, column, _ in errors if column != "file"}
+                raise _Refused(total - len(bad), errors, hubs)
+            counts = dict(fmt.write_sql(ctx))
+            created, updated = counts.pop("created", 0), counts.pop("updated", 0)
+            ctx.created, ctx.updated = created, updated
+            fmt.after_write(None, ctx)
+            run = _record(ctx, started, total, hubs, created=created, updated=updated)
+    except _Refused as refusal:
+        _refuse(ctx, started, refusal.rows, refusal.errors, refusal.hubs)
+    except DatabaseError as exc:
+        _refuse(ctx, started, 0, [(0, "file", f"the database refused the rows: {exc}")])
+    return ImportResult(ctx.kind, total, created, updated, hubs, counts, run)
 
 
 def _refuse(ctx, started, row_count, errors, hubs=()):
@@ -248,7 +331,7 @@ def _record(ctx, started, row_count, hub_ids, *, created=0, updated=0, errors=()
         error_count=len(errors),
     )
     if hub_ids:
-        run.hubs.set(sorted(hub_ids))
+        run.hubs.add(*sorted(hub_ids))
     return run
 
 

@@ -8,16 +8,15 @@ from django.db import connection
 from cc4c.imports import (
     Column,
     ImportFormat,
-    copy_upsert,
     int_between,
     nhs_number,
     ods_code,
     one_of,
     parse_date,
     postcode,
-    practices_by_ods,
     register,
     text,
+    upsert_select,
 )
 from population.models import Child, Flag, Sex
 
@@ -98,85 +97,118 @@ FIELDS = [
 ]
 
 
+# SQL fast paths (cc4c.import_sql): the common shapes of a value, checked as the parser would;
+# anything else (spaces in an NHS number, the 29th to 31st of a month) goes to the parser.
+_NHS_WEIGHTS = " + ".join(f"substr({{v}}, {k}, 1)::int * {11 - k}" for k in range(1, 10))
+NHS_NUMBER_SQL = (
+    "CASE WHEN {v} ~ '^[0-9]{{10}}$' AND mod(11 - mod(" + _NHS_WEIGHTS + ", 11), 11) "
+    "= substr({v}, 10, 1)::int THEN {v} END"
+)
+DATE_SQL = (
+    "CASE WHEN {v} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$' "
+    "AND {v} !~ '^0000' THEN {v}::date END"
+)
+POSTCODE_SQL = (
+    "CASE WHEN {v} ~ '^[A-Za-z0-9 ]+$' "
+    "AND replace(upper({v}), ' ', '') ~ '^[A-Z]{{1,2}}[0-9][A-Z0-9]?[0-9][A-Z]{{2}}$' "
+    "THEN left(replace(upper({v}), ' ', ''), -3) || ' ' || right(replace(upper({v}), ' ', ''), 3) "
+    "END"
+)
+
+
+def text_sql(max_length):
+    return f"CASE WHEN char_length({{v}}) <= {max_length} THEN {{v}} END"
+
+
 @register
 class ChildrenFormat(ImportFormat):
     kind = "children"
     columns = [
-        Column("nhs_number", parse=nhs_number),
-        Column("given_name", parse=text(100)),
-        Column("family_name", parse=text(100)),
-        Column("date_of_birth", parse=parse_date),
+        Column("nhs_number", parse=nhs_number, db_type="varchar(10)", sql=NHS_NUMBER_SQL),
+        Column("given_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),
+        Column("family_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),
+        Column("date_of_birth", parse=parse_date, db_type="date", sql=DATE_SQL),
         Column("sex", parse=one_of(Sex.values)),
-        Column("postcode", required=False, parse=postcode),
+        Column("postcode", required=False, parse=postcode, sql=POSTCODE_SQL),
         Column("practice_ods", parse=ods_code),
-        Column("registered_on", parse=parse_date),
-        Column("deregistered_on", required=False, parse=parse_date),
-        Column("conditions", required=False, parse=semicolon_list(snomed_concept_id)),
-        Column("flags", required=False, parse=semicolon_list(one_of(Flag.values))),
-        Column("asthma_plan_reviewed_on", required=False, parse=parse_date),
-        Column("imd_decile", required=False, parse=int_between(1, 10)),
+        Column("registered_on", parse=parse_date, db_type="date", sql=DATE_SQL),
+        Column("deregistered_on", required=False, parse=parse_date, db_type="date", sql=DATE_SQL),
+        Column(
+            "conditions",
+            required=False,
+            parse=semicolon_list(snomed_concept_id),
+            db_type="varchar(18)[]",
+        ),
+        Column(
+            "flags",
+            required=False,
+            parse=semicolon_list(one_of(Flag.values)),
+            db_type="varchar(30)[]",
+        ),
+        Column(
+            "asthma_plan_reviewed_on",
+            required=False,
+            parse=parse_date,
+            db_type="date",
+            sql=DATE_SQL,
+        ),
+        Column("imd_decile", required=False, parse=int_between(1, 10), db_type="smallint"),
     ]
     natural_key = ("nhs_number",)
     hub_column = "practice_ods"
+    checks_in_sql = True
 
-    def prepare(self, rows, ctx):
-        ctx.practices = practices_by_ods(rows)
-        ctx.existing_hubs = {}
+    def sql_checks(self, ctx):
+        return [
+            (
+                "SELECT line, 'date_of_birth', 'is in the future' FROM {rows} r "
+                "WHERE date_of_birth > %s",
+                [ctx.today],
+            ),
+            (
+                "SELECT r.line, 'practice_ods', 'no practice has the ODS code ' || r.practice_ods "
+                "FROM {rows} r WHERE NOT EXISTS "
+                "(SELECT 1 FROM hubs_practice p WHERE p.ods_code = r.practice_ods)",
+                [],
+            ),
+            (
+                "SELECT line, 'deregistered_on', 'is before registered_on' FROM {rows} r "
+                "WHERE deregistered_on < registered_on",
+                [],
+            ),
+        ]
+
+    def sql_hub_ids(self, ctx):
+        sql = (
+            "SELECT r.line, p.hub_id FROM {rows} r "
+            "JOIN hubs_practice p ON p.ods_code = r.practice_ods"
+        )
         if ctx.allowed_hub_ids is not None:
             # A coordinator may not move a child away from another hub's practice.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT c.nhs_number, p.hub_id FROM population_child c "
-                    "JOIN hubs_practice p ON p.id = c.practice_id WHERE c.nhs_number = ANY(%s)",
-                    [[row["nhs_number"] for row in rows]],
-                )
-                ctx.existing_hubs = dict(cursor.fetchall())
-
-    def validate_row(self, row, ctx):
-        problems = []
-        if row["date_of_birth"] > ctx.today:
-            problems.append(("date_of_birth", "is in the future"))
-        if row["practice_ods"] not in ctx.practices:
-            problems.append(("practice_ods", f"no practice has the ODS code {row['practice_ods']}"))
-        if row["deregistered_on"] and row["deregistered_on"] < row["registered_on"]:
-            problems.append(("deregistered_on", "is before registered_on"))
-        return problems
-
-    def hub_ids(self, rows, ctx):
-        ids = set()
-        for row in rows:
-            practice = ctx.practices.get(row["practice_ods"])
-            if practice:
-                ids.add(practice[1])
-            if row["nhs_number"] in ctx.existing_hubs:
-                ids.add(ctx.existing_hubs[row["nhs_number"]])
-        return ids
-
-    def write(self, rows, ctx):
-        practices = ctx.practices
-        records = [
-            (
-                row["nhs_number"],
-                row["given_name"],
-                row["family_name"],
-                row["date_of_birth"],
-                row["sex"],
-                row["postcode"] or "",
-                practices[row["practice_ods"]][0],
-                row["registered_on"],
-                row["deregistered_on"],
-                row["conditions"] or [],
-                row["flags"] or [],
-                row["asthma_plan_reviewed_on"],
-                row["imd_decile"],
+            sql += (
+                " UNION ALL SELECT r.line, p.hub_id FROM {rows} r "
+                "JOIN population_child c ON c.nhs_number = r.nhs_number "
+                "JOIN hubs_practice p ON p.id = c.practice_id"
             )
-            for row in rows
-        ]
-        created, updated = copy_upsert(Child, FIELDS, records, conflict=["nhs_number"], by=ctx.by)
+        return sql, []
+
+    def write_sql(self, ctx):
+        source = (
+            "SELECT r.nhs_number, r.given_name, r.family_name, r.date_of_birth, r.sex, "
+            "coalesce(r.postcode, '') AS postcode, p.id AS practice_id, r.registered_on, "
+            "r.deregistered_on, coalesce(r.conditions, '{}') AS conditions, "
+            "coalesce(r.flags, '{}') AS flags, r.asthma_plan_reviewed_on, r.imd_decile "
+            "FROM import_rows r JOIN hubs_practice p ON p.ods_code = r.practice_ods "
+            "ORDER BY r.line"
+        )
+        created, updated = upsert_select(
+            Child, FIELDS, source, conflict=["nhs_number"], by=ctx.by, written=WRITTEN
+        )
         return {"created": created, "updated": updated}
 
     def after_write(self, rows, ctx):
-        if not (ctx.created or ctx.updated):
+        written = ctx.created + ctx.updated
+        if not written:
             return  # the file matched the database: no child's conditions or flags changed
         try:
             segmentation = importlib.import_module("population.segmentation")
@@ -185,9 +217,19 @@ class ChildrenFormat(ImportFormat):
                 raise
             return
         resegment = getattr(segmentation, "resegment_children", None)
-        if resegment is not None:
-            practice_ids = sorted({ctx.practices[row["practice_ods"]][0] for row in rows})
-            resegment(child_ids=None, practice_ids=practice_ids)
+        if resegment is None:
+            return
+        if written >= ANALYZE_AFTER:
+            # Fresh statistics, or the planner takes a bulk load's children for a handful.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE population_child")
+        # Only the children this file created or changed: the rest are as they were.
+        resegment(id_table=WRITTEN)
+
+
+# The temporary table of the ids of the children an import created or changed.
+WRITTEN = "import_written_children"
+ANALYZE_AFTER = 10_000
 
 
 def children_by_nhs_number(rows, column="nhs_number"):

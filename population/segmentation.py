@@ -82,12 +82,16 @@ WHERE c.id = scope.id
 """
 
 
-def resegment_children(child_ids=None, practice_ids=None):
-    """Recompute segment and reasons for the given children/practices (all when both None).
+def resegment_children(child_ids=None, practice_ids=None, *, id_table=None):
+    """Recompute segment and reasons for the given children/practices (all when none given).
 
+    ``id_table`` names a (temporary) table of child ids, e.g. the children an import wrote.
     Returns the number of children whose segment or reasons changed.
     """
     clauses, params = [], {}
+    if id_table is not None:
+        table = connection.ops.quote_name(id_table)
+        clauses.append(f"c.id IN (SELECT id FROM {table})")  # noqa: S608
     if child_ids is not None:
         clauses.append("c.id = ANY(%(child_ids)s)")
         params["child_ids"] = list(child_ids)
@@ -102,7 +106,8 @@ def resegment_children(child_ids=None, practice_ids=None):
         flag_labels=[f.label for f in Flag],
     )
     sql = _RESEGMENT_SQL.format(where=" AND ".join(clauses) or "TRUE")
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement: inside a caller's transaction it needs no savepoint of its own.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
