@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hubs.access import can, roles_by_hub
-from hubs.models import Membership, Person, Role
+from hubs.models import Hub, Membership, Person, Role
 from mdt import emails
 from mdt.models import (
     OPEN_STATUSES,
@@ -91,6 +91,9 @@ def meeting_with_room(hub, *, exclude=None):
     Locks the meetings it looks at so two people putting cases forward cannot overfill one.
     """
     now = timezone.now()
+    # The hub's row is the turnstile: two people at once would otherwise both find no room
+    # and both create the next meeting.
+    list(Hub.objects.select_for_update().filter(pk=hub.pk).values_list("pk", flat=True))
     candidates = Meeting.objects.select_for_update().filter(
         hub=hub, status__in=OPEN_STATUSES, starts_at__gt=now
     )
