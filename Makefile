@@ -30,6 +30,9 @@ test:
 
 lint: setup
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@# Security: bandit (config in pyproject.toml) and pip-audit (docs/security/README.md).
+	@.venv/bin/bandit -c pyproject.toml -r . -q
+	@.venv/bin/python scripts/audit_dependencies.py
 
 format: setup
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
