@@ -16,6 +16,7 @@ import csv
 import io
 import re
 
+import psycopg2
 from django.db import DatabaseError, connection, transaction
 
 from cc4c.import_bulk import copy_value
@@ -66,7 +67,7 @@ def load(cursor, data, width, errors):
                     io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")),
                 )
             return True
-        except DatabaseError:
+        except (DatabaseError, psycopg2.Error):
             pass  # the savepoint is rolled back; read it the careful way
     return _load_with_python(cursor, data, width, errors)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg2
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -226,20 +227,25 @@ def _run(fmt, kind, file_name, data, *, by, allowed_hub_ids):
     started = timezone.now()
     if fmt.checks_in_sql:
         return _run_in_sql(fmt, ctx, data, started)
-    rows, errors = _validate(fmt, data, ctx)
-    if errors:
-        hubs = fmt.hub_ids(rows, ctx) if rows else set()
-        _refuse(ctx, started, len(rows), errors, hubs)
+    content = _decode(data, ctx)
+    rows = []
     try:
+        # Checked and written under one lock: a second upload of the same kind waits, then
+        # checks against what the first wrote (no meeting or hub created twice).
         with transaction.atomic():
             _one_at_a_time(kind)
+            rows, errors = _validate(fmt, content, ctx)
+            if errors:
+                raise _Refused(len(rows), errors, fmt.hub_ids(rows, ctx) if rows else set())
             counts = dict(fmt.write(rows, ctx))
             created, updated = counts.pop("created", 0), counts.pop("updated", 0)
             ctx.created, ctx.updated = created, updated
             fmt.after_write(rows, ctx)
             hubs = fmt.hub_ids(rows, ctx)
             run = _record(ctx, started, len(rows), hubs, created=created, updated=updated)
-    except DatabaseError as exc:
+    except _Refused as refusal:
+        _refuse(ctx, started, refusal.rows, refusal.errors, refusal.hubs)
+    except (DatabaseError, psycopg2.Error) as exc:
         # Validation should make this unreachable; if not, say so rather than fail silently.
         _refuse(ctx, started, len(rows), [(0, "file", f"the database refused the rows: {exc}")])
     return ImportResult(kind, len(rows), created, updated, hubs, counts, run)
@@ -296,7 +302,7 @@ def _run_in_sql(fmt, ctx, data, started):
             run = _record(ctx, started, total, hubs, created=created, updated=updated)
     except _Refused as refusal:
         _refuse(ctx, started, refusal.rows, refusal.errors, refusal.hubs)
-    except DatabaseError as exc:
+    except (DatabaseError, psycopg2.Error) as exc:
         _refuse(ctx, started, 0, [(0, "file", f"the database refused the rows: {exc}")])
     return ImportResult(ctx.kind, total, created, updated, hubs, counts, run)
 
@@ -345,17 +351,24 @@ def _read(source):
 
 def _decode(data, ctx):
     if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        _refuse(
-            ctx,
-            timezone.now(),
-            0,
-            [(line, "file", 'is not UTF-8 text; save it as "CSV UTF-8" and try again')],
-        )
+        content = data.removeprefix("\ufeff")
+    else:
+        try:
+            content = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            _refuse(
+                ctx,
+                timezone.now(),
+                0,
+                [(line, "file", 'is not UTF-8 text; save it as "CSV UTF-8" and try again')],
+            )
+    # No text file holds a NUL, and no database text column can: refuse it here, by line.
+    nul = content.find("\x00")
+    if nul >= 0:
+        line = content.count("\n", 0, nul) + 1
+        _refuse(ctx, timezone.now(), 0, [(line, "file", "is not readable CSV: line contains NUL")])
+    return content
 
 
 def _validate(fmt, data, ctx):
