@@ -255,8 +255,11 @@ def _one_at_a_time(kind):
     """Imports of one kind take turns (until the transaction ends): two uploads of the same
     file at once write one set of records, the second finding the first's."""
     with connection.cursor() as cursor:
+        # Compiling the long row checks costs more than it saves on a file of any size.
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('cc4c.import'), hashtext(%s))", [kind]
+            "SET LOCAL jit = off; "
+            "SELECT pg_advisory_xact_lock(hashtext('cc4c.import'), hashtext(%s))",
+            [kind],
         )
 
 

@@ -222,7 +222,7 @@ class ChildrenFormat(ImportFormat):
         if written >= ANALYZE_AFTER:
             # Fresh statistics, or the planner takes a bulk load's children for a handful.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE population_child")
+                cursor.execute(f"ANALYZE population_child, {WRITTEN}")
         # Only the children this file created or changed: the rest are as they were.
         resegment(id_table=WRITTEN)
 
