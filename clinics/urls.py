@@ -16,6 +16,7 @@ urlpatterns = [
         views.appointment_attendance,
         name="appointment_attendance",
     ),
+    path("appointments/<int:pk>/letter/", views.appointment_letter, name="appointment_letter"),
     path("appointments/<int:pk>/outcome/", views.appointment_outcome, name="appointment_outcome"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
     path("appointments/<int:pk>/move/", views.appointment_move, name="appointment_move"),

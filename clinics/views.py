@@ -173,6 +173,26 @@ def _appointment(request, pk, action="clinic.view"):
     return get_object_or_404(qs, pk=pk)
 
 
+def appointment_letter(request, pk):
+    """The letter to the family: when and where, what to bring, and the feedback link."""
+    appointment = _appointment(request, pk)
+    record(
+        request,
+        action="clinic.appointment.letter",
+        hub=appointment.slot.session.hub_id,
+        child_id=appointment.child_id,
+        obj=appointment,
+    )
+    session = appointment.slot.session
+    context = {
+        "appointment": appointment,
+        "child": appointment.child,
+        "session": session,
+        "clinicians": list(session.clinicians.all()),
+    }
+    return render(request, "clinics/appointment_letter.html", context)
+
+
 def appointment_detail(request, pk):
     appointment = _appointment(request, pk)
     hub_id = appointment.slot.session.hub_id

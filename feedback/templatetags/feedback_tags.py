@@ -28,3 +28,11 @@ def family_feedback_card(appointment=None, advice_request=None):
     elif advice_request is not None and advice_request.child_id:
         invitation = services.invitation_for_advice(advice_request)
     return {"link": family_link(invitation), "advice": advice_request is not None}
+
+
+@register.simple_tag
+def family_feedback_link(appointment):
+    """The family's link for a live appointment, for a letter addressed to the family."""
+    if appointment is None or not appointment.is_live:
+        return None
+    return family_link(services.invitations_for_appointments([appointment]).get(appointment.pk))

@@ -54,6 +54,7 @@ URLS = [
     ),
     PatientData("clinics:session_cancel", build=session_kwargs),
     PatientData("clinics:appointment_detail", build=appointment_kwargs),
+    PatientData("clinics:appointment_letter", build=appointment_kwargs),
     PatientData(
         "clinics:appointment_attendance",
         build=appointment_kwargs,

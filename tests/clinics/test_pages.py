@@ -304,3 +304,35 @@ def test_session_list_counts_booked_slots_without_cancelled_ones(practice, gp, c
     )
     body = client_for(gp).get(reverse("clinics:session_list")).content.decode()
     assert f"<td>1 of {session.slots.count()}</td>" in body
+
+
+def test_appointment_letter_tells_the_family_when_and_where_with_a_feedback_code(
+    practice, gp, client_for
+):
+    session = ClinicSessionFactory(host_practice=practice, date=datetime.date(2026, 12, 3))
+    appointment = AppointmentFactory(slot=free_slot(session), child=ChildFactory(practice=practice))
+    response = client_for(gp).get(reverse("clinics:appointment_letter", args=[appointment.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Thursday 3 December 2026" in body
+    assert appointment.slot.start_time.strftime("%H:%M") in body
+    assert practice.name in body
+    assert "Tell us how it went" in body and "<svg" in body
+    assert "Do not send this letter" not in body
+    event = AuditEvent.objects.get(action="clinic.appointment.letter")
+    assert (event.person, event.child_id) == (gp, appointment.child_id)
+
+
+def test_letter_of_a_cancelled_appointment_warns_and_carries_no_feedback_link(
+    practice, gp, client_for
+):
+    appointment = AppointmentFactory(
+        child=ChildFactory(practice=practice), status=AppointmentStatus.CANCELLED_BY_CLINIC
+    )
+    body = (
+        client_for(gp)
+        .get(reverse("clinics:appointment_letter", args=[appointment.pk]))
+        .content.decode()
+    )
+    assert "Do not send this letter" in body
+    assert "Tell us how it went" not in body
