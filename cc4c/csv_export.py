@@ -7,10 +7,13 @@ with a leading apostrophe, which spreadsheets show as plain text. Numbers stay n
 """
 
 import csv
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A figure already written as text (a report's "-39.0") is a number, not a formula.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def safe_cell(value):
@@ -18,7 +21,7 @@ def safe_cell(value):
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
         return value
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

@@ -24,6 +24,7 @@ MONTHLY_FIGURE = {
     "clinics": "clinic_attendances",
     "advice": "advice_requests",
     "champions": "champion_hours",
+    "experience": "family_feedback_responses",
 }
 
 

@@ -46,12 +46,17 @@ def test_numbers_stay_numbers(value):
     assert csv_export.safe_cell(value) == value
 
 
+@pytest.mark.parametrize("text", ["-39.0", "-3", "0.5"])
+def test_a_figure_written_as_text_stays_a_number(text):
+    assert csv_export.safe_cell(text) == text
+
+
 @given(st.text())
 def test_no_cell_a_spreadsheet_reads_starts_with_a_formula_character(text):
     out = io.StringIO()
     csv_export.writer(out).writerow([text, "fixed"])
     cell = next(csv.reader(io.StringIO(out.getvalue(), newline="")))[0]
-    assert not cell.startswith(csv_export.FORMULA_STARTS)
+    assert not cell.startswith(csv_export.FORMULA_STARTS) or csv_export.PLAIN_NUMBER.fullmatch(cell)
     # Nothing is lost: the text is all there, after the apostrophe when one was added.
     assert cell in (text, "'" + text)
 
