@@ -21,12 +21,11 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from cc4c import queueing
 from cc4c.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
-# Publishing to Redis gives up quickly: the sweep is the safety net, the page must not wait.
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 BATCH = 200
 WIPED = "(Removed once sent: it held a sign-in link.)"
 
@@ -46,20 +45,10 @@ def enqueue(*, kind, subject, body, to, from_email="", secret=False):
         from_email=from_email or "",
         secret=secret,
     )
-    transaction.on_commit(lambda: publish([email.pk]), robust=True)
-    return email
-
-
-def publish(ids):
-    """Ask a worker to relay these emails now; True if the broker took the task."""
     from cc4c.tasks import relay_emails
 
-    try:
-        relay_emails.apply_async(args=[list(ids)], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-    except Exception:  # the broker is down: the sweep sends these within a minute of it coming back
-        log.warning("outbox: could not queue emails %s; the sweep will send them", ids)
-        return False
-    return True
+    queueing.after_commit(relay_emails, [email.pk])
+    return email
 
 
 def _backoff(attempts):

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cc4c import queueing
 from hubs import access
 
 
@@ -16,7 +17,7 @@ def segmentation_changed(*, by):
     """After a change to segments, value sets or rules, re-segment every child once committed."""
     from population import tasks
 
-    transaction.on_commit(lambda: tasks.resegment_all.delay())
+    queueing.after_commit(tasks.resegment_all)  # the nightly run catches up if Redis is down
 
 
 @transaction.atomic

@@ -24,8 +24,7 @@ def sent_mail():
 
 
 def _reset_pools():
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Dropped, not closed: kombu keeps one pool per URL and hands the same one back next time.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

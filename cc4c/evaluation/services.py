@@ -1,9 +1,16 @@
+import datetime
+import logging
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from cc4c import queueing
 from cc4c.evaluation.compose import compute
 from cc4c.evaluation.models import EvaluationReport, ReportStatus
 from cc4c.evaluation.periods import Period
+
+log = logging.getLogger(__name__)
 
 
 def request_report(*, hubs, period, suppressed, by):
@@ -20,7 +27,7 @@ def request_report(*, hubs, period, suppressed, by):
             requested_by=by,
         )
         report.hubs.set(hubs)
-        transaction.on_commit(lambda: build_report.delay(report.pk))
+        queueing.after_commit(build_report, report.pk)  # or build_queued_reports, if Redis is down
     return report
 
 
@@ -48,3 +55,27 @@ def build(report_id):
     report.built_at = timezone.now()
     report.save(update_fields=["result", "status", "error", "built_at"])
     return report
+
+
+# A queued report's task normally runs within seconds; one building this long lost its worker.
+QUEUED_GRACE = datetime.timedelta(minutes=2)
+BUILDING_GRACE = datetime.timedelta(minutes=30)
+
+
+def build_forgotten(now=None):
+    """The sweep: build each report still queued a while after it was asked for (its task was
+    never published or was lost) or left building by a worker that died; how many were built."""
+    now = now or timezone.now()
+    forgotten = EvaluationReport.objects.filter(
+        Q(status=ReportStatus.QUEUED, requested_at__lt=now - QUEUED_GRACE)
+        | Q(status=ReportStatus.BUILDING, requested_at__lt=now - BUILDING_GRACE)
+    )
+    built = 0
+    for report_id in list(forgotten.values_list("pk", flat=True)):
+        try:
+            build(report_id)
+        except Exception:  # kept on the report as a failure; the others still get built
+            log.exception("queued report %s failed", report_id)
+            continue
+        built += 1
+    return built

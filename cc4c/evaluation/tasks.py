@@ -18,6 +18,12 @@ def build_report(report_id):
 
 
 @shared_task
+def build_queued_reports():
+    """Every five minutes: build reports whose queued task never ran (Redis down, worker lost)."""
+    return services.build_forgotten()
+
+
+@shared_task
 def monthly_reports(today=None):
     """On the first of the month: one suppressed report per hub for the month before, once."""
     today = datetime.date.fromisoformat(today) if today else timezone.localdate()
