@@ -38,6 +38,12 @@ class MdtError(Exception):
 # --- meetings --------------------------------------------------------------------------------
 
 
+def _lock_hub(hub):
+    # The hub's row is the turnstile for making its meetings: two people at once would
+    # otherwise both find no meeting (with room, or at that time) and both create one.
+    list(Hub.objects.select_for_update().filter(pk=hub.pk).values_list("pk", flat=True))
+
+
 def schedule_series(
     *, hub, first_starts_at, count, by, place="", video_link="", chair=None, invitees=()
 ):
@@ -49,10 +55,24 @@ def schedule_series(
     local_first = timezone.localtime(first_starts_at, LONDON)
     meetings = []
     with transaction.atomic():
-        for i in range(count):
-            day = local_first.date() + datetime.timedelta(weeks=hub.mdt_cadence_weeks * i)
+        _lock_hub(hub)
+        starts = [
             # Keep the local clock time across daylight-saving changes.
-            starts_at = datetime.datetime.combine(day, local_first.time(), tzinfo=LONDON)
+            datetime.datetime.combine(
+                local_first.date() + datetime.timedelta(weeks=hub.mdt_cadence_weeks * i),
+                local_first.time(),
+                tzinfo=LONDON,
+            )
+            for i in range(count)
+        ]
+        taken = Meeting.objects.filter(hub=hub, starts_at__in=starts).order_by("starts_at").first()
+        if taken is not None:  # a form sent twice, or two coordinators at once
+            when = timezone.localtime(taken.starts_at, LONDON)
+            raise MdtError(
+                f"The hub already has a meeting at {when:%H:%M} on {when:%d %B %Y}: "
+                "nothing was scheduled."
+            )
+        for starts_at in starts:
             meeting = Meeting.objects.create(
                 hub=hub, starts_at=starts_at, place=place, video_link=video_link, chair=chair
             )
@@ -91,9 +111,7 @@ def meeting_with_room(hub, *, exclude=None):
     Locks the meetings it looks at so two people putting cases forward cannot overfill one.
     """
     now = timezone.now()
-    # The hub's row is the turnstile: two people at once would otherwise both find no room
-    # and both create the next meeting.
-    list(Hub.objects.select_for_update().filter(pk=hub.pk).values_list("pk", flat=True))
+    _lock_hub(hub)
     candidates = Meeting.objects.select_for_update().filter(
         hub=hub, status__in=OPEN_STATUSES, starts_at__gt=now
     )
