@@ -90,21 +90,29 @@ def sweep_expiry_alerts(today=None):
     """Email each hub's coordinators once when a check or training is 30 days from expiry, and
     once when it has expired. Safe to run as often as wanted: each alert is a unique row."""
     today = today or timezone.localdate()
-    claimed = {}
+    due_by_hub = {}
     for field, record, kind in _due_alerts(today):
-        try:
-            with transaction.atomic():
-                _alert, created = ExpiryAlert.objects.get_or_create(
-                    **{field: record}, kind=kind, expires_on=record.expires_on
-                )
-        except IntegrityError:
-            created = False  # another sweep claimed it at the same moment
-        if created:
-            counts = claimed.setdefault(record.champion.hub_id, {})
-            counts[kind] = counts.get(kind, 0) + 1
-    for hub_id, counts in claimed.items():
-        send_expiry_email(hub_id, counts)
-    return sum(sum(c.values()) for c in claimed.values())
+        due_by_hub.setdefault(record.champion.hub_id, []).append((field, record, kind))
+    sent = 0
+    for hub_id, due in due_by_hub.items():
+        # The alerts a hub's email announces are claimed in the transaction that writes the
+        # email to the outbox: both are kept, or neither and the next sweep tries again.
+        with transaction.atomic():
+            counts = {}
+            for field, record, kind in due:
+                try:
+                    with transaction.atomic():
+                        _alert, created = ExpiryAlert.objects.get_or_create(
+                            **{field: record}, kind=kind, expires_on=record.expires_on
+                        )
+                except IntegrityError:
+                    created = False  # another sweep claimed it at the same moment
+                if created:
+                    counts[kind] = counts.get(kind, 0) + 1
+            if counts:
+                send_expiry_email(hub_id, counts)
+                sent += sum(counts.values())
+    return sent
 
 
 def send_expiry_email(hub_id, counts):

@@ -119,5 +119,6 @@ def invite_person(
         add_membership(
             person=person, hub=hub, role=role, practice=practice, start_date=start_date, by=by
         )
-        transaction.on_commit(lambda: send_invitation(person=person, by=by))
+        # Written to the outbox in the same transaction: no login without its invitation.
+        send_invitation(person=person, by=by)
     return person

@@ -105,3 +105,24 @@ def test_a_record_entered_already_expired_is_alerted_once_as_expired(practice, c
 def test_the_daily_sweep_is_scheduled():
     task = PeriodicTask.objects.get(task="champions.tasks.sweep_expiry_alerts")
     assert task.enabled and task.crontab is not None
+
+
+def test_an_alert_is_claimed_only_with_its_email_written(practice, coordinator, monkeypatch):
+    from champions import services
+
+    CheckFactory(
+        champion=ChampionFactory(practice=practice),
+        date=EXPIRY.replace(year=2024),
+        expires_on=EXPIRY,
+    )
+
+    def outbox_down(*args, **kwargs):
+        raise RuntimeError("the outbox row could not be written")
+
+    monkeypatch.setattr(services.outbox, "enqueue", outbox_down)
+    with pytest.raises(RuntimeError):
+        sweep_on(EXPIRY)
+    assert not ExpiryAlert.objects.exists()  # not marked as told, so the next sweep tells
+    monkeypatch.undo()
+    assert sweep_on(EXPIRY) == 1
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]

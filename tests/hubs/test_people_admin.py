@@ -291,3 +291,23 @@ def test_a_coordinator_role_given_on_the_person_page_opens_the_admin_door(
     gp.refresh_from_db()
     assert gp.is_staff
     assert gp.memberships.count() == 2
+
+
+def test_a_login_whose_creation_is_rolled_back_leaves_no_invitation_waiting(hub, coordinator):
+    from django.db import transaction
+
+    from cc4c.models import OutboxEmail
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.invite_person(
+            email="rolled.back@example.nhs.uk",
+            first_name="Rolled",
+            last_name="Back",
+            hub=hub,
+            role=Role.GP,
+            by=coordinator,
+        )
+        assert OutboxEmail.objects.filter(to=["rolled.back@example.nhs.uk"]).count() == 1
+        raise RuntimeError("the admin's save failed after the invitation was written")
+    assert not Person.objects.filter(email="rolled.back@example.nhs.uk").exists()
+    assert not OutboxEmail.objects.filter(to=["rolled.back@example.nhs.uk"]).exists()
