@@ -6,18 +6,17 @@ while the hub waited for the GP's information does not count against it.
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
+from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Value
-from django.db.models.functions import Extract
+from django.db.models import Count, DurationField, F, Q, Value
 from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 
 from advice import clock
 from advice.models import AdviceRequest, Outcome
 from cc4c import breakdown
-from cc4c.measures import median_1dp, pct
+from cc4c.measures import pct, round_1dp
 from hubs.models import Hub, TargetUnit
 
 KEYS = [
@@ -30,69 +29,62 @@ KEYS = [
 
 
 def _period(date_from, date_to):
-    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=clock.LONDON)
-    end = datetime.datetime.combine(
-        date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=clock.LONDON
-    )
-    return start, end
+    return breakdown.local_span(date_from, date_to)
 
 
-def _response_hours():
-    return ExpressionWrapper(
-        Extract(F("first_response_at") - F("received_at"), "epoch") / 3600.0,
-        output_field=FloatField(),
-    )
+def _hours(duration):
+    """A response time as hours, exactly (a Decimal), or None."""
+    if duration is None:
+        return None
+    return Decimal(duration // datetime.timedelta(microseconds=1)) / 3_600_000_000
 
 
-def _cells(hub_ids, date_from, date_to, now):
-    """Counts per (hub, month of receipt) and each answered request's response hours, for the
-    requests received in the period: every breakdown is a sum of these cells, and medians are
-    taken over the hours themselves."""
+def _groupings(hub_ids, date_from, date_to, now):
+    """The counts and the median response time of the requests received in the period for
+    the hubs together, per hub and per month of receipt, from one query (GROUPING SETS);
+    requests of hubs counting working days are then timed by the response clock and added."""
     start, end = _period(date_from, date_to)
     requests = AdviceRequest.objects.filter(
         hub_id__in=hub_ids, received_at__gte=start, received_at__lt=end
-    ).annotate(_month=breakdown.group_key("month", hub="hub_id", moment="received_at"))
+    )
     in_hours = Q(hub__response_target_unit=TargetUnit.HOURS)
     answered = Q(first_response_at__isnull=False)
     due = clock.clock_hours_due_at()
-    rows = (
-        requests.order_by()
-        .values("hub_id", "_month")
-        .annotate(
-            total=Count("id"),
-            answered=Count("id", filter=answered),
-            with_outcome=Count("id", filter=~Q(outcome="")),
-            # Within target for hubs counting clock hours; working-day hubs are walked below.
-            met=Count("id", filter=in_hours & Q(LessThanOrEqual(F("first_response_at"), due))),
-            # Answered, or unanswered with the target passed (missed); not yet due: left out.
-            counted=Count(
-                "id",
-                filter=in_hours & (answered | Q(LessThan(due, Value(now)))),
-            ),
-            **{o: Count("id", filter=Q(outcome=o)) for o in Outcome.values},
-            hours=ArrayAgg(_response_hours(), filter=answered, default=[]),
-        )
+    groupings = breakdown.every_grouping(
+        requests,
+        date_from,
+        date_to,
+        hub="hub_id",
+        moment="received_at",
+        total=Count("id"),
+        answered=Count("id", filter=answered),
+        with_outcome=Count("id", filter=~Q(outcome="")),
+        # Within target for hubs counting clock hours; working-day hubs are walked below.
+        met=Count("id", filter=in_hours & Q(LessThanOrEqual(F("first_response_at"), due))),
+        # Answered, or unanswered with the target passed (missed); not yet due: left out.
+        counted=Count("id", filter=in_hours & (answered | Q(LessThan(due, Value(now))))),
+        **{o: Count("id", filter=Q(outcome=o)) for o in Outcome.values},
+        median=breakdown.Median(
+            F("first_response_at") - F("received_at"), output_field=DurationField()
+        ),
     )
-    cells = defaultdict(Counter)
-    hours = defaultdict(list)
-    for row in rows:
-        cell = row.pop("hub_id"), row.pop("_month")
-        hours[cell] = row.pop("hours")
-        cells[cell].update(row)
     working_days = Hub.objects.filter(pk__in=hub_ids).exclude(response_target_unit=TargetUnit.HOURS)
     hubs = {hub.pk: hub for hub in working_days}
+    if not hubs:
+        return groupings
     walked = requests.filter(hub_id__in=list(hubs)).values_list(
-        "hub_id", "_month", "received_at", "first_response_at", "paused_seconds"
+        "hub_id", "received_at", "first_response_at", "paused_seconds"
     )
-    for hub_id, month, received_at, first_response_at, paused_seconds in walked if hubs else []:
+    for hub_id, received_at, first_response_at, paused_seconds in walked:
         due_at = clock.due_at(hubs[hub_id], received_at, paused_seconds)
-        cell = cells[hub_id, month]
-        if first_response_at is not None:
-            cell["counted"] += 1
-            cell["met"] += first_response_at <= due_at
-        elif due_at < now:
-            cell["counted"] += 1  # no answer and the target has passed: missed
-    return cells, hours
+        if first_response_at is None and due_at >= now:
+            continue  # not yet due: left out
+        month = received_at.astimezone(clock.LONDON).date().replace(day=1)
+        for by, group in ((None, None), ("hub", hub_id), ("month", month)):
+            row = groupings[by][group]
+            row["counted"] += 1
+            row["met"] += first_response_at is not None and first_response_at <= due_at
+    return groupings
 
 
 def advice_measures(hub_ids, date_from, date_to, *, by=None, now=None):
@@ -102,25 +94,18 @@ def advice_measures(hub_ids, date_from, date_to, *, by=None, now=None):
     breakdown.check(by)
     now = now or timezone.now()
     hub_ids = list(hub_ids)
-    cells, hours = breakdown.shared(
+    groupings = breakdown.shared(
         ("advice", tuple(hub_ids), date_from, date_to, now),
-        lambda: _cells(hub_ids, date_from, date_to, now),
+        lambda: _groupings(hub_ids, date_from, date_to, now),
     )
-    position = {None: None, "hub": 0, "month": 1}[by]
-    tallies = defaultdict(Counter)
-    hours_of = defaultdict(list)
-    for cell, counts in cells.items():
-        tallies[None if position is None else cell[position]].update(counts)
-    for cell, values in hours.items():
-        hours_of[None if position is None else cell[position]].extend(values)
 
     def finish(key):
-        tally = tallies[key]
+        tally = Counter(breakdown.group_of(groupings, by, key))
         result = {
             "advice_requests": tally["total"],
             "advice_answered": tally["answered"],
             "advice_within_target_pct": pct(tally["met"], tally["counted"]),
-            "advice_median_response_hours": median_1dp(hours_of[key]),
+            "advice_median_response_hours": round_1dp(_hours(tally.get("median"))),
             # Numerators behind the percentages, for the report's small-number suppression.
             "_advice_within_target_n": tally["met"],
             "_advice_target_due_n": tally["counted"],

@@ -1,14 +1,14 @@
 """Outreach clinic measures for hubs and a period (evaluation-measures.md,
 "Outreach clinics"): sessions dated in the period, cancelled sessions excluded."""
 
-from collections import Counter, defaultdict
+import datetime
+from collections import Counter
+from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, F, Q
+from django.db.models import Count, DurationField, F, Q
 
 from cc4c import breakdown
-from cc4c.measures import median_1dp as median
-from cc4c.measures import pct
+from cc4c.measures import pct, round_1dp
 from clinics.models import (
     CANCELLED_STATUSES,
     Appointment,
@@ -35,42 +35,21 @@ KEYS = [
 
 ATTENDED = AppointmentStatus.ATTENDED
 NOT_BROUGHT = AppointmentStatus.NOT_BROUGHT
-ZERO_COUNTS = [
-    "sessions",
-    "appointments",
-    "attendances",
-    "new_patients",
-    "not_brought",
-    "with_outcome",
-    "discharged",
-    "hub_follow_up",
-    "hospital",
-]
 
 
-def _cells(hub_ids, date_from, date_to):
-    """Per (hub, month of the session): sessions held, appointment counts, the children seen
-    and the waits of new patients. Every breakdown is a sum of these cells; children seen are
-    counted once per group, and the median is taken over the waits themselves."""
+def _groupings(hub_ids, date_from, date_to):
+    """Sessions held, appointment counts, children seen and the median wait of new patients,
+    for the hubs together, per hub and per month of the session: one query for sessions and
+    one for appointments (GROUPING SETS), children seen counted once per group and the median
+    taken over the waits themselves, in the database."""
     sessions = ClinicSession.objects.filter(
         hub_id__in=hub_ids, date__gte=date_from, date__lte=date_to
     ).exclude(status=SessionStatus.CANCELLED)
-    cells = defaultdict(lambda: dict.fromkeys(ZERO_COUNTS, 0) | {"children": [], "waits": []})
-    session_rows = (
-        sessions.annotate(_month=breakdown.group_key("month", hub="hub_id", date="date"))
-        .order_by()
-        .values("hub_id", "_month")
-        .annotate(sessions=Count("id"))
+    held = breakdown.every_grouping(
+        sessions, date_from, date_to, hub="hub_id", date="date", sessions=Count("id")
     )
-    for row in session_rows:
-        cells[row["hub_id"], row["_month"]]["sessions"] = row["sessions"]
-    appointments = (
-        Appointment.objects.filter(slot__session__in=sessions)
-        .exclude(status__in=CANCELLED_STATUSES)
-        .annotate(
-            _hub=F("slot__session__hub_id"),
-            _month=breakdown.group_key("month", hub="hub_id", date="slot__session__date"),
-        )
+    appointments = Appointment.objects.filter(slot__session__in=sessions).exclude(
+        status__in=CANCELLED_STATUSES
     )
     attended = Q(status=ATTENDED)
     waited = Q(
@@ -78,27 +57,36 @@ def _cells(hub_ids, date_from, date_to):
         status__in=[ATTENDED, NOT_BROUGHT],
         referral_date__isnull=False,
     )
-    rows = (
-        appointments.order_by()
-        .values("_hub", "_month")
-        .annotate(
-            appointments=Count("id"),
-            attendances=Count("id", filter=attended),
-            new_patients=Count("id", filter=attended & Q(type=AppointmentType.NEW)),
-            not_brought=Count("id", filter=Q(status=NOT_BROUGHT)),
-            with_outcome=Count("id", filter=attended & ~Q(outcome="")),
-            discharged=Count("id", filter=attended & Q(outcome=Outcome.DISCHARGED)),
-            hub_follow_up=Count("id", filter=attended & Q(outcome=Outcome.HUB_FOLLOW_UP)),
-            hospital=Count("id", filter=attended & Q(outcome=Outcome.HOSPITAL_REFERRAL)),
-            children=ArrayAgg("child_id", filter=attended, distinct=True, default=[]),
-            waits=ArrayAgg(
-                F("slot__session__date") - F("referral_date"), filter=waited, default=[]
-            ),
-        )
+    counts = breakdown.every_grouping(
+        appointments,
+        date_from,
+        date_to,
+        hub="slot__session__hub_id",
+        date="slot__session__date",
+        appointments=Count("id"),
+        attendances=Count("id", filter=attended),
+        new_patients=Count("id", filter=attended & Q(type=AppointmentType.NEW)),
+        not_brought=Count("id", filter=Q(status=NOT_BROUGHT)),
+        with_outcome=Count("id", filter=attended & ~Q(outcome="")),
+        discharged=Count("id", filter=attended & Q(outcome=Outcome.DISCHARGED)),
+        hub_follow_up=Count("id", filter=attended & Q(outcome=Outcome.HUB_FOLLOW_UP)),
+        hospital=Count("id", filter=attended & Q(outcome=Outcome.HOSPITAL_REFERRAL)),
+        children=Count("child_id", filter=attended, distinct=True),
+        waits=Count("id", filter=waited),
+        median_wait=breakdown.Median(
+            F("slot__session__date") - F("referral_date"),
+            filter=waited,
+            output_field=DurationField(),
+        ),
     )
-    for row in rows:
-        cells[row.pop("_hub"), row.pop("_month")].update(row)
-    return dict(cells)
+    return held, counts
+
+
+def _days(duration):
+    """A wait as days (a Decimal: a median may fall between two days), or None."""
+    if duration is None:
+        return None
+    return Decimal(duration // datetime.timedelta(microseconds=1)) / 86_400_000_000
 
 
 def clinic_measures(hub_ids, date_from, date_to, *, by=None):
@@ -108,38 +96,29 @@ def clinic_measures(hub_ids, date_from, date_to, *, by=None):
     of the sessions and appointments (cc4c.breakdown.shared)."""
     breakdown.check(by)
     hub_ids = list(hub_ids)
-    cells = breakdown.shared(
+    held, counts = breakdown.shared(
         ("clinics", tuple(hub_ids), date_from, date_to),
-        lambda: _cells(hub_ids, date_from, date_to),
+        lambda: _groupings(hub_ids, date_from, date_to),
     )
-    position = {None: None, "hub": 0, "month": 1}[by]
-    groups = defaultdict(Counter)
-    children = defaultdict(set)
-    waits = defaultdict(list)
-    for cell, values in cells.items():
-        key = None if position is None else cell[position]
-        groups[key].update({name: values[name] for name in ZERO_COUNTS})
-        children[key].update(values["children"])
-        waits[key].extend(w.days if hasattr(w, "days") else int(w) for w in values["waits"])
 
     def finish(key):
-        c = groups[key]
-        days = waits[key]
+        c = Counter(breakdown.group_of(counts, by, key))
+        c["sessions"] = breakdown.group_of(held, by, key).get("sessions", 0)
         seen_or_not = c["attendances"] + c["not_brought"]
         return {
             "clinic_sessions": c["sessions"],
             "clinic_appointments": c["appointments"],
             "clinic_attendances": c["attendances"],
-            "clinic_patients_seen": len(children[key]),
+            "clinic_patients_seen": c["children"],
             "clinic_new_patients": c["new_patients"],
             "clinic_not_brought": c["not_brought"],
             "clinic_dna_pct": pct(c["not_brought"], seen_or_not),
-            "clinic_median_wait_days": median(days),
+            "clinic_median_wait_days": round_1dp(_days(c.get("median_wait"))),
             "clinic_outcome_discharged_pct": pct(c["discharged"], c["with_outcome"]),
             "clinic_outcome_hub_follow_up_pct": pct(c["hub_follow_up"], c["with_outcome"]),
             "clinic_outcome_hospital_referral_pct": pct(c["hospital"], c["with_outcome"]),
             # The counts behind the percentages and the median, for suppression in reports.
-            "_clinic_wait_n": len(days),
+            "_clinic_wait_n": c["waits"],
             "_clinic_outcomes_n": c["with_outcome"],
             "_clinic_outcome_discharged_n": c["discharged"],
             "_clinic_outcome_hub_follow_up_n": c["hub_follow_up"],

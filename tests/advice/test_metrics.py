@@ -41,7 +41,9 @@ def test_within_target_pct_equals_a_hand_count_around_weekends_and_a_bank_holida
     counted = sum(1 for *_, ok in HAND_COUNT if ok is not None)
     assert (met, counted) == (3, 7)
 
-    result = advice_measures([hub.pk], datetime.date(2025, 3, 1), datetime.date(2025, 4, 30), NOW)
+    result = advice_measures(
+        [hub.pk], datetime.date(2025, 3, 1), datetime.date(2025, 4, 30), now=NOW
+    )
 
     assert {k for k in result if not k.startswith("_")} == set(KEYS)
     assert result["advice_requests"] == 8
@@ -60,7 +62,9 @@ def test_in_clock_hours_the_same_requests_count_differently(db):
         AdviceRequestFactory(
             hub=hub, received_at=received, first_response_at=responded, outcome=outcome
         )
-    result = advice_measures([hub.pk], datetime.date(2025, 3, 1), datetime.date(2025, 4, 30), NOW)
+    result = advice_measures(
+        [hub.pk], datetime.date(2025, 3, 1), datetime.date(2025, 4, 30), now=NOW
+    )
     # Every answer took 32 hours or more: none is within 24 clock hours.
     assert result["advice_within_target_pct"] == Decimal("0.0")
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from clinics.metrics import KEYS, clinic_measures, median, pct
+from cc4c.measures import median_1dp as median
+from cc4c.measures import pct
+from clinics.metrics import KEYS, clinic_measures
 from clinics.models import Appointment, Slot
 from tests.clinics.factories import ClinicSessionFactory
 from tests.factories import ChildFactory, HubFactory, PracticeFactory
