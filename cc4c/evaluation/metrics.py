@@ -1,6 +1,9 @@
 """Hospital activity and the measures that combine sections (evaluation-measures.md)."""
 
-from django.db.models import Sum
+import operator
+from functools import reduce
+
+from django.db.models import Q, Sum
 
 from cc4c import breakdown
 from cc4c.evaluation.definitions import HOSPITAL_ACTIVITIES
@@ -9,40 +12,60 @@ from cc4c.evaluation.periods import financial_year_of, whole_months
 from cc4c.measures import pct
 
 
-def _activity_totals(hub_ids, date_from, date_to, by):
-    """{group: {activity: total}} over the whole months inside [date_from, date_to]."""
+def _months_q(date_from, date_to):
+    """The whole months inside [date_from, date_to] as a filter (None when there are none)."""
     months = whole_months(date_from, date_to)
-    totals = {
-        group: dict.fromkeys((a for a, _ in HOSPITAL_ACTIVITIES), 0)
-        for group in breakdown.keys(by, hub_ids, date_from, date_to)
+    return Q(month__gte=months[0], month__lte=months[-1]) if months else None
+
+
+def _activity_totals(hub_ids, period):
+    """{"baseline" | "period": {hub id: {activity: total}}} over the whole months of each span,
+    from one query grouped by hub and activity."""
+    spans = {
+        "baseline": _months_q(period.baseline_from, period.baseline_to),
+        "period": _months_q(period.date_from, period.date_to),
     }
-    if not months:
+    totals = {
+        span: {hub_id: dict.fromkeys((a for a, _ in HOSPITAL_ACTIVITIES), 0) for hub_id in hub_ids}
+        for span in spans
+    }
+    spans = {span: q for span, q in spans.items() if q is not None}
+    if not spans:
         return totals
     rows = (
         HospitalActivity.objects.filter(
-            practice__hub_id__in=hub_ids, month__gte=months[0], month__lte=months[-1]
+            reduce(operator.or_, spans.values()), practice__hub_id__in=hub_ids
         )
-        .annotate(_group=breakdown.group_key(by, hub="practice__hub_id", date="month"))
         .order_by()
-        .values("_group", "activity")
-        .annotate(total=Sum("count"))
+        .values_list("practice__hub_id", "activity")
+        .annotate(**{span: Sum("count", filter=q) for span, q in spans.items()})
     )
-    for row in rows:
-        totals[row["_group"]][row["activity"]] = row["total"]
+    for hub_id, activity, *sums in rows:
+        for span, total in zip(spans, sums, strict=True):
+            totals[span][hub_id][activity] = total or 0
     return totals
 
 
 def hospital_measures(hub_ids, period, *, by=None):
-    """Baseline and period totals of each hospital activity, for the hubs together or per hub."""
+    """Baseline and period totals of each hospital activity, for the hubs together or per hub;
+    a report's two asks share one query (cc4c.breakdown.shared)."""
     if by == "month":
         raise ValueError("Hospital activity compares two periods: it has no month breakdown.")
-    baseline = _activity_totals(hub_ids, period.baseline_from, period.baseline_to, by)
-    current = _activity_totals(hub_ids, period.date_from, period.date_to, by)
+    breakdown.check(by)
+    hub_ids = list(hub_ids)
+    totals = breakdown.shared(
+        ("hospital", tuple(hub_ids), period), lambda: _activity_totals(hub_ids, period)
+    )
+
+    def total(span, group, activity):
+        if group is None:
+            return sum(per_hub[activity] for per_hub in totals[span].values())
+        return totals[span][group][activity]
 
     def finish(group):
         values = {}
         for activity, _label in HOSPITAL_ACTIVITIES:
-            before, after = baseline[group][activity], current[group][activity]
+            before, after = total("baseline", group, activity), total("period", group, activity)
             values[f"hospital_{activity}_baseline"] = before
             values[f"hospital_{activity}_period"] = after
             values[f"hospital_{activity}_change_pct"] = pct(after - before, before)
