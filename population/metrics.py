@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from cc4c import breakdown
 from cc4c.measures import pct
+from hubs.models import Practice
 from population.models import SEGMENT_COUNT, Child, ValueSet
 
 ASTHMA_VALUE_SET = "asthma"
@@ -26,15 +27,19 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
+def _registered(on):
+    """Registered on ``on`` and under the age limit then."""
+    youngest_excluded = years_before(on, settings.POPULATION_AGE_LIMIT_YEARS)
+    return (
+        Q(registered_on__lte=on)
+        & (Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=on))
+        & Q(date_of_birth__gt=youngest_excluded)
+    )
+
+
 def registered_population(hub_ids, on):
     """Children registered at the hubs' practices on ``on`` and under the age limit then."""
-    youngest_excluded = years_before(on, settings.POPULATION_AGE_LIMIT_YEARS)
-    return Child.objects.filter(
-        Q(practice__hub_id__in=hub_ids),
-        Q(registered_on__lte=on),
-        Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=on),
-        date_of_birth__gt=youngest_excluded,
-    )
+    return Child.objects.filter(_registered(on), practice__hub_id__in=hub_ids)
 
 
 def asthma_codes():
@@ -43,24 +48,34 @@ def asthma_codes():
 
 
 def _counts_by_hub(hub_ids, date_to):
-    """{hub id: counts} of the population as at ``date_to``: one GROUP BY query."""
+    """{hub id: counts} of the population as at ``date_to``: one query grouped by practice and
+    segment (no join: the hubs' practices are looked up first), summed per hub here."""
     codes = asthma_codes()
     plan_since = date_to - datetime.timedelta(days=ASTHMA_PLAN_DAYS - 1)
     on_register = Q(conditions__overlap=codes) if codes else Q(pk__in=[])
-    aggregates = {
-        "children_registered": Count("id"),
-        "asthma_register": Count("id", filter=on_register),
-        "_asthma_plan_n": Count(
-            "id",
-            filter=on_register & Q(asthma_plan_reviewed_on__range=(plan_since, date_to)),
-        ),
-    }
-    for n in range(1, SEGMENT_COUNT + 1):
-        aggregates[f"segment_{n}_children"] = Count("id", filter=Q(segment=n))
-    counts = breakdown.grouped(
-        registered_population(hub_ids, date_to), "hub", hub="practice__hub_id", **aggregates
+    hub_of = dict(Practice.objects.filter(hub_id__in=hub_ids).values_list("pk", "hub_id"))
+    rows = (
+        Child.objects.filter(_registered(date_to), practice_id__in=list(hub_of))
+        .order_by()
+        .values_list("practice_id", "segment")
+        .annotate(
+            children=Count("*"),
+            asthma=Count("id", filter=on_register),
+            plan=Count(
+                "id",
+                filter=on_register & Q(asthma_plan_reviewed_on__range=(plan_since, date_to)),
+            ),
+        )
     )
-    return {hub_id: dict.fromkeys(COUNTS, 0) | counts.get(hub_id, {}) for hub_id in hub_ids}
+    counts = {hub_id: dict.fromkeys(COUNTS, 0) for hub_id in hub_ids}
+    for practice_id, segment, children, asthma, plan in rows:
+        hub_counts = counts[hub_of[practice_id]]
+        hub_counts["children_registered"] += children
+        hub_counts["asthma_register"] += asthma
+        hub_counts["_asthma_plan_n"] += plan
+        if segment is not None and 1 <= segment <= SEGMENT_COUNT:
+            hub_counts[f"segment_{segment}_children"] += children
+    return counts
 
 
 def population_measures(hub_ids, date_from, date_to, *, by=None):
