@@ -48,9 +48,12 @@ def _groupings(hub_ids, date_from, date_to):
     held = breakdown.every_grouping(
         sessions, date_from, date_to, hub="hub_id", date="date", sessions=Count("id")
     )
-    appointments = Appointment.objects.filter(slot__session__in=sessions).exclude(
-        status__in=CANCELLED_STATUSES
-    )
+    # The sessions' conditions on the one join to them (not a second reading as a subquery).
+    appointments = Appointment.objects.filter(
+        slot__session__hub_id__in=hub_ids,
+        slot__session__date__gte=date_from,
+        slot__session__date__lte=date_to,
+    ).exclude(Q(status__in=CANCELLED_STATUSES) | Q(slot__session__status=SessionStatus.CANCELLED))
     attended = Q(status=ATTENDED)
     waited = Q(
         type=AppointmentType.NEW,

@@ -10,6 +10,7 @@ from cc4c.evaluation.definitions import HOSPITAL_ACTIVITIES
 from cc4c.evaluation.models import HospitalActivity, UnitCost
 from cc4c.evaluation.periods import financial_year_of, whole_months
 from cc4c.measures import pct
+from hubs.models import Practice
 
 
 def _months_q(date_from, date_to):
@@ -32,17 +33,19 @@ def _activity_totals(hub_ids, period):
     spans = {span: q for span, q in spans.items() if q is not None}
     if not spans:
         return totals
+    # Grouped by practice without joining practices; each practice's hub is looked up first.
+    hub_of = dict(Practice.objects.filter(hub_id__in=hub_ids).values_list("pk", "hub_id"))
     rows = (
         HospitalActivity.objects.filter(
-            reduce(operator.or_, spans.values()), practice__hub_id__in=hub_ids
+            reduce(operator.or_, spans.values()), practice_id__in=list(hub_of)
         )
         .order_by()
-        .values_list("practice__hub_id", "activity")
+        .values_list("practice_id", "activity")
         .annotate(**{span: Sum("count", filter=q) for span, q in spans.items()})
     )
-    for hub_id, activity, *sums in rows:
+    for practice_id, activity, *sums in rows:
         for span, total in zip(spans, sums, strict=True):
-            totals[span][hub_id][activity] = total or 0
+            totals[span][hub_of[practice_id]][activity] += total or 0
     return totals
 
 
