@@ -38,6 +38,7 @@ from cc4c.import_cells import (  # noqa: F401
     postcode,
     text,
 )
+from cc4c.import_sql import step
 
 # The spec's order; the admin upload offers the registered ones in this order.
 KINDS = (
@@ -289,19 +290,25 @@ def _run_in_sql(fmt, ctx, data, started):
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _one_at_a_time(ctx.kind)
-            if not import_sql.load(cursor, payload, width, errors):
+            with step("copy into a temporary table"):
+                loaded = import_sql.load(cursor, payload, width, errors)
+            if not loaded:
                 raise _Refused(0, errors, set())
-            total = import_sql.check_cells(cursor, plan, errors)
-            hubs = import_sql.check_rows(cursor, fmt, ctx, errors)
+            with step("check cells"):
+                total = import_sql.check_cells(cursor, plan, errors)
+            with step("check rows"):
+                hubs = import_sql.check_rows(cursor, fmt, ctx, errors)
             if errors:
                 order = {column.name: i for i, column in enumerate(fmt.columns)}
                 errors.sort(key=lambda e: (e[0], order.get(e[1], len(order))))
                 bad = {line for line, column, _ in errors if column != "file"}
                 raise _Refused(total - len(bad), errors, hubs)
-            counts = dict(fmt.write_sql(ctx))
+            with step("write"):
+                counts = dict(fmt.write_sql(ctx))
             created, updated = counts.pop("created", 0), counts.pop("updated", 0)
             ctx.created, ctx.updated = created, updated
-            fmt.after_write(None, ctx)
+            with step("after write"):
+                fmt.after_write(None, ctx)
             run = _record(ctx, started, total, hubs, created=created, updated=updated)
     except _Refused as refusal:
         _refuse(ctx, started, refusal.rows, refusal.errors, refusal.hubs)

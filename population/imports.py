@@ -1,10 +1,8 @@
 """The ``children`` CSV format: the population extract from the GP clinical system."""
 
-import importlib
 import re
 
-from django.db import connection
-
+from cc4c.import_sql import step
 from cc4c.imports import (
     Column,
     ImportFormat,
@@ -19,6 +17,7 @@ from cc4c.imports import (
     upsert_select,
 )
 from population.models import Child, Flag, Sex
+from population.segmentation import segments_table
 
 # Verhoeff's dihedral check, which SNOMED CT uses for the last digit of every identifier.
 _VERHOEFF_D = (
@@ -116,6 +115,11 @@ POSTCODE_SQL = (
 )
 
 
+SEX_SQL = "CASE WHEN {v} IN (" + ", ".join(f"'{value}'" for value in Sex.values) + ") THEN {v} END"
+ODS_SQL = "CASE WHEN {v} ~ '^[A-Z][0-9]{{5}}$' THEN {v} END"
+DECILE_SQL = "CASE WHEN {v} ~ '^([1-9]|10)$' THEN {v} END"
+
+
 def text_sql(max_length):
     return f"CASE WHEN char_length({{v}}) <= {max_length} THEN {{v}} END"
 
@@ -128,9 +132,9 @@ class ChildrenFormat(ImportFormat):
         Column("given_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),
         Column("family_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),
         Column("date_of_birth", parse=parse_date, db_type="date", sql=DATE_SQL),
-        Column("sex", parse=one_of(Sex.values)),
+        Column("sex", parse=one_of(Sex.values), sql=SEX_SQL),
         Column("postcode", required=False, parse=postcode, sql=POSTCODE_SQL),
-        Column("practice_ods", parse=ods_code),
+        Column("practice_ods", parse=ods_code, sql=ODS_SQL),
         Column("registered_on", parse=parse_date, db_type="date", sql=DATE_SQL),
         Column("deregistered_on", required=False, parse=parse_date, db_type="date", sql=DATE_SQL),
         Column(
@@ -152,7 +156,13 @@ class ChildrenFormat(ImportFormat):
             db_type="date",
             sql=DATE_SQL,
         ),
-        Column("imd_decile", required=False, parse=int_between(1, 10), db_type="smallint"),
+        Column(
+            "imd_decile",
+            required=False,
+            parse=int_between(1, 10),
+            db_type="smallint",
+            sql=DECILE_SQL,
+        ),
     ]
     natural_key = ("nhs_number",)
     hub_column = "practice_ods"
@@ -193,43 +203,38 @@ class ChildrenFormat(ImportFormat):
         return sql, []
 
     def write_sql(self, ctx):
+        # Each child is written with its segment: one pass, no second update of the rows.
+        with step("segments of the file's conditions and flags"):
+            segments_table(
+                SEGMENTS,
+                "SELECT coalesce(conditions, '{}') AS conditions, "
+                "coalesce(flags, '{}') AS flags FROM import_rows",
+            )
         source = (
-            "SELECT r.nhs_number, r.given_name, r.family_name, r.date_of_birth, r.sex, "
+            "SELECT r.nhs_number, r.given_name, r.family_name, r.date_of_birth, r.sex, "  # noqa: S608
             "coalesce(r.postcode, '') AS postcode, p.id AS practice_id, r.registered_on, "
             "r.deregistered_on, coalesce(r.conditions, '{}') AS conditions, "
-            "coalesce(r.flags, '{}') AS flags, r.asthma_plan_reviewed_on, r.imd_decile "
+            "coalesce(r.flags, '{}') AS flags, r.asthma_plan_reviewed_on, r.imd_decile, "
+            "s.segment, s.segment_reasons "
             "FROM import_rows r JOIN hubs_practice p ON p.ods_code = r.practice_ods "
-            "ORDER BY r.line"
+            f"JOIN {SEGMENTS} s ON s.conditions = coalesce(r.conditions, '{{}}') "
+            "AND s.flags = coalesce(r.flags, '{}') ORDER BY r.line"
         )
+        # A child's record changes (with a history row) when the file changes what it holds;
+        # a segment follows the conditions and flags it comes from.
         created, updated = upsert_select(
-            Child, FIELDS, source, conflict=["nhs_number"], by=ctx.by, written=WRITTEN
+            Child,
+            [*FIELDS, "segment", "segment_reasons"],
+            source,
+            conflict=["nhs_number"],
+            compare=FIELDS[1:],
+            by=ctx.by,
         )
         return {"created": created, "updated": updated}
 
-    def after_write(self, rows, ctx):
-        written = ctx.created + ctx.updated
-        if not written:
-            return  # the file matched the database: no child's conditions or flags changed
-        try:
-            segmentation = importlib.import_module("population.segmentation")
-        except ModuleNotFoundError as exc:
-            if exc.name != "population.segmentation":
-                raise
-            return
-        resegment = getattr(segmentation, "resegment_children", None)
-        if resegment is None:
-            return
-        if written >= ANALYZE_AFTER:
-            # Fresh statistics, or the planner takes a bulk load's children for a handful.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE population_child, {WRITTEN}")
-        # Only the children this file created or changed: the rest are as they were.
-        resegment(id_table=WRITTEN)
 
-
-# The temporary table of the ids of the children an import created or changed.
-WRITTEN = "import_written_children"
-ANALYZE_AFTER = 10_000
+# The temporary table of the segment of each (conditions, flags) pair the file holds.
+SEGMENTS = "import_segments"
 
 
 def children_by_nhs_number(rows, column="nhs_number"):

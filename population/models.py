@@ -55,7 +55,10 @@ class Child(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices)
     postcode = models.CharField(max_length=8, blank=True)
     imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="children")
+    # Looked up by practice through the (practice, segment) index: no index of its own.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="children", db_index=False
+    )
     registered_on = models.DateField()
     deregistered_on = models.DateField(null=True, blank=True)
     conditions = ArrayField(
@@ -65,11 +68,15 @@ class Child(models.Model):
         models.CharField(max_length=30, choices=Flag.choices), default=list, blank=True
     )
     asthma_plan_reviewed_on = models.DateField(null=True, blank=True)
-    segment = models.PositiveSmallIntegerField(default=1, db_index=True)
+    segment = models.PositiveSmallIntegerField(default=1)
     segment_reasons = ArrayField(models.CharField(max_length=200), default=list, blank=True)
 
     objects = ChildQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["segment", "segment_reasons"])
+    # History is read per child (its id is indexed); indexes on its other columns would only
+    # slow every bulk import down.
+    history = HistoricalRecords(
+        excluded_fields=["segment", "segment_reasons"], no_db_index=["nhs_number", "practice"]
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]

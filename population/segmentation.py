@@ -13,9 +13,13 @@ from population.models import Flag, ValueSetKind
 ASTHMA_VALUE_SET = "asthma"
 ASTHMA_PLAN_DAYS = 365
 
-_RESEGMENT_SQL = """
-WITH scope AS (
-    SELECT c.id, c.conditions, c.flags FROM population_child c WHERE {where}
+# Segment and reasons of each distinct (conditions, flags) pair among ``children`` (a CTE the
+# statement defines first): children with the same pair share them, and a population of
+# hundreds of thousands holds a few thousand pairs.
+_SEGMENTS_SQL = """
+scope AS (
+    SELECT row_number() OVER () AS id, conditions, flags
+    FROM (SELECT DISTINCT conditions, flags FROM children) pairs
 ),
 rules AS (
     SELECT r.id, r.condition, r.value_set_id, r.flag, r.count, s.number
@@ -71,15 +75,52 @@ result AS (
     SELECT child_id, max(number) AS segment,
            array_agg(reason ORDER BY number DESC, reason)::varchar(200)[] AS reasons
     FROM reasons GROUP BY child_id
+),
+segments AS (
+    SELECT scope.conditions, scope.flags, coalesce(result.segment, 1) AS segment,
+           coalesce(result.reasons, '{{}}'::varchar(200)[]) AS segment_reasons
+    FROM scope LEFT JOIN result ON result.child_id = scope.id
 )
-UPDATE population_child c
-SET segment = coalesce(result.segment, 1),
-    segment_reasons = coalesce(result.reasons, '{{}}'::varchar(200)[])
-FROM scope LEFT JOIN result ON result.child_id = scope.id
-WHERE c.id = scope.id
-  AND (c.segment IS DISTINCT FROM coalesce(result.segment, 1)
-       OR c.segment_reasons IS DISTINCT FROM coalesce(result.reasons, '{{}}'::varchar(200)[]))
 """
+
+_RESEGMENT_SQL = (
+    "WITH children AS "  # noqa: S608
+    "(SELECT c.id, c.conditions, c.flags FROM population_child c WHERE {where}), "
+    + _SEGMENTS_SQL
+    + """
+UPDATE population_child c
+SET segment = s.segment, segment_reasons = s.segment_reasons
+FROM children ch JOIN segments s ON s.conditions = ch.conditions AND s.flags = ch.flags
+WHERE c.id = ch.id
+  AND (c.segment IS DISTINCT FROM s.segment OR c.segment_reasons IS DISTINCT FROM s.segment_reasons)
+"""
+)
+
+
+def _params():
+    return {
+        "long_term": ValueSetKind.LONG_TERM.label,
+        "complex": ValueSetKind.COMPLEX.label,
+        "no_long_term": "No long-term condition",
+        "flag_codes": [f.value for f in Flag],
+        "flag_labels": [f.label for f in Flag],
+    }
+
+
+def segments_table(name, children_sql):
+    """Create the temporary table ``name`` of (conditions, flags, segment, segment_reasons)
+    for each distinct pair ``children_sql`` selects (as ``conditions, flags``, neither NULL):
+    what resegmenting children holding that pair gives them. For an import to write each
+    child with its segment at once."""
+    table = connection.ops.quote_name(name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {table}; CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "  # noqa: S608
+            f"WITH children AS ({children_sql}), {_SEGMENTS_SQL.format()} "
+            "SELECT conditions, flags, segment, segment_reasons FROM segments; "
+            f"ANALYZE {table}",
+            _params(),
+        )
 
 
 def resegment_children(child_ids=None, practice_ids=None, *, id_table=None):
@@ -98,13 +139,7 @@ def resegment_children(child_ids=None, practice_ids=None, *, id_table=None):
     if practice_ids is not None:
         clauses.append("c.practice_id = ANY(%(practice_ids)s)")
         params["practice_ids"] = list(practice_ids)
-    params.update(
-        long_term=ValueSetKind.LONG_TERM.label,
-        complex=ValueSetKind.COMPLEX.label,
-        no_long_term="No long-term condition",
-        flag_codes=[f.value for f in Flag],
-        flag_labels=[f.label for f in Flag],
-    )
+    params.update(_params())
     sql = _RESEGMENT_SQL.format(where=" AND ".join(clauses) or "TRUE")
     # One statement: inside a caller's transaction it needs no savepoint of its own.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
