@@ -97,7 +97,10 @@ import json, os, django
 os.environ['DJANGO_SETTINGS_MODULE'] = 'cc4c.settings'
 django.setup()
 from django.conf import settings as s
+from django.core.management import call_command
 from django.test import Client
+# Production serves hashed static files: collect them, as a deployment does.
+call_command('collectstatic', interactive=False, verbosity=0)
 print(json.dumps({
     'hsts': s.SECURE_HSTS_SECONDS, 'subdomains': s.SECURE_HSTS_INCLUDE_SUBDOMAINS,
     'ssl_redirect': s.SECURE_SSL_REDIRECT, 'session_secure': s.SESSION_COOKIE_SECURE,
