@@ -25,6 +25,7 @@ SOURCES = [
     ("clinics.metrics", "clinic_measures", True),
     ("advice.metrics", "advice_measures", True),
     ("champions.metrics", "champion_measures", True),
+    ("feedback.metrics", "experience_measures", True),
 ]
 
 ALL = "ALL"
