@@ -57,15 +57,12 @@ def library(request):
         date_to=filters.get("date_to"),
         sort=filters.get("sort") or "newest",
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "learning/library.html",
         {
             "form": form,
             "page": Paginator(points, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
             "searched": any(filters.get(k) for k in ("q", "topic", "segment", "date_from")),
             "awaiting": list(queries.awaiting_review_by(request.user)[:PAGE_SIZE]),
         },

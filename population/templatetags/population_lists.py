@@ -3,19 +3,12 @@
 from django import template
 from django.utils.html import format_html
 
+from cc4c.templatetags.paging import query_with
+
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters changed (None or "" drops one)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return "?" + params.urlencode() if params else "?"
+register.simple_tag(takes_context=True)(query_with)
 
 
 @register.simple_tag(takes_context=True)

@@ -214,7 +214,7 @@ def test_other_apps_add_panels_to_a_childs_page_in_app_order(gp, child, client_f
     def provider(request, child):
         return {
             "title": "Visits",
-            "template": "population/includes/pagination.html",
+            "template": "includes/pagination.html",
             "context": {"page": None},
         }
 
