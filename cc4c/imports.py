@@ -256,9 +256,10 @@ def _one_at_a_time(kind):
     """Imports of one kind take turns (until the transaction ends): two uploads of the same
     file at once write one set of records, the second finding the first's."""
     with connection.cursor() as cursor:
-        # Compiling the long row checks costs more than it saves on a file of any size.
+        # Compiling the long row checks costs more than it saves on a file of any size; a
+        # large file's sorts and joins stay in memory.
         cursor.execute(
-            "SET LOCAL jit = off; "
+            "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
             "SELECT pg_advisory_xact_lock(hashtext('cc4c.import'), hashtext(%s))",
             [kind],
         )

@@ -108,7 +108,8 @@ DATE_SQL = (
     "AND {v} !~ '^0000' THEN {v}::date END"
 )
 POSTCODE_SQL = (
-    "CASE WHEN {v} ~ '^[A-Za-z0-9 ]+$' "
+    "CASE WHEN {v} ~ '^[A-Z]{{1,2}}[0-9][A-Z0-9]? [0-9][A-Z]{{2}}$' THEN {v} "
+    "WHEN {v} ~ '^[A-Za-z0-9 ]+$' "
     "AND replace(upper({v}), ' ', '') ~ '^[A-Z]{{1,2}}[0-9][A-Z0-9]?[0-9][A-Z]{{2}}$' "
     "THEN left(replace(upper({v}), ' ', ''), -3) || ' ' || right(replace(upper({v}), ' ', ''), 3) "
     "END"
