@@ -2,43 +2,63 @@
 
 ``by=None`` gives one dict for all the hubs together; ``by="hub"`` a dict per hub id (every id
 asked for); ``by="month"`` a dict per first-of-month date touching the period, each month
-clipped to the period. Each grouping is one GROUP BY query per table, and every percentage
-and mean comes from the group's own numerator and denominator.
+clipped to the period (cc4c.breakdown). The three asks of one report share one GROUPING SETS
+query per table, and every percentage and mean comes from the group's own numerator and
+denominator.
 """
 
 from decimal import Decimal
 
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
 
+from cc4c import breakdown
 from cc4c.measures import pct, round_1dp
 from feedback.models import POSITIVE, FamilyResponse, Place, ProfessionalFeedback
 
 
-def _months(date_from, date_to):
-    from cc4c.evaluation.periods import months_touching
+def _groupings(hub_ids, date_from, date_to):
+    """Family answers received, and attendances and ratings of MDT meetings held, in
+    [date_from, date_to] (local dates), for the hubs together, per hub and per month."""
+    from mdt.models import Attendance, MeetingStatus
 
-    return months_touching(date_from, date_to)
-
-
-def _grouped(queryset, by, hub_field, date_field, aggregates):
-    """{group key: {aggregate: value}}; the key is None when ``by`` is None."""
-    if by is None:
-        return {None: queryset.aggregate(**aggregates)}
-    if by == "hub":
-        key = hub_field
-        rows = queryset.values(key).order_by().annotate(**aggregates)
-    elif by == "month":
-        rows = (
-            queryset.annotate(_month=TruncMonth(date_field, output_field=DateField()))
-            .values("_month")
-            .order_by()
-            .annotate(**aggregates)
-        )
-        key = "_month"
-    else:
-        raise ValueError(f"unknown grouping {by!r}")
-    return {row.pop(key): row for row in rows}
+    family = breakdown.every_grouping(
+        FamilyResponse.objects.filter(
+            hub_id__in=hub_ids, received_on__gte=date_from, received_on__lte=date_to
+        ),
+        date_from,
+        date_to,
+        hub="hub_id",
+        date="received_on",
+        responses=Count("pk"),
+        positive=Count("pk", filter=Q(experience__in=POSITIVE)),
+        place_answered=Count("pk", filter=~Q(place="")),
+        practice=Count("pk", filter=Q(place=Place.GP_PRACTICE)),
+    )
+    start, end = breakdown.local_span(date_from, date_to)
+    held = {
+        "meeting__hub_id__in": hub_ids,
+        "meeting__status": MeetingStatus.FINISHED,
+        "meeting__starts_at__gte": start,
+        "meeting__starts_at__lt": end,
+    }
+    mdt = breakdown.every_grouping(
+        Attendance.objects.filter(present=True, **held),
+        date_from,
+        date_to,
+        hub="meeting__hub_id",
+        moment="meeting__starts_at",
+        attendances=Count("pk"),
+    )
+    ratings = breakdown.every_grouping(
+        ProfessionalFeedback.objects.filter(**held),
+        date_from,
+        date_to,
+        hub="meeting__hub_id",
+        moment="meeting__starts_at",
+        rated=Count("pk"),
+        total=Sum("usefulness"),
+    )
+    return family, mdt, ratings
 
 
 def _values(family, mdt, ratings):
@@ -64,45 +84,20 @@ def _values(family, mdt, ratings):
 
 def experience_measures(hub_ids, date_from, date_to, *, by=None):
     """Family answers received, and attendance and ratings of MDT meetings held, in
-    [date_from, date_to] (local dates)."""
-    from mdt.models import Attendance, MeetingStatus
-
+    [date_from, date_to] (local dates), for the hubs together, per hub or per month. A
+    report's three asks share one reading of each table (cc4c.breakdown.shared)."""
+    breakdown.check(by)
     hub_ids = list(hub_ids)
-    family = _grouped(
-        FamilyResponse.objects.filter(
-            hub_id__in=hub_ids, received_on__gte=date_from, received_on__lte=date_to
-        ),
-        by,
-        "hub_id",
-        "received_on",
-        {
-            "responses": Count("pk"),
-            "positive": Count("pk", filter=Q(experience__in=POSITIVE)),
-            "place_answered": Count("pk", filter=~Q(place="")),
-            "practice": Count("pk", filter=Q(place=Place.GP_PRACTICE)),
-        },
+    family, mdt, ratings = breakdown.shared(
+        ("experience", tuple(hub_ids), date_from, date_to),
+        lambda: _groupings(hub_ids, date_from, date_to),
     )
-    held = {
-        "meeting__hub_id__in": hub_ids,
-        "meeting__status": MeetingStatus.FINISHED,
-        "meeting__starts_at__date__gte": date_from,
-        "meeting__starts_at__date__lte": date_to,
-    }
-    mdt = _grouped(
-        Attendance.objects.filter(present=True, **held),
-        by,
-        "meeting__hub_id",
-        "meeting__starts_at",
-        {"attendances": Count("pk")},
-    )
-    ratings = _grouped(
-        ProfessionalFeedback.objects.filter(**held),
-        by,
-        "meeting__hub_id",
-        "meeting__starts_at",
-        {"rated": Count("pk"), "total": Sum("usefulness")},
-    )
-    if by is None:
-        return _values(family[None], mdt[None], ratings[None])
-    keys = hub_ids if by == "hub" else _months(date_from, date_to)
-    return {k: _values(family.get(k, {}), mdt.get(k, {}), ratings.get(k, {})) for k in keys}
+
+    def finish(group):
+        return _values(
+            breakdown.group_of(family, by, group),
+            breakdown.group_of(mdt, by, group),
+            breakdown.group_of(ratings, by, group),
+        )
+
+    return breakdown.spread(by, hub_ids, date_from, date_to, finish)

@@ -4,7 +4,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cc4c import breakdown
 from cc4c.evaluation.compose import compute
 from cc4c.evaluation.periods import Period
 from cc4c.evaluation.suppression import suppress
@@ -113,3 +116,17 @@ def test_the_evaluation_report_carries_the_experience_section(hub, answers, rati
     assert row["family_feedback_responses"] == 8
     assert row["mdt_usefulness_mean"] == Decimal("3.7")
     assert result["rows"]["ALL"]["family_positive_pct"] == Decimal("62.5")
+
+
+def test_a_reports_three_asks_read_each_feedback_table_once(hub, other_hub, answers, ratings):
+    """The hubs together, per hub and per month come from one query per table (family answers,
+    attendances, ratings), however many hubs and months the report covers."""
+    for hub_ids in ([hub.pk], [hub.pk, other_hub.pk]):
+        with breakdown.one_computation(), CaptureQueriesContext(connection) as queries:
+            together = experience_measures(hub_ids, FROM, TO)
+            by_hub = experience_measures(hub_ids, FROM, TO, by="hub")
+            by_month = experience_measures(hub_ids, FROM, TO, by="month")
+        assert len(queries) == 3, [q["sql"] for q in queries]
+        assert together == experience_measures(hub_ids, FROM, TO)
+        assert by_hub == {hub_id: experience_measures([hub_id], FROM, TO) for hub_id in hub_ids}
+        assert list(by_month) == [D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1)]
