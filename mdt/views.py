@@ -36,7 +36,9 @@ def _page(request, items):
 
 
 def _meeting(request, pk):
-    return get_object_or_404(queries.meetings_visible_to(request.user).select_related("hub"), pk=pk)
+    return get_object_or_404(
+        queries.meetings_visible_to(request.user).select_related("hub", "chair"), pk=pk
+    )
 
 
 def _case(request, pk):
@@ -178,7 +180,10 @@ def meeting(request, pk):
             "invitees": mtg.invitees.order_by("last_name", "first_name"),
             "is_chair": is_chair,
             "action_form": ActionForm(people=people) if is_chair else None,
-            "move_targets": queries.open_meetings_of(mtg.hub, exclude=mtg) if is_chair else [],
+            # Cases move only out of a meeting still open: a finished one needs no targets.
+            "move_targets": queries.open_meetings_of(mtg.hub, exclude=mtg)
+            if is_chair and mtg.is_open
+            else [],
         },
     )
 
