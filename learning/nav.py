@@ -1,5 +1,7 @@
+from learning.cpd import may_keep_record
+
 SECTION = "Learning and CPD"
 NAV = [
     ("Learning library", "learning:library", "learning.view"),
-    ("My CPD record", "learning:cpd", "learning.view"),
+    ("My CPD record", "learning:cpd", may_keep_record),
 ]

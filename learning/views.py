@@ -160,7 +160,8 @@ def _period(request):
 
 def cpd_record(request):
     """The person's own MDT attendances, clinic sessions and teaching, with hours."""
-    _require(request)
+    if not cpd.may_keep_record(request.user):
+        raise Http404("Not available.")
     form, (date_from, date_to) = _period(request)
     return render(
         request,
@@ -168,6 +169,7 @@ def cpd_record(request):
         {
             "form": form,
             "record": cpd.record(request.user, date_from, date_to),
+            "can_add_teaching": can(request.user, "learning.view"),
             "query": f"date_from={date_from.isoformat()}&date_to={date_to.isoformat()}",
         },
     )
@@ -175,7 +177,8 @@ def cpd_record(request):
 
 def certificate(request):
     """The CPD record as a PDF certificate for appraisal."""
-    _require(request)
+    if not cpd.may_keep_record(request.user):
+        raise Http404("Not available.")
     _form, (date_from, date_to) = _period(request)
     pdf = cpd.certificate_pdf(request.user, cpd.record(request.user, date_from, date_to))
     response = HttpResponse(pdf, content_type="application/pdf")

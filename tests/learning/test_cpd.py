@@ -173,3 +173,26 @@ def test_cpd_page_query_count(client_for, gp, hub, practice, django_assert_max_n
     with django_assert_max_num_queries(10):
         body = client.get(url).content.decode()
     assert body.count("Outreach clinic session at") == 50
+
+
+def test_a_trainee_who_has_left_the_hub_still_gets_their_record_and_certificate(hub, client_for):
+    trainee = member(Role.GP, hub)
+    attended(trainee, hub, days_ago=40)
+    trainee.memberships.update(end_date=timezone.localdate() - datetime.timedelta(days=7))
+    client = client_for(trainee)
+    page = client.get(reverse("learning:cpd"))
+    assert page.status_code == 200
+    assert "My CPD record" in page.content.decode()  # in the menu, with no current role
+    assert "Add teaching" not in page.content.decode()  # teaching is added in a current hub
+    assert len(page.context["record"].mdt) == 1
+    pdf = client.get(reverse("learning:certificate"))
+    assert pdf.status_code == 200
+    assert hub.name in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+
+def test_people_whose_roles_never_had_cpd_have_no_record(hub, client_for):
+    commissioner = member(Role.COMMISSIONER, hub)
+    assert client_for(commissioner).get(reverse("learning:cpd")).status_code == 404
+    left = member(Role.CHAMPION, hub, mfa=False)
+    left.memberships.update(end_date=timezone.localdate() - datetime.timedelta(days=7))
+    assert client_for(left).get(reverse("learning:certificate")).status_code == 404
