@@ -1,9 +1,16 @@
-"""The population section of the evaluation report (evaluation-measures.md), as one query."""
+"""The population section of the evaluation report (evaluation-measures.md), as one query.
+
+Registration and age are counted as at ``to`` from the children's registration dates. Each
+child's segment, asthma register membership and plan date are as at ``to`` too when ``to`` is
+a past month end with a snapshot (population.segmentation.take_month_end_snapshot), else the
+child's current values."""
 
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cc4c import breakdown
 from cc4c.measures import pct
@@ -47,24 +54,42 @@ def asthma_codes():
     return list(value_set.codes) if value_set else []
 
 
-def _counts_by_hub(hub_ids, date_to):
-    """{hub id: counts} of the population as at ``date_to``: one query grouped by practice and
-    segment (no join: the hubs' practices are looked up first), summed per hub here."""
+def _as_at(children, date_to, today):
+    """``children`` with ``_segment``, and the conditions ``(on the asthma register, plan in
+    date)``, as at ``date_to``: from each child's month-end snapshot of ``date_to`` when the day
+    is past and the child has one, else from the child's current values."""
     codes = asthma_codes()
     plan_since = date_to - datetime.timedelta(days=ASTHMA_PLAN_DAYS - 1)
     on_register = Q(conditions__overlap=codes) if codes else Q(pk__in=[])
+    plan_in_date = on_register & Q(asthma_plan_reviewed_on__range=(plan_since, date_to))
+    if date_to >= today:  # no month end has been kept for today or a day to come
+        return children.annotate(_segment=F("segment")), on_register, plan_in_date
+    children = children.annotate(
+        _snap=FilteredRelation("snapshots", condition=Q(snapshots__month_end=date_to))
+    ).annotate(_segment=Coalesce("_snap__segment", "segment"))
+    current = Q(_snap__id__isnull=True)
+    return (
+        children,
+        Q(_snap__on_asthma_register=True) | (current & on_register),
+        Q(_snap__asthma_plan_current=True) | (current & plan_in_date),
+    )
+
+
+def _counts_by_hub(hub_ids, date_to, today):
+    """{hub id: counts} of the population as at ``date_to``: one query grouped by practice and
+    segment (joining only the month-end snapshots of ``date_to``: the hubs' practices are looked
+    up first), summed per hub here."""
     hub_of = dict(Practice.objects.filter(hub_id__in=hub_ids).values_list("pk", "hub_id"))
+    children, on_register, plan_in_date = _as_at(
+        Child.objects.filter(_registered(date_to), practice_id__in=list(hub_of)), date_to, today
+    )
     rows = (
-        Child.objects.filter(_registered(date_to), practice_id__in=list(hub_of))
-        .order_by()
-        .values_list("practice_id", "segment")
+        children.order_by()
+        .values_list("practice_id", "_segment")
         .annotate(
             children=Count("*"),
             asthma=Count("id", filter=on_register),
-            plan=Count(
-                "id",
-                filter=on_register & Q(asthma_plan_reviewed_on__range=(plan_since, date_to)),
-            ),
+            plan=Count("id", filter=plan_in_date),
         )
     )
     counts = {hub_id: dict.fromkeys(COUNTS, 0) for hub_id in hub_ids}
@@ -78,8 +103,10 @@ def _counts_by_hub(hub_ids, date_to):
     return counts
 
 
-def population_measures(hub_ids, date_from, date_to, *, by=None):
-    """Population as at the end of the period; segments are the children's current segments.
+def population_measures(hub_ids, date_from, date_to, *, by=None, now=None):
+    """Population as at the end of the period. Segments, asthma register and plans are as kept
+    at that month end when it is past and was kept, else the children's current ones (``now``
+    decides what is past; default: now).
 
     Per hub from one GROUP BY query; for the hubs together, the sum of the hubs (a child is
     registered at one practice of one hub), so a report's two asks share that query
@@ -88,12 +115,14 @@ def population_measures(hub_ids, date_from, date_to, *, by=None):
     breakdown.check(by)
     if by == "month":
         return {
-            month: population_measures(hub_ids, first, last)
+            month: population_measures(hub_ids, first, last, now=now)
             for month, first, last in breakdown.clipped_months(date_from, date_to)
         }
     hub_ids = list(hub_ids)
+    today = timezone.localdate(now)
     by_hub = breakdown.shared(
-        ("population", tuple(hub_ids), date_to), lambda: _counts_by_hub(hub_ids, date_to)
+        ("population", tuple(hub_ids), date_to, today),
+        lambda: _counts_by_hub(hub_ids, date_to, today),
     )
 
     def finish(counts):

@@ -76,7 +76,9 @@ def _measures():
                 f"segment_{n}_children",
                 "population",
                 f"Segment {n} children",
-                f"Of the children registered, those whose segment is {n}.",
+                f"Of the children registered, those whose segment was {n} on the last day of "
+                "the period, as kept at that month end (their current segment when the period "
+                "has not ended or none was kept).",
                 "count",
             )
         )
@@ -85,7 +87,9 @@ def _measures():
             "asthma_register",
             "population",
             "Asthma register",
-            "Of the children registered, those with an asthma condition.",
+            "Of the children registered, those with an asthma condition on the last day of the "
+            "period, as kept at that month end (current conditions when the period has not "
+            "ended or none was kept).",
             "count",
         ),
         Measure(
@@ -93,7 +97,8 @@ def _measures():
             "population",
             "Asthma plans in date (%)",
             "Of the asthma register, the percentage whose asthma management plan was written or "
-            "reviewed in the 365 days up to and including the last day of the period.",
+            "reviewed in the 365 days up to and including the last day of the period, as kept at "
+            "that month end (current plan dates when the period has not ended or none was kept).",
             "pct",
             ("_asthma_plan_n", "asthma_register"),
         ),
