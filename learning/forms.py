@@ -72,7 +72,18 @@ class ReviewForm(LearningPointForm):
         )
 
 
-class LibrarySearchForm(forms.Form):
+class DateRangeForm(forms.Form):
+    """A form with ``date_from`` and ``date_to``, each optional, the end not before the start."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must not be before the start date.")
+        return cleaned
+
+
+class LibrarySearchForm(DateRangeForm):
     q = forms.CharField(label="Words", required=False, max_length=200)
     topic = forms.ChoiceField(
         label="Topic", required=False, choices=[("", "Any topic"), *Topic.choices]
@@ -96,15 +107,8 @@ class LibrarySearchForm(forms.Form):
         sort = self.cleaned_data["sort"]
         return sort if sort in SORTS else "newest"
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "The end date must not be before the start date.")
-        return cleaned
 
-
-class PeriodForm(forms.Form):
+class PeriodForm(DateRangeForm):
     """The period of a CPD record: the last twelve months unless the person picks dates."""
 
     date_from = forms.DateField(label="From", required=False, widget=_date_input())
@@ -126,13 +130,6 @@ class PeriodForm(forms.Form):
             start = self.cleaned_data["date_from"] or start
             end = self.cleaned_data["date_to"] or end
         return start, end
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "The end date must not be before the start date.")
-        return cleaned
 
 
 class TeachingForm(forms.ModelForm):
