@@ -1,34 +1,24 @@
 """How many messages the advice line's receiver takes from one sending server and one sender.
 
-Counted per hour in the shared cache (PostgreSQL, so the count survives a restart of the
+Counted per hour by cc4c.throttle (PostgreSQL, so the count survives a restart of the
 receiver and is shared by several receivers). A message over the limit is answered with a
 temporary refusal (451 4.7.1): a real mail server keeps it and tries again later, so a GP's
 question is delayed, never lost, while a flood from one address or one machine stops at the
 door before anything is parsed or stored.
 """
 
-import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 
 from advice.email_intake import Refused
+from cc4c import throttle
 
 WINDOW_SECONDS = 3600
 
 
 def _over(kind, ident, limit, now):
-    window = int(now // WINDOW_SECONDS)
-    digest = hashlib.sha256(ident.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    key = f"advice-mail:{kind}:{digest}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 60)
-        count = 1
-    return count > limit
+    return throttle.hit(f"advice-mail:{kind}", ident, WINDOW_SECONDS, now) > limit
 
 
 def check(*, peer, sender, now=None):

@@ -90,3 +90,16 @@ class OutboxEmail(models.Model):
     def __str__(self):
         state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "waiting"
         return f"{self.kind or 'email'} to {len(self.to)} ({state})"
+
+
+class RateCount(models.Model):
+    """How often one address (or sender) has done one thing in the current fixed window: the
+    rate limits of the public feedback form and the advice email receiver (cc4c.throttle)."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    window = models.BigIntegerField(help_text="The window's number: seconds since 1970 / length.")
+    count = models.PositiveIntegerField(default=0)
+    ends = models.BigIntegerField(help_text="When the window ends, in seconds since 1970.")
+
+    def __str__(self):
+        return f"{self.key}: {self.count} in window {self.window}"

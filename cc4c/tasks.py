@@ -15,3 +15,11 @@ def relay_emails(ids):
 def relay_unsent():
     """Every minute (django-celery-beat): send every email still waiting, whatever the cause."""
     return outbox.relay()
+
+
+@shared_task
+def forget_ended_rate_counts():
+    """Daily (django-celery-beat): drop rate-limit counters whose window has ended."""
+    from cc4c import throttle
+
+    return throttle.forget_ended()

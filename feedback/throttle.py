@@ -1,11 +1,9 @@
 """A per-address limit on the public feedback form, so links cannot be guessed or a hub's
-figures flooded. Counts live in the cache (PostgreSQL), in fixed windows."""
-
-import hashlib
+figures flooded. Counted by cc4c.throttle (PostgreSQL), in fixed windows."""
 
 from django.conf import settings
-from django.core.cache import cache
 
+from cc4c import throttle
 from hubs.audit import client_address
 
 
@@ -18,12 +16,4 @@ def allow(request, scope="feedback"):
     """Count this request; False once the address has used up its window."""
     count, seconds = _limit()
     address = client_address(request) or "unknown"
-    key = "throttle:" + hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()
-    if cache.add(key, 1, timeout=seconds):
-        return True
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.add(key, 1, timeout=seconds)
-        return True
-    return used <= count
+    return throttle.hit(scope, address, seconds) <= count
