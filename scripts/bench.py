@@ -69,6 +69,7 @@ class Timer:
 
 
 ROWS = []
+EVALUATION_RUNS = 3
 BENCH_SECRET = "bench-only-secret-" + "x" * 40  # noqa: S105 - a throwaway benchmark database
 
 
@@ -115,31 +116,93 @@ SELECT id, CASE
 FROM sets
 """
 
-# The evaluation's measures for every hub, written by hand as one grouped query per section.
-EVALUATION_SQL = [
-    """SELECT p.hub_id, count(*), count(*) FILTER (WHERE c.segment = 6),
-              count(*) FILTER (WHERE c.conditions && '{195967001}')
-       FROM population_child c JOIN hubs_practice p ON p.id = c.practice_id
-       WHERE c.registered_on <= %(to)s AND (c.deregistered_on IS NULL OR c.deregistered_on > %(to)s)
-         AND c.date_of_birth > %(to)s::date - interval '18 years'
-       GROUP BY p.hub_id""",
-    """SELECT m.hub_id, count(DISTINCT m.id), count(d.id),
-              count(d.id) FILTER (WHERE d.outcome = 'primary_care_advice')
-       FROM mdt_meeting m LEFT JOIN mdt_casediscussion d ON d.meeting_id = m.id
-       WHERE m.starts_at::date BETWEEN %(from)s AND %(to)s GROUP BY m.hub_id""",
-    """SELECT s.hub_id, count(DISTINCT s.id), count(a.id) FILTER (WHERE a.status = 'attended'),
-              count(DISTINCT a.child_id) FILTER (WHERE a.status = 'attended')
-       FROM clinics_clinicsession s LEFT JOIN clinics_slot sl ON sl.session_id = s.id
-       LEFT JOIN clinics_appointment a ON a.slot_id = sl.id
-       WHERE s.date BETWEEN %(from)s AND %(to)s GROUP BY s.hub_id""",
-    """SELECT hub_id, count(*), count(first_response_at),
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - received_at)
-       FROM advice_advicerequest
-       WHERE received_at >= %(from)s AND received_at < %(to)s::date + 1 GROUP BY hub_id""",
-    """SELECT p.hub_id, sum(h.count) FROM evaluation_hospitalactivity h
-       JOIN hubs_practice p ON p.id = h.practice_id
-       WHERE h.month BETWEEN %(from)s AND %(to)s GROUP BY p.hub_id, h.activity""",
-]
+# The evaluation's measures written by hand: one statement per section, each giving what the
+# report gives (all hubs together, each hub, and each month for the sections with a time axis,
+# through GROUPING SETS), with no ORM and no Python in between.
+LONDON_MONTH = "date_trunc('month', {} AT TIME ZONE 'Europe/London')"
+# Instants inside the period's London days, as an index can use them.
+LONDON_DAYS = (
+    "{0} >= %(from)s::timestamp AT TIME ZONE 'Europe/London'"
+    " AND {0} < (%(to)s::date + 1)::timestamp AT TIME ZONE 'Europe/London'"
+)
+
+
+def _each(column, values):
+    return ", ".join(f"count(*) FILTER (WHERE {column} = '{v}')" for v in values)
+
+
+def evaluation_sql():
+    from advice.models import Outcome as AdviceOutcome
+    from clinics.models import Outcome as ClinicOutcome
+    from mdt.models import Outcome as MdtOutcome
+
+    return [
+        # Population as at `to`: the month-end snapshot where one was kept, else current values;
+        # per hub and segment (the hubs together are their sum, as in the report).
+        """SELECT p.hub_id, coalesce(s.segment, c.segment) AS seg, count(*),
+                  count(*) FILTER (WHERE coalesce(s.on_asthma_register, c.conditions && a.codes)),
+                  count(*) FILTER (WHERE coalesce(s.asthma_plan_current,
+                      c.conditions && a.codes
+                      AND c.asthma_plan_reviewed_on BETWEEN %(to)s::date - 364 AND %(to)s))
+           FROM population_child c JOIN hubs_practice p ON p.id = c.practice_id
+           CROSS JOIN (SELECT coalesce((SELECT codes FROM population_valueset
+                                        WHERE name = 'asthma'), '{}') AS codes) a
+           LEFT JOIN population_segmentsnapshot s ON s.child_id = c.id AND s.month_end = %(to)s
+           WHERE c.registered_on <= %(to)s
+             AND (c.deregistered_on IS NULL OR c.deregistered_on > %(to)s)
+             AND c.date_of_birth > %(to)s::date - interval '18 years'
+           GROUP BY 1, 2""",
+        f"""SELECT m.hub_id, {LONDON_MONTH.format("m.starts_at")} AS month,
+                  count(DISTINCT m.id), count(d.id) FILTER (WHERE d.discussed),
+                  {_each("d.outcome", MdtOutcome.values)}
+           FROM mdt_meeting m LEFT JOIN mdt_casediscussion d ON d.meeting_id = m.id
+           WHERE m.status = 'finished'
+             AND {LONDON_DAYS.format("m.starts_at")}
+           GROUP BY GROUPING SETS ((), (m.hub_id), (2))""",  # noqa: S608
+        f"""SELECT s.hub_id, date_trunc('month', s.date) AS month, count(DISTINCT s.id),
+                  count(a.id), count(a.id) FILTER (WHERE a.status = 'attended'),
+                  count(DISTINCT a.child_id) FILTER (WHERE a.status = 'attended'),
+                  count(a.id) FILTER (WHERE a.status = 'attended' AND a.type = 'new'),
+                  count(a.id) FILTER (WHERE a.status = 'not_brought'),
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY s.date - a.referral_date)
+                      FILTER (WHERE a.type = 'new' AND a.status IN ('attended', 'not_brought')),
+                  {_each("a.outcome", ClinicOutcome.values)}
+           FROM clinics_clinicsession s LEFT JOIN clinics_slot sl ON sl.session_id = s.id
+           LEFT JOIN clinics_appointment a ON a.slot_id = sl.id
+                AND a.status NOT IN ('cancelled_by_family', 'cancelled_by_clinic')
+           WHERE s.date BETWEEN %(from)s AND %(to)s AND s.status <> 'cancelled'
+           GROUP BY GROUPING SETS ((), (s.hub_id), (2))""",  # noqa: S608
+        f"""SELECT hub_id, {LONDON_MONTH.format("received_at")} AS month, count(*),
+                  count(first_response_at),
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - received_at),
+                  {_each("outcome", AdviceOutcome.values)}
+           FROM advice_advicerequest
+           WHERE {LONDON_DAYS.format("received_at")}
+           GROUP BY GROUPING SETS ((), (hub_id), (2))""",  # noqa: S608
+        """SELECT p.hub_id, date_trunc('month', a.date) AS month, count(*), sum(a.hours),
+                  sum(a.people_reached)
+           FROM champions_activity a JOIN champions_champion c ON c.id = a.champion_id
+           JOIN hubs_practice p ON p.id = c.practice_id
+           WHERE a.date BETWEEN %(from)s AND %(to)s
+           GROUP BY GROUPING SETS ((), (p.hub_id), (2))""",
+        """SELECT hub_id, date_trunc('month', received_on) AS month, count(*),
+                  count(*) FILTER (WHERE experience IN ('very_good', 'good')),
+                  count(*) FILTER (WHERE place = 'gp_practice'), count(*) FILTER (WHERE place <> '')
+           FROM feedback_familyresponse WHERE received_on BETWEEN %(from)s AND %(to)s
+           GROUP BY GROUPING SETS ((), (hub_id), (2))""",
+        f"""SELECT m.hub_id, {LONDON_MONTH.format("m.starts_at")} AS month,
+                  count(DISTINCT at.id), avg(f.usefulness)
+           FROM mdt_meeting m LEFT JOIN mdt_attendance at ON at.meeting_id = m.id
+           LEFT JOIN feedback_professionalfeedback f ON f.meeting_id = m.id
+           WHERE m.status = 'finished'
+             AND {LONDON_DAYS.format("m.starts_at")}
+           GROUP BY GROUPING SETS ((), (m.hub_id), (2))""",  # noqa: S608
+        """SELECT p.hub_id, h.activity, sum(h.count) FILTER (WHERE h.month >= %(from)s),
+                  sum(h.count) FILTER (WHERE h.month < %(from)s)
+           FROM evaluation_hospitalactivity h JOIN hubs_practice p ON p.id = h.practice_id
+           WHERE h.month BETWEEN %(baseline_from)s AND %(to)s
+           GROUP BY GROUPING SETS ((h.activity), (p.hub_id, h.activity))""",
+    ]
 
 
 def run_sql(statements, params):
@@ -309,11 +372,29 @@ def measure_evaluation_and_pages(args):
     from hubs.models import Hub
 
     period = Period.of(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
-    baseline = run_sql(EVALUATION_SQL, {"from": period.date_from, "to": period.date_to})
-    with Timer() as t:
-        compute(Hub.objects.order_by("code"), period)
+    params = {
+        "from": period.date_from,
+        "to": period.date_to,
+        "baseline_from": period.baseline_from,
+    }
+    statements = evaluation_sql()
+
+    def report():
+        with Timer() as t:
+            compute(Hub.objects.order_by("code"), period)
+        return t.seconds
+
+    # Both sides run three times, alternating, and each keeps its best: a sub-second figure on a
+    # shared machine otherwise moves by half with whatever else runs at that moment.
+    baseline, seconds = [], []
+    for _ in range(EVALUATION_RUNS):
+        baseline.append(run_sql(statements, params))
+        seconds.append(report())
     figure(
-        "evaluation, all hubs, 12 months vs hand SQL", t.seconds, baseline, target="≤ 2×, < 10 s"
+        f"evaluation, all hubs, 12 months vs hand SQL (best of {EVALUATION_RUNS})",
+        min(seconds),
+        min(baseline),
+        target="≤ 2×, < 10 s",
     )
 
     print("Pages through gunicorn and HTTP vs a constant view", flush=True)
