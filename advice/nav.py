@@ -1,4 +1,4 @@
-SECTION = "Advice line"
+SECTION = "Advice"
 NAV = [
     ("Advice queue", "advice:queue", "advice.answer"),
     ("Ask for advice", "advice:ask", "advice.ask"),

@@ -1,4 +1,4 @@
-SECTION = "Practice champions"
+SECTION = "Champions"
 NAV = [
     ("Practice champions", "champions:index", "champions.view"),
     ("My volunteering", "champions:me", "champions.self"),

@@ -1,4 +1,4 @@
-SECTION = "Outreach clinics"
+SECTION = "Clinics"
 NAV = [
     ("Outreach clinics", "clinics:session_list", "clinic.view"),
     ("Clinic waiting list", "clinics:waiting_list", "clinic.view"),

@@ -1,6 +1,6 @@
 from learning.cpd import may_keep_record
 
-SECTION = "Learning and CPD"
+SECTION = "Learning"
 NAV = [
     ("Learning library", "learning:library", "learning.view"),
     ("My CPD record", "learning:cpd", may_keep_record),

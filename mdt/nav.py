@@ -1,4 +1,4 @@
-SECTION = "MDT meetings"
+SECTION = "MDT"
 NAV = [
     ("MDT meetings", "mdt:meetings", "mdt.view"),
     ("Put a case forward", "mdt:put_forward", "mdt.put_forward"),

@@ -1,1 +1,2 @@
+SECTION = "Reports"
 NAV = [("Evaluation reports", "evaluation:list", "report.view")]

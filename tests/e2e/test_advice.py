@@ -30,8 +30,10 @@ def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browse
     paediatrician = member(Role.PAEDIATRICIAN, hub, first_name="Tom", last_name="Okafor")
 
     sign_in(page, gp)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Advice line").click()
-    page.get_by_role("navigation", name="Advice line").get_by_role(
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Advice", exact=True
+    ).click()
+    page.get_by_role("navigation", name="Advice", exact=True).get_by_role(
         "link", name="Ask for advice"
     ).click()
     page.get_by_label("Search by NHS number or name").fill(child.nhs_number)
@@ -66,8 +68,10 @@ def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browse
     screenshot(paed, "advice-request-answered")
     paed.context.close()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Advice line").click()
-    page.get_by_role("navigation", name="Advice line").get_by_role(
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Advice", exact=True
+    ).click()
+    page.get_by_role("navigation", name="Advice", exact=True).get_by_role(
         "link", name="My advice requests"
     ).click()
     page.get_by_role("link", name=reference, exact=True).click()
@@ -83,11 +87,11 @@ def test_gp_asks_a_question_with_the_keyboard_alone(page):
     sign_in(page, gp)
 
     nav = page.get_by_role("navigation", name="Main")
-    tab_to(page, nav.get_by_role("link", name="Advice line"))
+    tab_to(page, nav.get_by_role("link", name="Advice", exact=True))
     page.keyboard.press("Enter")
     tab_to(
         page,
-        page.get_by_role("navigation", name="Advice line").get_by_role(
+        page.get_by_role("navigation", name="Advice", exact=True).get_by_role(
             "link", name="Ask for advice"
         ),
     )

@@ -41,9 +41,9 @@ def test_champion_signs_in_without_an_authenticator_and_records_an_activity(page
 
     sign_in(page, person)
     axe_check(page, "champion")
-    # A champion's only page: the menu's "Practice champions" entry opens it.
+    # A champion's only page: the menu's "Champions" entry opens it.
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Practice champions"
+        "link", name="Champions", exact=True
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My volunteering")
     expect(page.get_by_text("Baby weighing clinic chat")).to_be_visible()
@@ -89,7 +89,7 @@ def test_gp_sees_the_hubs_champions_by_month_with_a_chart(page, practice):
             )
     sign_in(page, gp)
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Practice champions"
+        "link", name="Champions", exact=True
     ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Canalside Hub")
     expect(page.get_by_role("img", name=re.compile("Volunteer hours by month"))).to_be_visible()

@@ -31,7 +31,7 @@ def test_commissioner_reads_and_downloads_a_report_but_not_a_child(page):
 
     sign_in(page, commissioner)
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="Evaluation reports").click()
+    nav.get_by_role("link", name="Reports", exact=True).click()
     axe_check(page, "commissioner")
     screenshot(page, "reports-list")
     page.get_by_role("link", name="E2E-COM", exact=True).click()

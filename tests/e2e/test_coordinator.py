@@ -61,7 +61,7 @@ def test_coordinator_adds_a_practice_and_a_person_schedules_a_clinic_builds_a_re
     assert ClinicSession.objects.get(hub=hub).date == day
 
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Evaluation reports"
+        "link", name="Reports", exact=True
     ).click()
     page.get_by_label("Coordinated Hub").check()
     page.get_by_label("Period from").fill("2025-04-01")

@@ -20,8 +20,8 @@ def test_gp_puts_a_child_forward_to_the_next_mdt_meeting(page):
     gp = member(Role.GP, hub, practice=practice)
 
     sign_in(page, gp)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="MDT meetings").click()
-    page.get_by_role("navigation", name="MDT meetings").get_by_role(
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="MDT", exact=True).click()
+    page.get_by_role("navigation", name="MDT", exact=True).get_by_role(
         "link", name="Put a case forward"
     ).click()
     page.get_by_label("NHS number").fill(child.nhs_number)
