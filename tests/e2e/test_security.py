@@ -23,8 +23,10 @@ INJECT = """() => {
 
 
 def test_injected_inline_script_and_style_are_blocked_while_site_scripts_run(
-    browser, live_server, transactional_db
+    browser, django_db_serialized_rollback, live_server, transactional_db
 ):
+    # Serialized rollback like every other journey (the page fixture), so the journeys after
+    # this one find the tables as they expect.
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     blocked = []
