@@ -2,7 +2,6 @@
 
 import re
 
-from cc4c.import_sql import step
 from cc4c.imports import (
     Column,
     ImportFormat,
@@ -13,6 +12,7 @@ from cc4c.imports import (
     parse_date,
     postcode,
     register,
+    step,
     text,
     upsert_select,
 )
@@ -96,7 +96,7 @@ FIELDS = [
 ]
 
 
-# SQL fast paths (cc4c.import_sql): the common shapes of a value, checked as the parser would;
+# SQL fast paths (cc4c.imports.sql): the common shapes of a value, checked as the parser would;
 # anything else (spaces in an NHS number, the 29th to 31st of a month) goes to the parser.
 _NHS_WEIGHTS = " + ".join(f"substr({{v}}, {k}, 1)::int * {11 - k}" for k in range(1, 10))
 NHS_NUMBER_SQL = (

@@ -320,7 +320,7 @@ def main():
     run_import("practices", data / "practices.csv")
     print("Children import vs COPY of the same file", flush=True)
     copy_seconds = copy_baseline(data / "children.csv")
-    # Each step of an import, timed (cc4c.import_sql.step).
+    # Each step of an import, timed (cc4c.imports.sql.step).
     import logging
 
     steps = logging.getLogger("cc4c.imports")

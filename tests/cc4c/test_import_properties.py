@@ -218,7 +218,7 @@ def test_a_nul_byte_is_refused_as_unreadable_and_nothing_is_written(hub_with_a_c
     assert Child.objects.count() == 1
 
 
-# The SQL fast paths of the children format (cc4c.import_sql) must never disagree with the
+# The SQL fast paths of the children format (cc4c.imports.sql) must never disagree with the
 # Python parsers: they may leave a value to the parser, but what they accept, they read alike.
 FAST_PATHS = [column for column in ChildrenFormat.columns if column.sql]
 SHAPED = st.one_of(

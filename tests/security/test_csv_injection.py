@@ -26,7 +26,7 @@ HOSTILE = [
 ]
 # Modules that write CSV that no person opens: synthetic import files, the rows an import hands
 # PostgreSQL's COPY (which must stay exactly as uploaded), and the safe writer itself.
-NOT_DOWNLOADS = {"cc4c/synthetic.py", "cc4c/import_sql.py", "cc4c/csv_export.py"}
+NOT_DOWNLOADS = {"cc4c/synthetic.py", "cc4c/imports/sql.py", "cc4c/csv_export.py"}
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -20,25 +20,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from cc4c import import_sql
-
-# Formats import their cell parsers and the bulk writers from here: one place to look.
-from cc4c.import_bulk import copy_upsert, upsert_select  # noqa: F401
-from cc4c.import_cells import (  # noqa: F401
-    int_between,
-    nhs_number,
-    non_negative_decimal,
-    non_negative_int,
-    ods_code,
-    one_of,
-    parse_date,
-    parse_datetime,
-    parse_month,
-    parse_time,
-    postcode,
-    text,
-)
-from cc4c.import_sql import step
+from cc4c.imports import sql as in_sql
+from cc4c.imports.sql import step
 
 # The spec's order; the admin upload offers the registered ones in this order.
 KINDS = (
@@ -116,7 +99,7 @@ class ImportFormat:
         """Upsert every row in bulk, inside the engine's transaction: dict(created=, updated=)."""
         raise NotImplementedError
 
-    # A format may instead be checked and written in the database (cc4c.import_sql), for files
+    # A format may instead be checked and written in the database (cc4c.imports.sql), for files
     # of hundreds of thousands of rows: no Python object per row. ``rows`` is then None.
     checks_in_sql = False
 
@@ -285,20 +268,20 @@ def _run_in_sql(fmt, ctx, data, started):
     if errors:
         _refuse(ctx, started, 0, errors)
     # The database's CSV reader takes the bytes as they are; a header with blank cells at its
-    # end or a line break inside takes Python's road (see import_sql.load).
+    # end or a line break inside takes Python's road (see cc4c.imports.sql.load).
     plain = width == len(header) and reader.line_num == 1
     payload = data if plain and isinstance(data, bytes) else content
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _one_at_a_time(ctx.kind)
             with step("copy into a temporary table"):
-                loaded = import_sql.load(cursor, payload, width, errors)
+                loaded = in_sql.load(cursor, payload, width, errors)
             if not loaded:
                 raise _Refused(0, errors, set())
             with step("check cells"):
-                total = import_sql.check_cells(cursor, plan, errors)
+                total = in_sql.check_cells(cursor, plan, errors)
             with step("check rows"):
-                hubs = import_sql.check_rows(cursor, fmt, ctx, errors)
+                hubs = in_sql.check_rows(cursor, fmt, ctx, errors)
             if errors:
                 order = {column.name: i for i, column in enumerate(fmt.columns)}
                 errors.sort(key=lambda e: (e[0], order.get(e[1], len(order))))

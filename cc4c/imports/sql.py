@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import psycopg2
 from django.db import DatabaseError, connection, transaction
 
-from cc4c.import_bulk import copy_value
+from cc4c.imports.bulk import copy_value
 
 # What str.strip() removes, so a cell reads the same here as in the Python engine.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
