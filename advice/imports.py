@@ -13,15 +13,14 @@ from cc4c.imports import (
     Column,
     ImportFormat,
     copy_upsert,
-    hubs_by_code,
     nhs_number,
     ods_code,
     one_of,
     parse_datetime,
-    practices_by_ods,
     register,
     text,
 )
+from hubs.imports import hubs_by_code, practices_by_ods
 from hubs.models import is_valid_hub_code
 from population.imports import children_by_nhs_number
 

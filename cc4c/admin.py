@@ -52,7 +52,7 @@ class ImportRunAdmin(HubScopedAdmin):
         # or when they started it themselves (a refused upload may name no hub).
         if request.user.is_superuser and request.user.is_active:
             return queryset
-        visible = ImportRun.objects.visible_to(request.user, self.action)
+        visible = ImportRun.objects.within(self.scoped_hub_ids(request), started_by=request.user)
         return queryset.filter(pk__in=visible.values("pk"))
 
     def in_scope(self, request, obj, *, wholly=False):

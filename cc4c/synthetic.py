@@ -10,8 +10,8 @@ from pathlib import Path
 from random import Random
 from zoneinfo import ZoneInfo
 
+from cc4c.validators import synthetic_nhs_number
 from hubs.models import Practice
-from hubs.validators import synthetic_nhs_number
 from population.demo import synthetic_child
 
 LONDON = ZoneInfo("Europe/London")

@@ -11,11 +11,11 @@ from cc4c.imports import (
     ods_code,
     one_of,
     parse_date,
-    practices_by_ods,
     register,
     text,
 )
 from champions.models import Activity, ActivityType, Champion
+from hubs.imports import practices_by_ods
 
 
 def hours(value):

@@ -10,13 +10,11 @@ from cc4c.imports import (
     Column,
     ImportFormat,
     copy_upsert,
-    hubs_by_code,
     nhs_number,
     ods_code,
     one_of,
     parse_date,
     parse_time,
-    practices_by_ods,
     register,
 )
 from clinics.models import (
@@ -28,7 +26,7 @@ from clinics.models import (
     Outcome,
     Slot,
 )
-from hubs.imports import hub_code
+from hubs.imports import hub_code, hubs_by_code, practices_by_ods
 from population.imports import children_by_nhs_number
 
 # Imported sessions get this slot length and end one slot after their last appointment.

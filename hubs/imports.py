@@ -1,10 +1,10 @@
-"""The ``practices`` CSV format: GP practices and the hubs they belong to."""
+"""The ``practices`` CSV format: GP practices and the hubs they belong to; and the look-ups of
+hubs and practices by code that every format uses, one query each for a whole file."""
 
 from cc4c.imports import (
     Column,
     ImportFormat,
     copy_upsert,
-    hubs_by_code,
     non_negative_int,
     ods_code,
     postcode,
@@ -19,6 +19,19 @@ def hub_code(value):
     if not is_valid_hub_code(code):
         raise ValueError(f"'{value}' is not a hub code (2 to 20 capital letters, digits or -)")
     return code
+
+
+def hubs_by_code(rows, column="hub_code"):
+    """{hub code: hub id} for the hub codes the rows name."""
+    codes = {row[column] for row in rows if row[column]}
+    return dict(Hub.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def practices_by_ods(rows, column="practice_ods"):
+    """{ODS code: (practice id, hub id)} for the practices the rows name."""
+    codes = {row[column] for row in rows if row[column]}
+    found = Practice.objects.filter(ods_code__in=codes).values_list("ods_code", "id", "hub_id")
+    return {ods: (pk, hub_id) for ods, pk, hub_id in found}
 
 
 @register

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from hubs.validators import normalise_postcode, validate_ods_code
+from cc4c.validators import normalise_postcode, validate_ods_code
 
 HUB_CODE_RE = r"^[A-Z0-9-]{2,20}$"
 

@@ -13,14 +13,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cc4c.imports import (
     Column,
     ImportFormat,
-    hubs_by_code,
     nhs_number,
     one_of,
     parse_date,
     register,
     text,
 )
-from hubs.imports import hub_code
+from hubs.imports import hub_code, hubs_by_code
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus, Outcome, ReferrerRole, Source
 from population.imports import children_by_nhs_number
 

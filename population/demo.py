@@ -9,7 +9,7 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hubs.validators import synthetic_nhs_number
+from cc4c.validators import synthetic_nhs_number
 from population.models import Child, Flag
 from population.segmentation import resegment_children, take_month_end_snapshot
 

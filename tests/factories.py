@@ -7,8 +7,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
+from cc4c.validators import SYNTHETIC_NHS_NUMBERS, synthetic_nhs_number
 from hubs.models import Hub, Membership, Person, Practice, Role
-from hubs.validators import SYNTHETIC_NHS_NUMBERS, synthetic_nhs_number
 from population.models import Child
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105

@@ -10,9 +10,9 @@ from cc4c.imports import (
     ods_code,
     one_of,
     parse_month,
-    practices_by_ods,
     register,
 )
+from hubs.imports import practices_by_ods
 
 
 @register

@@ -5,7 +5,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from hubs.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, normalise_postcode
+from cc4c.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, normalise_postcode
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

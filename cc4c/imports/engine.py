@@ -490,23 +490,3 @@ def _drop_duplicate_keys(fmt, rows, errors):
             shown = ", ".join(str(part) for part in key)
             errors.append((row.line, key_names, f"{shown} is also on line {first}"))
     return kept
-
-
-# Lookups every format needs, one query each for a whole file.
-
-
-def hubs_by_code(rows, column="hub_code"):
-    """{hub code: hub id} for the hub codes the rows name."""
-    from hubs.models import Hub
-
-    codes = {row[column] for row in rows if row[column]}
-    return dict(Hub.objects.filter(code__in=codes).values_list("code", "id"))
-
-
-def practices_by_ods(rows, column="practice_ods"):
-    """{ODS code: (practice id, hub id)} for the practices the rows name."""
-    from hubs.models import Practice
-
-    codes = {row[column] for row in rows if row[column]}
-    found = Practice.objects.filter(ods_code__in=codes).values_list("ods_code", "id", "hub_id")
-    return {ods: (pk, hub_id) for ods, pk, hub_id in found}

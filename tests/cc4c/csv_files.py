@@ -3,7 +3,7 @@
 import csv
 import io
 
-from hubs.validators import synthetic_nhs_number
+from cc4c.validators import synthetic_nhs_number
 
 
 def csv_bytes(header, rows, *, bom=False):

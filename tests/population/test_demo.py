@@ -1,8 +1,8 @@
 """The demo children: valid test-range NHS numbers, plausible prevalences, the same each run."""
 
+from cc4c.validators import nhs_number_is_valid
 from hubs import demo as hubs_demo
 from hubs.management.commands.load_demo import DemoContext
-from hubs.validators import nhs_number_is_valid
 from population import demo
 from population.models import Child, SegmentSnapshot
 

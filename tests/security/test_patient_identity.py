@@ -7,7 +7,7 @@ digits, so a slip of the keyboard is refused rather than matched to someone else
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from hubs.validators import check_digit, nhs_number_is_valid, normalise_nhs_number
+from cc4c.validators import check_digit, nhs_number_is_valid, normalise_nhs_number
 
 bodies = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(
     lambda body: check_digit(body) != 10

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cc4c.synthetic import generate
-from hubs.validators import SYNTHETIC_NHS_NUMBERS
+from cc4c.validators import SYNTHETIC_NHS_NUMBERS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,65 @@
+"""Validators of the identifiers the service uses (ODS codes, postcodes, NHS numbers): each
+returns a clean value or explains what is wrong."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+ODS_RE = re.compile(r"^[A-Z][0-9]{5}$")
+# The UK postcode shape: outward code (area, district) and inward code (sector, unit).
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+def validate_ods_code(value):
+    if not ODS_RE.match(value or ""):
+        raise ValidationError("An ODS code is a letter followed by five digits, e.g. E85001.")
+
+
+def normalise_postcode(value):
+    """Return the postcode in its standard form (``W2 1NY``), or raise ValueError."""
+    compact = re.sub(r"\s+", "", (value or "").upper())
+    if not POSTCODE_RE.match(compact):
+        raise ValueError(f"'{value}' is not a UK postcode.")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def check_digit(body):
+    """The modulus 11 check digit of an NHS number's first nine digits; 10 means none exists."""
+    total = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True))
+    return (11 - total % 11) % 11
+
+
+def nhs_number_is_valid(value):
+    """True when the value is ten digits (spaces allowed) with a valid modulus 11 check digit."""
+    digits = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        return False
+    check = check_digit(digits[:9])
+    return check != 10 and check == int(digits[9])
+
+
+def normalise_nhs_number(value):
+    """Return the ten digits of a valid NHS number, or raise ValueError."""
+    digits = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        raise ValueError("An NHS number is 10 digits.")
+    if not nhs_number_is_valid(digits):
+        raise ValueError(f"{value} fails the NHS number check digit.")
+    return digits
+
+
+SYNTHETIC_NHS_NUMBERS = 500_000
+
+
+def synthetic_nhs_number(seed):
+    """A valid NHS number of the 999 test range (never issued to anyone), one per seed.
+
+    Seed s uses body 2s, or 2s + 1 when 2s has no check digit (two consecutive bodies never
+    both lack one), so different seeds below SYNTHETIC_NHS_NUMBERS never share a number.
+    """
+    for n in (2 * seed, 2 * seed + 1):
+        body = f"999{n:06d}"
+        check = check_digit(body)
+        if check != 10:
+            return body + str(check)
+    raise AssertionError("one of two consecutive bodies has a check digit")
