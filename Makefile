@@ -23,8 +23,12 @@ demo: migrate
 run: demo
 	@$(ENV) HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
+# The suite and the bench run on the fast, non-durable private PostgreSQL (scripts/services.sh);
+# `make run` keeps its data on the durable one.
+test bench: export CC4C_PG_MODE = fast
+
 test:
-	@bash scripts/services.sh setup --browser
+	@bash scripts/services.sh setup --browser --proxy
 	@bash scripts/services.sh start
 	@$(ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
