@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from advice.models import AdviceLineSettings, AdviceRequest, InboundEmail, Reminder, RotaEntry
+from hubs.access import people_in
 from hubs.admin_scoping import HubScopedAdmin
-from hubs.models import Membership, Person, Role
 
 
 @admin.register(RotaEntry)
@@ -13,10 +13,7 @@ class RotaEntryAdmin(HubScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "paediatrician":
-            members = Membership.objects.active().filter(
-                role=Role.PAEDIATRICIAN, hub_id__in=self.scoped_hub_ids(request)
-            )
-            kwargs["queryset"] = Person.objects.filter(memberships__in=members).distinct()
+            kwargs["queryset"] = people_in(self.scoped_hub_ids(request), "advice.answer")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -18,15 +18,14 @@ from email.parser import BytesParser
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db.models import Q
 
 from advice import attachments, services
 from advice.models import InboundEmail, InboundStatus
-from hubs.models import Hub, Membership, Person, Role
+from hubs.access import people_in
+from hubs.models import Hub
 
 log = logging.getLogger(__name__)
 
-SENDER_ROLES = (Role.GP, Role.PAEDIATRICIAN)
 # Control characters (NUL and the like) can be neither stored nor shown; tabs and line breaks stay.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -62,12 +61,7 @@ def hub_for_address(address):
 
 def sender_for(hub, address):
     """The active person with this email who is a GP or paediatrician of the hub, if any."""
-    members = Membership.objects.active().filter(hub=hub, role__in=SENDER_ROLES)
-    return (
-        Person.objects.filter(Q(email__iexact=address), is_active=True, memberships__in=members)
-        .distinct()
-        .first()
-    )
+    return people_in(hub, "advice.ask").filter(email__iexact=address).first()
 
 
 def _plain(part):

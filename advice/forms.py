@@ -5,8 +5,8 @@ from django.utils import timezone
 from advice import attachments
 from advice.models import Outcome, RequestType, Urgency
 from advice.services import FORWARD_SERVICES, available_forwards
-from hubs.access import hubs_for
-from hubs.models import Membership, Person, Practice, Role
+from hubs.access import hubs_for, people_in
+from hubs.models import Practice
 from population.models import Child
 
 
@@ -95,9 +95,7 @@ class PhoneRequestForm(_Form):
         hubs = hubs_for(user, "advice.answer")
         self.fields["hub"].queryset = hubs
         self.fields["practice"].queryset = Practice.objects.filter(hub__in=hubs)
-        askers = Membership.objects.active().filter(hub__in=hubs, role=Role.GP)
-
-        self.fields["asked_by"].queryset = Person.objects.filter(memberships__in=askers).distinct()
+        self.fields["asked_by"].queryset = people_in(hubs, "advice.ask")
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]

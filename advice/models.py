@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from hubs.access import hub_ids
+from hubs.access import hub_ids, people_in
 
 
 class Channel(models.TextChoices):
@@ -234,13 +234,11 @@ class RotaEntry(models.Model):
         return f"{self.date:%a %d %b %Y}: {self.paediatrician}"
 
     def clean(self):
-        from hubs.models import Membership, Role
-
         if (
             self.hub_id
             and self.paediatrician_id
-            and not Membership.objects.active(self.date)
-            .filter(person_id=self.paediatrician_id, hub_id=self.hub_id, role=Role.PAEDIATRICIAN)
+            and not people_in(self.hub_id, "advice.answer", on=self.date)
+            .filter(pk=self.paediatrician_id)
             .exists()
         ):
             raise ValidationError(

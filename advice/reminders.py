@@ -22,7 +22,7 @@ from advice import clock
 from advice.models import WAITING_STATUSES, AdviceRequest, Reminder, ReminderKind
 from advice.notify import send
 from advice.services import covering_paediatricians
-from hubs.models import Membership, Role
+from hubs.access import people_in
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,7 @@ def recipients_for(kind, advice_request, day):
     if hub.lead is not None and hub.lead.is_active:
         return [hub.lead.email]
     # No lead named: the hub's coordinators hear of it, so a missed target never goes unseen.
-    return list(
-        Membership.objects.active(day)
-        .filter(hub=hub, role=Role.COORDINATOR, person__is_active=True)
-        .values_list("person__email", flat=True)
-    )
+    return list(people_in(hub, "hub.manage", on=day).values_list("email", flat=True))
 
 
 def send_once(advice_request, kind, now, *, deliver=True):

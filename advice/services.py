@@ -25,8 +25,8 @@ from advice.models import (
     new_reference,
 )
 from advice.notify import send
-from hubs.access import can
-from hubs.models import Membership, Role
+from hubs.access import can, people_in, require
+from hubs.models import Membership
 
 
 class AdviceError(Exception):
@@ -36,11 +36,6 @@ class AdviceError(Exception):
 def _on_commit_send(kind, advice_request, recipients):
     # The outbox row is written in this transaction; the email itself goes after commit.
     send(kind, advice_request, list(recipients))
-
-
-def _require(by, action, hub, message):
-    if not can(by, action, hub):
-        raise AdviceError(message)
 
 
 def _practice_of(person, hub):
@@ -54,12 +49,7 @@ def _practice_of(person, hub):
 
 
 def hub_paediatricians(hub, day=None):
-    return [
-        m.person
-        for m in Membership.objects.active(day)
-        .filter(hub=hub, role=Role.PAEDIATRICIAN, person__is_active=True)
-        .select_related("person")
-    ]
+    return list(people_in(hub, "advice.answer", on=day))
 
 
 def covering_paediatricians(hub, day=None):
@@ -135,7 +125,7 @@ def _create(
 @transaction.atomic
 def ask(*, hub, question, request_type, urgency, child=None, files=(), by):
     """A GP's question through the web form; the covering paediatrician is told by email."""
-    _require(by, "advice.ask", hub, "You cannot ask this hub's advice line.")
+    require(by, "advice.ask", hub, "You cannot ask this hub's advice line.")
     return _create(
         hub=hub,
         channel=Channel.WEB,
@@ -165,7 +155,7 @@ def log_phone_request(
     by,
 ):
     """A paediatrician records a question they took by phone, with the time of the call."""
-    _require(by, "advice.answer", hub, "Only the hub's paediatricians log phone requests.")
+    require(by, "advice.answer", hub, "Only the hub's paediatricians log phone requests.")
     if received_at > timezone.now():
         raise AdviceError("The time of the call cannot be in the future.")
     if practice is not None and practice.hub_id != hub.pk:
@@ -210,7 +200,7 @@ def _locked(advice_request):
 @transaction.atomic
 def claim(*, advice_request, by):
     """Take a request to answer; of two people claiming at once exactly one succeeds."""
-    _require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
+    require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
     # The row lock makes a second claimer wait, then see the first one's claim.
     locked = _locked(advice_request)
     if locked.claimed_by_id is not None:
@@ -235,7 +225,7 @@ def _resume_clock(locked, now):
 @transaction.atomic
 def answer(*, advice_request, text, by):
     """A signed answer; the first one stops the response clock. The GP gets a link by email."""
-    _require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
+    require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
     if not text.strip():
         raise AdviceError("Write the answer.")
     locked = _locked(advice_request)
@@ -260,7 +250,7 @@ def answer(*, advice_request, text, by):
 @transaction.atomic
 def ask_for_information(*, advice_request, text, by):
     """Ask the GP for more; the clock pauses until they reply when the hub says so."""
-    _require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
+    require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
     if not text.strip():
         raise AdviceError("Say what information you need.")
     locked = _locked(advice_request)
@@ -309,7 +299,7 @@ def add_information(*, advice_request, text, by):
 @transaction.atomic
 def record_outcome(*, advice_request, outcome, by):
     """Record what came of an answered request; this closes it (history keeps corrections)."""
-    _require(
+    require(
         by, "advice.answer", advice_request.hub, "Only the hub's paediatricians record outcomes."
     )
     if outcome not in Outcome.values:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -17,19 +16,14 @@ from advice.forms import (
 )
 from advice.models import Status
 from hubs import audit
-from hubs.access import can
+from hubs.access import can, requires
 
 PAGE_SIZE = 50
 
 
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
-
-
+@requires("advice.ask")
 def ask(request):
     """A GP's question: search the hub's children, write the question, attach files."""
-    _require(request.user, "advice.ask")
     child = None
     child_id = request.POST.get("child") or request.GET.get("child")
     if child_id and str(child_id).isdigit():
@@ -66,9 +60,9 @@ def ask(request):
     )
 
 
+@requires("advice.answer")
 def log_phone(request):
     """A paediatrician records a question taken by phone."""
-    _require(request.user, "advice.answer")
     form = PhoneRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,9 +86,9 @@ def log_phone(request):
     return render(request, "advice/phone.html", {"form": form})
 
 
+@requires("advice.view")
 def queue(request):
     """Waiting requests with the time left to the target, overdue ones first."""
-    _require(request.user, "advice.view")
     rows = queries.queue(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -104,16 +98,16 @@ def queue(request):
     )
 
 
+@requires("advice.ask")
 def mine(request):
     """The requests the signed-in GP has asked, newest first."""
-    _require(request.user, "advice.ask")
     page = Paginator(queries.my_requests(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "advice/mine.html", {"page": page})
 
 
+@requires("advice.view")
 def rota(request):
     """Who covers each hub's advice line over the next four weeks."""
-    _require(request.user, "advice.view")
     return render(
         request,
         "advice/rota.html",

@@ -7,8 +7,8 @@ from django.utils.html import format_html
 
 from champions import queries
 from champions.models import EXPIRY_NOTICE_DAYS, Activity, Champion, Check, Training
+from hubs.access import people_in
 from hubs.admin_scoping import HubScopedAdmin, HubScopedInline
-from hubs.models import Person, Role
 
 
 class CheckInline(HubScopedInline):
@@ -84,10 +84,7 @@ class ChampionAdmin(HubScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "person":
             # Only people with a champion role in the coordinator's hubs may be linked.
-            kwargs["queryset"] = Person.objects.filter(
-                memberships__role=Role.CHAMPION,
-                memberships__hub_id__in=self.scoped_hub_ids(request),
-            ).distinct()
+            kwargs["queryset"] = people_in(self.scoped_hub_ids(request), "champions.self")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -18,7 +18,8 @@ from champions.models import (
     Status,
 )
 from champions.queries import current_checks, current_trainings
-from hubs.models import Hub, Membership, Role
+from hubs.access import people_in
+from hubs.models import Hub
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +49,8 @@ def record_activity(*, champion, date, type, hours, people_reached=None, notes="
 
 
 def coordinator_emails(hub_id, on=None):
-    return sorted(
-        set(
-            Membership.objects.active(on)
-            .filter(hub_id=hub_id, role=Role.COORDINATOR, person__is_active=True)
-            .exclude(person__email="")
-            .values_list("person__email", flat=True)
-        )
-    )
+    people = people_in(hub_id, "hub.manage", on=on).exclude(email="")
+    return sorted(set(people.values_list("email", flat=True)))
 
 
 def _due_alerts(today):

@@ -83,15 +83,10 @@ def practice_page(request, practice_id):
     return _summary_page(request, hub=practice.hub, practice=practice)
 
 
-def _own_champion_or_404(request):
-    if not access.can(request.user, "champions.self"):
-        raise Http404("This page is for practice champions.")
-    return queries.own_champion(request.user)
-
-
+@access.requires("champions.self")
 def own_page(request):
     """A champion's own page: their activities and check status, nothing else."""
-    champion = _own_champion_or_404(request)
+    champion = queries.own_champion(request.user)
     context = {"champion": champion}
     if champion is not None:
         checks, trainings = queries.own_status(champion)
@@ -103,9 +98,10 @@ def own_page(request):
     return render(request, "champions/me.html", context)
 
 
+@access.requires("champions.self")
 @require_http_methods(["GET", "POST"])
 def add_own_activity(request):
-    champion = _own_champion_or_404(request)
+    champion = queries.own_champion(request.user)
     if champion is None:
         raise Http404("Your sign-in is not linked to a champion record yet.")
     form = ActivityForm(request.POST or None)

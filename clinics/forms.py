@@ -2,7 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from clinics.models import Decision, Outcome, Priority, ReferralSource
-from hubs.models import Person, Practice
+from hubs.access import people_in
+from hubs.models import Practice
 
 
 class _Form(forms.Form):
@@ -28,9 +29,7 @@ class SessionForm(_Form):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = hubs
         self.fields["host_practice"].queryset = Practice.objects.filter(hub__in=hubs)
-        self.fields["clinicians"].queryset = Person.objects.filter(
-            memberships__hub__in=hubs, memberships__role__in=["gp", "paediatrician"]
-        ).distinct()
+        self.fields["clinicians"].queryset = people_in(hubs, "clinic.staff")
 
     def clean(self):
         data = super().clean()

@@ -30,13 +30,9 @@ from clinics.models import (
     ReferralStatus,
 )
 from hubs import access
+from hubs.access import requires
 from hubs.audit import record
 from population.models import Child
-
-
-def _require(user, action):
-    if not access.can(user, action):
-        raise Http404("No such page.")
 
 
 def _page(request, qs):
@@ -46,8 +42,8 @@ def _page(request, qs):
 # Sessions
 
 
+@requires("clinic.view")
 def session_list(request):
-    _require(request.user, "clinic.view")
     past = request.GET.get("when") == "past"
     page = _page(request, queries.session_list(request.user, past=past))
     return render(
@@ -57,8 +53,8 @@ def session_list(request):
     )
 
 
+@requires("clinic.book")
 def session_create(request):
-    _require(request.user, "clinic.book")
     hubs = queries.hubs_for(request.user, "clinic.book")
     form = SessionForm(request.POST or None, hubs=hubs)
     if request.method == "POST" and form.is_valid():
@@ -321,8 +317,8 @@ def appointment_follow_up(request, pk):
 # Waiting list and referrals
 
 
+@requires("clinic.view")
 def waiting_list(request):
-    _require(request.user, "clinic.view")
     sort = request.GET.get("sort", "waited")
     q = request.GET.get("q", "").strip()
     page = _page(request, queries.waiting_list(request.user, sort=sort, q=q))
@@ -330,9 +326,9 @@ def waiting_list(request):
     return render(request, "clinics/waiting_list.html", {"page": page, "sort": sort, "q": q})
 
 
+@requires("clinic.view")
 def waiting_list_csv(request):
     """The waiting list as a spreadsheet: identifiable, so the download is audited."""
-    _require(request.user, "clinic.view")
     referrals = queries.mark_over_target(list(queries.waiting_list(request.user)))
     record(request, action="clinic.waiting_list.export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -373,8 +369,8 @@ def refer(request, child_id):
 # Not-brought follow-ups
 
 
+@requires("clinic.view")
 def follow_up_list(request):
-    _require(request.user, "clinic.view")
     page = _page(request, queries.follow_up_worklist(request.user))
     return render(request, "clinics/follow_up_list.html", {"page": page})
 

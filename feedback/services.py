@@ -14,6 +14,7 @@ from feedback.models import (
     FamilyResponse,
     ProfessionalFeedback,
 )
+from hubs import access
 from hubs.access import can
 
 # A family can answer for this long after the appointment or the answer.
@@ -158,19 +159,9 @@ def moderate_comment(*, response, approve, by):
     return response
 
 
-def may_rate(person, meeting):
-    """Attendees recorded as present at a finished meeting may rate it."""
-    from mdt.models import MeetingStatus
-
-    return (
-        meeting.status == MeetingStatus.FINISHED
-        and meeting.attendances.filter(person=person, present=True).exists()
-    )
-
-
 def rate_meeting(*, meeting, usefulness, learned_something, learning="", comment="", by):
     """An attendee's rating of a finished MDT meeting, once per person per meeting."""
-    if not may_rate(by, meeting):
+    if not access.may_rate(by, meeting):
         raise FeedbackError("Only people recorded as attending a finished meeting can rate it.")
     try:
         with transaction.atomic():

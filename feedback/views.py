@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +15,7 @@ from feedback import queries, services, throttle
 from feedback.forms import FamilyFeedbackForm, MeetingFeedbackForm
 from feedback.metrics import experience_measures
 from hubs import access
+from hubs.access import requires
 
 REFUSALS = {
     "unknown": (
@@ -88,11 +88,6 @@ def family_thanks(request):
     return render(request, "feedback/family_thanks.html")
 
 
-def _require(user, action):
-    if not access.can(user, action):
-        raise Http404("No such page.")
-
-
 def _hub_choice(request, hubs):
     try:
         hub_id = int(request.GET.get("hub") or 0)
@@ -101,9 +96,9 @@ def _hub_choice(request, hubs):
     return hub_id if any(h.pk == hub_id for h in hubs) else None
 
 
+@requires("feedback.view")
 def overview(request):
     """Figures for the last twelve months, the answers (approved comments only), newest first."""
-    _require(request.user, "feedback.view")
     hubs = list(queries.feedback_hubs(request.user))
     hub_id = _hub_choice(request, hubs)
     today = timezone.localdate()
@@ -123,9 +118,9 @@ def overview(request):
     return render(request, "feedback/overview.html", context)
 
 
+@requires("feedback.moderate")
 def comments(request):
     """Family comments waiting for a coordinator, who approves each before anyone sees it."""
-    _require(request.user, "feedback.moderate")
     page = Paginator(queries.pending_comments(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "feedback/comments.html", {"page": page})
 
@@ -145,9 +140,9 @@ def comment_moderate(request, pk):
     return redirect("feedback:comments")
 
 
+@requires("feedback.view")
 def meetings(request):
     """Finished MDT meetings with attendance and attendees' ratings."""
-    _require(request.user, "feedback.view")
     hubs = list(queries.feedback_hubs(request.user))
     hub_id = _hub_choice(request, hubs)
     page = Paginator(queries.rated_meetings(request.user, hub_id=hub_id), 50).get_page(
@@ -162,7 +157,7 @@ def meeting_rate(request, pk):
 
     meeting = get_object_or_404(meetings_visible_to(request.user).select_related("hub"), pk=pk)
     mine = queries.my_rating(request.user, meeting)
-    may_rate = mine is None and services.may_rate(request.user, meeting)
+    may_rate = mine is None and access.may_rate(request.user, meeting)
     form = MeetingFeedbackForm(request.POST or None) if may_rate else None
     if request.method == "POST":
         if form is None:

@@ -1,19 +1,46 @@
 """Who may do what, for which hub: the one place that turns memberships into permissions.
 
-Every scoped query (``visible_to(user)``) and every permission check in views and templates
-goes through these functions (access.md).
+Every scoped query (``visible_to(user)``) and every permission check in views, services and
+templates goes through these functions (access.md).
+
+One refusal policy: whatever these rules refuse answers 404, as if the page or record did not
+exist ("out of scope looks like absent"). ``requires(action)`` guards a view (the person may do
+``action`` in none of their hubs: 404); ``require(user, action, hub)`` checks one hub, in a view
+or a service, and raises ``NotAllowed``: uncaught in a view it is a 404, caught by a view as any
+``ServiceError`` its message is shown. A record is always fetched through its ``visible_to``
+first, so a record of another hub is a 404 before any action is checked. 403 stays Django's own
+(a failed CSRF check, the admin site's model permissions).
 """
 
-from django.db.models import Q
+from __future__ import annotations
 
-from hubs.models import Hub, Membership, Role
+import datetime
+import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cc4c.errors import ServiceError
+from hubs.models import Hub, Membership, Person, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest, HttpResponse
+
+    User = Person | AnonymousUser
+else:
+    User = Any
+
+HubRef = Hub | int
 
 # Roles that may see the records of the children registered at a hub's practices.
 CHILD_RECORD_ROLES = frozenset({Role.GP, Role.PAEDIATRICIAN, Role.COORDINATOR})
 # Roles that reach child data in some form, and so must sign in with a second factor.
 MFA_REQUIRED_ROLES = frozenset({Role.GP, Role.PAEDIATRICIAN, Role.MDT_MEMBER, Role.COORDINATOR})
 
-ACTIONS = {
+ACTIONS: dict[str, frozenset[str]] = {
     "child.view": CHILD_RECORD_ROLES,
     "child.export": CHILD_RECORD_ROLES,
     "population.view": CHILD_RECORD_ROLES,
@@ -31,6 +58,8 @@ ACTIONS = {
     "clinic.refer": frozenset({Role.GP, Role.PAEDIATRICIAN}),
     "clinic.book": frozenset({Role.COORDINATOR, Role.PAEDIATRICIAN}),
     "clinic.run": frozenset({Role.PAEDIATRICIAN}),
+    # Named among an outreach clinic session's clinicians.
+    "clinic.staff": frozenset({Role.GP, Role.PAEDIATRICIAN}),
     "hub.manage": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
     "champions.view": frozenset({Role.COORDINATOR, Role.GP, Role.PAEDIATRICIAN}),
@@ -48,14 +77,14 @@ _CACHE_ATTR = "_cc4c_roles_by_hub"
 _CODES_ATTR = "_cc4c_hub_codes"
 
 
-def roles_by_hub(user):
+def roles_by_hub(user: User) -> dict[int, set[str]]:
     """{hub_id: {role, ...}} for the user's active memberships; one query, kept for the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    result = {}
+    result: dict[int, set[str]] = {}
     if user.is_superuser:
         # The operator sets hubs up; they act as a coordinator everywhere, audited like anyone.
         for hub_id in Hub.objects.values_list("id", flat=True):
@@ -71,56 +100,159 @@ def roles_by_hub(user):
     return result
 
 
-def membership_hub_codes(user):
+def membership_hub_codes(user: User) -> list[str]:
     """Codes of the hubs the user works in (by membership), for the page header."""
     roles_by_hub(user)
     return sorted(getattr(user, _CODES_ATTR, {}).values())
 
 
-def forget(user):
+def forget(user: User) -> None:
     """Drop what roles_by_hub kept, after the user's memberships change."""
     for attr in (_CACHE_ATTR, _CODES_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def roles_for_action(action):
+def roles_for_action(action: str) -> frozenset[str]:
     try:
         return ACTIONS[action]
     except KeyError:
         raise KeyError(f"unknown action {action!r}; add it to hubs.access.ACTIONS") from None
 
 
-def hub_ids(user, action):
+def hub_ids(user: User, action: str) -> set[int]:
     """Ids of the hubs where the user may do ``action``."""
     allowed = roles_for_action(action)
     return {hub_id for hub_id, roles in roles_by_hub(user).items() if roles & allowed}
 
 
-def hub_ids_with_role(user, *roles):
+def hub_ids_with_role(user: User, *roles: str) -> set[int]:
     return {hub_id for hub_id, have in roles_by_hub(user).items() if have & set(roles)}
 
 
-def can(user, action, hub=None):
+def _hub_id(hub: HubRef) -> int:
+    return hub if isinstance(hub, int) else hub.pk
+
+
+def can(user: User, action: str, hub: HubRef | None = None) -> bool:
     """May the user do ``action`` in ``hub`` (a Hub or its id), or in any hub when hub is None?"""
     ids = hub_ids(user, action)
     if hub is None:
         return bool(ids)
-    return (hub if isinstance(hub, int) else hub.pk) in ids
+    return _hub_id(hub) in ids
 
 
-def hubs_for(user, action):
+def hubs_for(user: User, action: str) -> QuerySet[Hub]:
     return Hub.objects.filter(id__in=hub_ids(user, action))
 
 
-def has_role(user, *roles):
+def has_role(user: User, *roles: str) -> bool:
     return any(have & set(roles) for have in roles_by_hub(user).values())
 
 
-def requires_mfa(user):
+def requires_mfa(user: User) -> bool:
     return user.is_superuser or has_role(user, *MFA_REQUIRED_ROLES)
 
 
-def hub_filter(user, action, field="hub"):
+def hub_filter(user: User, action: str, field: str = "hub") -> Q:
     """A Q object keeping rows whose ``field`` is a hub where the user may do ``action``."""
     return Q(**{f"{field}__in": hub_ids(user, action)})
+
+
+# --- refusing ---------------------------------------------------------------------------------
+
+
+class NotAllowed(ServiceError, Http404):
+    """The access rules refuse the action. A view that lets it through answers 404 (the policy
+    above); a view that catches ``ServiceError`` around a service shows the message instead."""
+
+
+def require(user: User, action: str, hub: HubRef | None = None, message: str = "") -> None:
+    """Raise ``NotAllowed`` unless the user may do ``action`` in ``hub`` (in any hub when None).
+
+    ``message`` is what a service's caller shows; views that let the refusal through answer 404.
+    """
+    if not can(user, action, hub):
+        raise NotAllowed(message or "No such page.")
+
+
+_View = TypeVar("_View", bound=Callable[..., "HttpResponse"])
+
+
+def requires(action: str) -> Callable[[_View], _View]:
+    """A view for people who may do ``action`` in at least one of their hubs; 404 for others.
+
+    The view keeps the action as ``access_action``: the access matrix tries the URL with every
+    role of the hub that the action does not allow (tests/test_access_matrix.py).
+    """
+    roles_for_action(action)  # an unknown action fails when the module is imported
+
+    def decorate(view: _View) -> _View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        guarded.access_action = action  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+# --- who is in a hub --------------------------------------------------------------------------
+
+
+def people_in(
+    hub: HubRef | Iterable[HubRef], action: str, *, on: datetime.date | None = None
+) -> QuerySet[Person]:
+    """Active people whose active membership (on ``on``, default today) in ``hub`` (one hub or
+    several) has a role that may do ``action``: the one way to ask "the hub's paediatricians",
+    "its coordinators", "who can be invited to its MDT"."""
+    if isinstance(hub, Hub | int):
+        in_hub = Q(hub_id=_hub_id(hub))
+    else:
+        in_hub = Q(hub_id__in=[_hub_id(h) for h in hub])
+    memberships = Membership.objects.active(on).filter(in_hub, role__in=roles_for_action(action))
+    return Person.objects.filter(is_active=True, pk__in=memberships.values("person_id"))
+
+
+# --- rules about one object -------------------------------------------------------------------
+# Arguments are the apps' own records (an MDT meeting, ...); these rules read only their fields,
+# so this module imports no app above hubs.
+
+
+class _Meeting(Protocol):
+    hub_id: int
+    chair_id: int | None
+
+    @property
+    def is_finished(self) -> bool: ...
+
+    @property
+    def attendances(self) -> Any: ...
+
+
+def may_chair(person: User, meeting: _Meeting) -> bool:
+    """The meeting's chair, or any paediatrician of its hub, runs it."""
+    return can(person, "mdt.chair", meeting.hub_id) or (
+        meeting.chair_id is not None
+        and meeting.chair_id == person.pk
+        and can(person, "mdt.view", meeting.hub_id)
+    )
+
+
+def may_rate(person: User, meeting: _Meeting) -> bool:
+    """Attendees recorded as present at a finished meeting may rate it."""
+    return bool(
+        meeting.is_finished and meeting.attendances.filter(person=person, present=True).exists()
+    )
+
+
+def may_keep_record(person: User) -> bool:
+    """Whoever works in a hub in a role with CPD may see their record; so may someone whose roles
+    have all ended (a trainee who has moved on still needs the certificate for appraisal)."""
+    if can(person, "learning.view"):
+        return True
+    if roles_by_hub(person) or not getattr(person, "is_authenticated", False):
+        return False  # a current role without CPD (champion, commissioner)
+    return Membership.objects.filter(person=person, role__in=ACTIONS["learning.view"]).exists()

@@ -9,8 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinics.models import ClinicSession, SessionStatus
-from hubs.access import ACTIONS, can, roles_by_hub
-from hubs.models import Membership
 from learning.queries import own_teaching
 from mdt.models import Attendance, MeetingStatus
 
@@ -62,16 +60,6 @@ class Record:
     @property
     def total_hours(self):
         return plain(self.mdt_hours + self.clinic_hours + self.teaching_hours)
-
-
-def may_keep_record(person):
-    """Whoever works in a hub in a role with CPD may see their record; so may someone whose roles
-    have all ended (a trainee who has moved on still needs the certificate for appraisal)."""
-    if can(person, "learning.view"):
-        return True
-    if roles_by_hub(person) or not getattr(person, "is_authenticated", False):
-        return False  # a current role without CPD (champion, commissioner)
-    return Membership.objects.filter(person=person, role__in=ACTIONS["learning.view"]).exists()
 
 
 def plain(hours):

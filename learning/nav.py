@@ -1,4 +1,4 @@
-from learning.cpd import may_keep_record
+from hubs.access import may_keep_record
 
 SECTION = "Learning"
 NAV = [

@@ -48,7 +48,7 @@ def meeting_points(meeting):
 
 
 def awaiting_review_by(user):
-    """Points waiting for approval at meetings ``user`` may chair (see mdt.services.may_chair)."""
+    """Points waiting for approval at meetings ``user`` may chair (see hubs.access.may_chair)."""
     chairs = Q(meeting__hub_id__in=hub_ids(user, "mdt.chair")) | Q(meeting__chair_id=user.pk)
     return (
         points_visible_to(user)

@@ -7,11 +7,11 @@ and raises ``LearningError`` (naming the field when there is one) when it refuse
 from django.db import transaction
 from django.utils import timezone
 
+from hubs import access
 from hubs.access import can
 from learning import identifiers
 from learning.models import LearningPoint, PointStatus, TeachingSession
 from mdt.models import MeetingStatus
-from mdt.services import may_chair
 
 # A lesson is recorded once the meeting has run, during it or after.
 RECORDING_STATUSES = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED)
@@ -49,7 +49,7 @@ def record_point(*, meeting, title, topic, text, by, segment=None):
         raise LearningError("Learning points are recorded once the meeting has started.")
     title, text = title.strip(), text.strip()
     refuse_identifiers(meeting, title=title, text=text)
-    chair = may_chair(by, meeting)
+    chair = access.may_chair(by, meeting)
     now = timezone.now()
     with transaction.atomic():
         return LearningPoint.objects.create(
@@ -69,7 +69,7 @@ def record_point(*, meeting, title, topic, text, by, segment=None):
 
 def review_point(*, point, publish, by, title, topic, text, segment=None, reason=""):
     """The meeting's chair publishes a waiting point (as written or corrected) or declines it."""
-    if not may_chair(by, point.meeting):
+    if not access.may_chair(by, point.meeting):
         raise LearningError("Only the meeting's chair or a paediatrician of its hub can do this.")
     title, text, reason = title.strip(), text.strip(), reason.strip()
     if publish:

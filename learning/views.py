@@ -6,7 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hubs.access import can, hubs_for
+from hubs import access
+from hubs.access import can, hubs_for, requires
 from learning import cpd, queries, services
 from learning.forms import (
     LearningPointForm,
@@ -16,14 +17,8 @@ from learning.forms import (
     TeachingForm,
 )
 from mdt.queries import meetings_visible_to
-from mdt.services import may_chair
 
 PAGE_SIZE = 50
-
-
-def _require(request, action="learning.view"):
-    if not can(request.user, action):
-        raise Http404("Not available.")
 
 
 def _meeting(request, pk):
@@ -44,9 +39,9 @@ def _save_or_show(form, call):
 # --- the library -----------------------------------------------------------------------------
 
 
+@requires("learning.view")
 def library(request):
     """Every hub's published learning points, searchable by words, topic, segment and date."""
-    _require(request)
     form = LibrarySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     points = queries.library(
@@ -102,7 +97,7 @@ def meeting(request, pk):
             "meeting": mtg,
             "points": queries.meeting_points(mtg),
             "form": form,
-            "is_chair": may_chair(request.user, mtg),
+            "is_chair": access.may_chair(request.user, mtg),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -113,7 +108,7 @@ def review(request, pk):
     point = get_object_or_404(
         queries.points_visible_to(request.user).select_related("meeting", "meeting__hub"), pk=pk
     )
-    if not may_chair(request.user, point.meeting):
+    if not access.may_chair(request.user, point.meeting):
         raise Http404("No such learning point.")
     if point.status != "awaiting":
         messages.info(request, "This learning point has already been reviewed.")
@@ -160,7 +155,7 @@ def _period(request):
 
 def cpd_record(request):
     """The person's own MDT attendances, clinic sessions and teaching, with hours."""
-    if not cpd.may_keep_record(request.user):
+    if not access.may_keep_record(request.user):
         raise Http404("Not available.")
     form, (date_from, date_to) = _period(request)
     return render(
@@ -177,7 +172,7 @@ def cpd_record(request):
 
 def certificate(request):
     """The CPD record as a PDF certificate for appraisal."""
-    if not cpd.may_keep_record(request.user):
+    if not access.may_keep_record(request.user):
         raise Http404("Not available.")
     _form, (date_from, date_to) = _period(request)
     pdf = cpd.certificate_pdf(request.user, cpd.record(request.user, date_from, date_to))
@@ -188,8 +183,8 @@ def certificate(request):
     return response
 
 
+@requires("learning.view")
 def teaching_add(request):
-    _require(request)
     form = TeachingForm(request.POST or None, hubs=hubs_for(request.user, "learning.view"))
     if request.method == "POST" and form.is_valid():
         saved = _save_or_show(

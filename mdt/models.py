@@ -94,6 +94,10 @@ class Meeting(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_finished(self):
+        return self.status == MeetingStatus.FINISHED
+
+    @property
     def where(self):
         return self.place or ("Video call" if self.video_link else "Not set")
 

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hubs.access import can, roles_by_hub
-from hubs.models import Hub, Membership, Person, Role
+from hubs.access import can, may_chair, people_in, roles_by_hub
+from hubs.models import Hub, Role
 from mdt import emails
 from mdt.models import (
     OPEN_STATUSES,
@@ -181,15 +181,6 @@ def put_forward(
     return case
 
 
-def may_chair(person, meeting):
-    """The meeting's chair, or any paediatrician of its hub, runs it."""
-    return can(person, "mdt.chair", meeting.hub_id) or (
-        meeting.chair_id is not None
-        and meeting.chair_id == person.pk
-        and can(person, "mdt.view", meeting.hub_id)
-    )
-
-
 def _require_chair(by, meeting):
     if not may_chair(by, meeting):
         raise MdtError("Only the chair or a paediatrician of the hub can do this.")
@@ -269,11 +260,7 @@ def start_meeting(*, meeting, by):
 
 def hub_people(hub):
     """People with an active MDT role in the hub: who can be invited, attend or own actions."""
-    return Person.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(hub=hub, role__in=("gp", "paediatrician", "mdt_member", "coordinator"))
-        .values("person_id")
-    ).order_by("last_name", "first_name")
+    return people_in(hub, "mdt.view").order_by("last_name", "first_name")
 
 
 def record_attendance(*, meeting, by, present_people, guests=()):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cc4c import csv_export
 from cc4c.measures import pct
 from hubs import audit
-from hubs.access import can, hub_ids
+from hubs.access import can, hub_ids, may_chair, requires
 from hubs.models import Hub
 from mdt import queries, services
 from mdt.forms import (
@@ -166,7 +166,7 @@ def meeting(request, pk):
     """The agenda, and for the chair the controls to run the meeting."""
     mtg = _meeting(request, pk)
     audit.record(request, action="mdt.agenda.view", hub=mtg.hub, obj=mtg)
-    is_chair = services.may_chair(request.user, mtg)
+    is_chair = may_chair(request.user, mtg)
     people = services.hub_people(mtg.hub)
     return render(
         request,
@@ -215,7 +215,7 @@ def meeting_finish(request, pk):
 
 def meeting_attendance(request, pk):
     mtg = _meeting(request, pk)
-    if not services.may_chair(request.user, mtg):
+    if not may_chair(request.user, mtg):
         raise Http404("No such meeting.")
     people = services.hub_people(mtg.hub) | mtg.invitees.all()
     people = people.distinct().order_by("last_name", "first_name")
@@ -247,7 +247,7 @@ def meeting_attendance(request, pk):
 @require_POST
 def action_add(request, pk):
     mtg = _meeting(request, pk)
-    if not services.may_chair(request.user, mtg):
+    if not may_chair(request.user, mtg):
         raise Http404("No such meeting.")
     case = None
     back = mtg_url(mtg)
@@ -315,7 +315,7 @@ def case(request, pk):
 def _case_page(request, c, outcome_form=None, status=200):
     audit.record(request, action="mdt.case.view", hub=c.meeting.hub, child_id=c.child_id, obj=c)
     mtg = c.meeting
-    is_chair = services.may_chair(request.user, mtg)
+    is_chair = may_chair(request.user, mtg)
     running = is_chair and mtg.status in (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED)
     siblings = list(queries.agenda(mtg).values_list("pk", flat=True))
     index = siblings.index(c.pk)
@@ -423,10 +423,9 @@ def case_letter(request, pk):
 # --- putting a case forward ------------------------------------------------------------------
 
 
+@requires("mdt.put_forward")
 def put_forward(request):
     """Find the child: name or NHS number for those who see the hub's children, else NHS only."""
-    if not can(request.user, "mdt.put_forward"):
-        raise Http404("Not available.")
     form = ChildSearchForm(request.GET or None)
     results = None
     may_search_names = can(request.user, "child.view")

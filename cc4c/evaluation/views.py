@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,8 @@ from cc4c.evaluation.forms import BuildReportForm
 from cc4c.evaluation.models import ReportStatus
 from cc4c.evaluation.queries import reports_for
 from cc4c.evaluation.services import request_report
-from hubs import access, audit
+from hubs import audit
+from hubs.access import requires
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -19,13 +19,8 @@ CONTENT_TYPES = {
 }
 
 
-def _require_reports(user):
-    if not access.can(user, "report.view"):
-        raise PermissionDenied
-
-
+@requires("report.view")
 def report_list(request):
-    _require_reports(request.user)
     form = BuildReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         report = request_report(

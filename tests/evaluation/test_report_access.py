@@ -81,7 +81,7 @@ def test_another_hubs_commissioner_gets_404(client_for, other_hub, small_hub_rep
 
 
 def test_a_gp_has_no_reports(client_for, gp):
-    assert client_for(gp).get(reverse("evaluation:list")).status_code == 403
+    assert client_for(gp).get(reverse("evaluation:list")).status_code == 404
 
 
 def test_a_commissioner_building_a_report_always_gets_it_suppressed(client_for, commissioner, hub):
