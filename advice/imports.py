@@ -20,8 +20,7 @@ from cc4c.imports import (
     register,
     text,
 )
-from hubs.imports import hubs_by_code, practices_by_ods
-from hubs.models import is_valid_hub_code
+from hubs.imports import ByHubCode, hub_code, practices_by_ods
 from population.imports import children_by_nhs_number
 
 FIELDS = [
@@ -40,15 +39,8 @@ FIELDS = [
 UPDATED = ["received_at", "channel", "practice", "child", "first_response_at", "outcome", "status"]
 
 
-def hub_code(value):
-    code = value.upper()
-    if not is_valid_hub_code(code):
-        raise ValueError(f"'{value}' is not a hub code (2 to 20 capital letters, digits or -)")
-    return code
-
-
 @register
-class AdviceRequestsFormat(ImportFormat):
+class AdviceRequestsFormat(ByHubCode, ImportFormat):
     kind = "advice-requests"
     columns = [
         Column("reference", parse=text(40)),
@@ -63,16 +55,14 @@ class AdviceRequestsFormat(ImportFormat):
     natural_key = ("hub_code", "reference")
 
     def prepare(self, rows, ctx):
-        ctx.hubs = hubs_by_code(rows)
+        super().prepare(rows, ctx)
         ctx.practices = practices_by_ods(rows)
         ctx.children = children_by_nhs_number(rows)
         ctx.now = timezone.now()
 
     def validate_row(self, row, ctx):
-        problems = []
+        problems = self.hub_problems(row, ctx)
         hub_id = ctx.hubs.get(row["hub_code"])
-        if hub_id is None:
-            problems.append(("hub_code", f"no hub has the code {row['hub_code']}"))
         if row["received_at"] > ctx.now:
             problems.append(("received_at", "is in the future"))
         ods = row["practice_ods"]
@@ -95,9 +85,6 @@ class AdviceRequestsFormat(ImportFormat):
         if row["outcome"] and not responded:
             problems.append(("outcome", "needs a first_response_at"))
         return problems
-
-    def hub_ids(self, rows, ctx):
-        return {ctx.hubs[r["hub_code"]] for r in rows if r["hub_code"] in ctx.hubs}
 
     def write(self, rows, ctx):
         records = []

@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -131,15 +130,7 @@ def search_children(user, text, limit=20):
     children = Child.objects.visible_to(user).filter(
         practice__hub_id__in=hub_ids(user, "advice.ask")
     )
-    digits = text.replace(" ", "")
-    if digits.isdigit():
-        children = children.filter(nhs_number__startswith=digits)
-    else:
-        for word in text.split():
-            children = children.filter(
-                Q(given_name__icontains=word) | Q(family_name__icontains=word)
-            )
-    return children.select_related("practice")[:limit]
+    return children.search(text).select_related("practice")[:limit]
 
 
 def askable_child(user, pk):

@@ -15,7 +15,7 @@ from cc4c.imports import (
     text,
 )
 from champions.models import Activity, ActivityType, Champion
-from hubs.imports import practices_by_ods
+from hubs.imports import ByPractice
 
 
 def hours(value):
@@ -26,7 +26,7 @@ def hours(value):
 
 
 @register
-class ChampionActivitiesFormat(ImportFormat):
+class ChampionActivitiesFormat(ByPractice, ImportFormat):
     kind = "champion-activities"
     columns = [
         Column("champion_ref", parse=text(40)),
@@ -39,10 +39,9 @@ class ChampionActivitiesFormat(ImportFormat):
         Column("people_reached", required=False, parse=non_negative_int),
     ]
     natural_key = ("champion_ref", "activity_date", "activity_type")
-    hub_column = "practice_ods"
 
     def prepare(self, rows, ctx):
-        ctx.practices = practices_by_ods(rows)
+        super().prepare(rows, ctx)
         refs = {row["champion_ref"] for row in rows}
         ctx.champions = {
             (hub_id, ref): practice_id
@@ -54,10 +53,9 @@ class ChampionActivitiesFormat(ImportFormat):
         ctx.first_seen = {}
 
     def validate_row(self, row, ctx):
-        practice = ctx.practices.get(row["practice_ods"])
-        if practice is None:
-            return [("practice_ods", f"no practice has the ODS code {row['practice_ods']}")]
-        problems = []
+        if problems := self.hub_problems(row, ctx):
+            return problems
+        practice = ctx.practices[row["practice_ods"]]
         if row["activity_date"] > ctx.today:
             problems.append(("activity_date", "is in the future"))
         who = (row["given_name"], row["family_name"], row["practice_ods"])
@@ -70,13 +68,6 @@ class ChampionActivitiesFormat(ImportFormat):
                 )
             )
         return problems
-
-    def hub_ids(self, rows, ctx):
-        return {
-            ctx.practices[row["practice_ods"]][1]
-            for row in rows
-            if row["practice_ods"] in ctx.practices
-        }
 
     def write(self, rows, ctx):
         new = {}

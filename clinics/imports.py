@@ -26,7 +26,7 @@ from clinics.models import (
     Outcome,
     Slot,
 )
-from hubs.imports import hub_code, hubs_by_code, practices_by_ods
+from hubs.imports import ByHubCode, hub_code, practices_by_ods
 from population.imports import children_by_nhs_number
 
 # Imported sessions get this slot length and end one slot after their last appointment.
@@ -43,7 +43,7 @@ def _session_times(times):
 
 
 @register
-class ClinicAppointmentsFormat(ImportFormat):
+class ClinicAppointmentsFormat(ByHubCode, ImportFormat):
     kind = "clinic-appointments"
     columns = [
         Column("hub_code", parse=hub_code),
@@ -59,7 +59,7 @@ class ClinicAppointmentsFormat(ImportFormat):
     natural_key = ("hub_code", "session_date", "start_time")
 
     def prepare(self, rows, ctx):
-        ctx.hubs = hubs_by_code(rows)
+        super().prepare(rows, ctx)
         ctx.practices = practices_by_ods(rows, "host_practice_ods")
         ctx.children = children_by_nhs_number(rows)
         sessions = ClinicSession.objects.filter(
@@ -84,10 +84,9 @@ class ClinicAppointmentsFormat(ImportFormat):
                 ctx.appointments[(session_id, start)] = (pk, child_id, live)
 
     def validate_row(self, row, ctx):
-        hub_id = ctx.hubs.get(row["hub_code"])
-        if hub_id is None:
-            return [("hub_code", f"no hub has the code {row['hub_code']}")]
-        problems = []
+        if problems := self.hub_problems(row, ctx):
+            return problems
+        hub_id = ctx.hubs[row["hub_code"]]
         practice = ctx.practices.get(row["host_practice_ods"])
         if practice is None or practice[1] != hub_id:
             problems.append(("host_practice_ods", f"is not a practice of hub {row['hub_code']}"))
@@ -110,9 +109,6 @@ class ClinicAppointmentsFormat(ImportFormat):
             if held is not None and held[2] and held[1] != child[0]:
                 problems.append(("start_time", "another child is already booked in this slot"))
         return problems
-
-    def hub_ids(self, rows, ctx):
-        return {ctx.hubs[r["hub_code"]] for r in rows if r["hub_code"] in ctx.hubs}
 
     def write(self, rows, ctx):
         sessions = self._write_sessions(rows, ctx)

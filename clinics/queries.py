@@ -14,6 +14,7 @@ from clinics.models import (
 )
 from hubs.access import hub_ids
 from hubs.models import Hub
+from population.models import Child
 
 
 def session_list(user, *, past=False):
@@ -82,12 +83,8 @@ def waiting_list(user, *, sort="waited", q=""):
                 default=Value(2),
             )
         )
-    if q:
-        qs = qs.filter(
-            Q(child__family_name__icontains=q)
-            | Q(child__given_name__icontains=q)
-            | Q(child__nhs_number=q.replace(" ", ""))
-        )
+    if q and q.strip():
+        qs = qs.filter(child__in=Child.objects.search(q))
     return qs.order_by(*SORTS.get(sort, SORTS["waited"]))
 
 

@@ -1,6 +1,8 @@
 """The ``practices`` CSV format: GP practices and the hubs they belong to; and the look-ups of
 hubs and practices by code that every format uses, one query each for a whole file."""
 
+from django.db import connection
+
 from cc4c.imports import (
     Column,
     ImportFormat,
@@ -34,8 +36,69 @@ def practices_by_ods(rows, column="practice_ods"):
     return {ods: (pk, hub_id) for ods, pk, hub_id in found}
 
 
+class ByHubCode:
+    """A format whose rows name their hub by its code, in ``hub_code`` (first base, before
+    ``ImportFormat``): ``ctx.hubs`` maps the file's codes to hub ids (one query), each row
+    touches the hub it names, and ``hub_problems`` refuses a code no hub has."""
+
+    hub_column = "hub_code"
+
+    def prepare(self, rows, ctx):
+        super().prepare(rows, ctx)
+        ctx.hubs = hubs_by_code(rows, self.hub_column)
+
+    def hub_ids(self, rows, ctx):
+        codes = (row[self.hub_column] for row in rows)
+        return {ctx.hubs[code] for code in codes if code in ctx.hubs}
+
+    def hub_problems(self, row, ctx):
+        code = row[self.hub_column]
+        return [] if code in ctx.hubs else [(self.hub_column, f"no hub has the code {code}")]
+
+
+class ByPractice:
+    """A format whose rows name their hub through a practice's ODS code, in ``practice_ods``
+    (first base, before ``ImportFormat``): ``ctx.practices`` maps the file's codes to
+    (practice id, hub id), each row touches its practice's hub, and ``hub_problems`` refuses
+    a code no practice has. ``practice_sql_check`` and ``sql_hub_ids`` do the same for a
+    format checked in SQL."""
+
+    hub_column = "practice_ods"
+
+    def prepare(self, rows, ctx):
+        super().prepare(rows, ctx)
+        ctx.practices = practices_by_ods(rows, self.hub_column)
+
+    def hub_ids(self, rows, ctx):
+        codes = (row[self.hub_column] for row in rows)
+        return {ctx.practices[code][1] for code in codes if code in ctx.practices}
+
+    def hub_problems(self, row, ctx):
+        code = row[self.hub_column]
+        if code in ctx.practices:
+            return []
+        return [(self.hub_column, f"no practice has the ODS code {code}")]
+
+    def practice_sql_check(self):
+        column = connection.ops.quote_name(self.hub_column)
+        return (
+            f"SELECT r.line, %s, 'no practice has the ODS code ' || r.{column} "  # noqa: S608
+            f"FROM {{rows}} r WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {Practice._meta.db_table} p WHERE p.ods_code = r.{column})",
+            [self.hub_column],
+        )
+
+    def sql_hub_ids(self, ctx):
+        column = connection.ops.quote_name(self.hub_column)
+        return (
+            f"SELECT r.line, p.hub_id FROM {{rows}} r "  # noqa: S608
+            f"JOIN {Practice._meta.db_table} p ON p.ods_code = r.{column}",
+            [],
+        )
+
+
 @register
-class PracticesFormat(ImportFormat):
+class PracticesFormat(ByHubCode, ImportFormat):
     kind = "practices"
     columns = [
         Column("ods_code", parse=ods_code),
@@ -46,14 +109,10 @@ class PracticesFormat(ImportFormat):
         Column("list_size", required=False, parse=non_negative_int),
     ]
     natural_key = ("ods_code",)
-    hub_column = "hub_code"
 
     def prepare(self, rows, ctx):
-        ctx.hubs = hubs_by_code(rows)
-        odss = [row["ods_code"] for row in rows]
-        ctx.practice_hubs = dict(
-            Practice.objects.filter(ods_code__in=odss).values_list("ods_code", "hub_id")
-        )
+        super().prepare(rows, ctx)
+        ctx.known_practices = practices_by_ods(rows, "ods_code")
 
     def validate_row(self, row, ctx):
         if row["hub_code"] not in ctx.hubs and ctx.allowed_hub_ids is not None:
@@ -61,14 +120,10 @@ class PracticesFormat(ImportFormat):
         return []
 
     def hub_ids(self, rows, ctx):
-        ids = set()
-        for row in rows:
-            if row["hub_code"] in ctx.hubs:
-                ids.add(ctx.hubs[row["hub_code"]])
-            # A practice moving hubs touches the hub it leaves too.
-            if row["ods_code"] in ctx.practice_hubs:
-                ids.add(ctx.practice_hubs[row["ods_code"]])
-        return ids
+        # A practice moving hubs touches the hub it leaves too.
+        known = ctx.known_practices
+        left = {known[row["ods_code"]][1] for row in rows if row["ods_code"] in known}
+        return super().hub_ids(rows, ctx) | left
 
     def write(self, rows, ctx):
         new_hubs = {}

@@ -19,7 +19,7 @@ from cc4c.imports import (
     register,
     text,
 )
-from hubs.imports import hub_code, hubs_by_code
+from hubs.imports import ByHubCode, hub_code
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus, Outcome, ReferrerRole, Source
 from population.imports import children_by_nhs_number
 
@@ -30,7 +30,7 @@ UPDATED_FIELDS = ["referred_on", "referrer_role", "outcome", "named_professional
 
 
 @register
-class MdtCasesFormat(ImportFormat):
+class MdtCasesFormat(ByHubCode, ImportFormat):
     kind = "mdt-cases"
     columns = [
         Column("hub_code", parse=hub_code),
@@ -44,7 +44,7 @@ class MdtCasesFormat(ImportFormat):
     natural_key = ("hub_code", "meeting_date", "nhs_number")
 
     def prepare(self, rows, ctx):
-        ctx.hubs = hubs_by_code(rows)
+        super().prepare(rows, ctx)
         ctx.children = children_by_nhs_number(rows)
         ctx.meetings = {}
         meetings = Meeting.objects.filter(
@@ -59,10 +59,9 @@ class MdtCasesFormat(ImportFormat):
         }
 
     def validate_row(self, row, ctx):
-        hub_id = ctx.hubs.get(row["hub_code"])
-        if hub_id is None:
-            return [("hub_code", f"no hub has the code {row['hub_code']}")]
-        problems = []
+        if problems := self.hub_problems(row, ctx):
+            return problems
+        hub_id = ctx.hubs[row["hub_code"]]
         if row["meeting_date"] > ctx.today:
             problems.append(("meeting_date", "is in the future: import meetings already held"))
         child = ctx.children.get(row["nhs_number"])
@@ -84,9 +83,6 @@ class MdtCasesFormat(ImportFormat):
         ):
             problems.append(("named_professional", "is required: the case was recorded here"))
         return problems
-
-    def hub_ids(self, rows, ctx):
-        return {ctx.hubs[r["hub_code"]] for r in rows if r["hub_code"] in ctx.hubs}
 
     def write(self, rows, ctx):
         meetings = self._write_meetings(rows, ctx)

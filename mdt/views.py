@@ -430,20 +430,15 @@ def put_forward(request):
     results = None
     may_search_names = can(request.user, "child.view")
     if form.is_valid() and form.cleaned_data["q"].strip():
-        q = form.cleaned_data["q"].strip()
-        digits = q.replace(" ", "")
-        pool = Child.objects.visible_to(request.user, "mdt.put_forward")
-        if digits.isdigit():
-            results = pool.filter(nhs_number=digits)
-        elif may_search_names:
-            named = Child.objects.visible_to(request.user).filter(
+        q = form.cleaned_data["q"]
+        # A whole NHS number finds any child the person may put forward; names and partial
+        # numbers only children whose records they may see.
+        results = Child.objects.visible_to(request.user, "mdt.put_forward").search(q, browse=False)
+        if may_search_names:
+            seen = Child.objects.visible_to(request.user).filter(
                 practice__hub_id__in=hub_ids(request.user, "mdt.put_forward")
             )
-            for word in q.split():
-                named = named.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-            results = named
-        else:
-            results = pool.none()
+            results = results | seen.search(q)
         results = results.select_related("practice")[:20]
     return render(
         request,

@@ -105,6 +105,7 @@ class ChildAdmin(HubScopedHistoryAdmin):
     list_filter = ["segment"]
     list_select_related = ["practice"]
     search_fields = ["nhs_number", "family_name", "given_name"]
+    search_help_text = "NHS number (whole, or its first digits) or parts of the name."
     fields = [
         "nhs_number",
         "given_name",
@@ -123,6 +124,10 @@ class ChildAdmin(HubScopedHistoryAdmin):
         "segment_reasons",
     ]
     readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        # The service's one child search, so the admin finds what every other search finds.
+        return self.scope(queryset.search(search_term), request), False
 
     def has_add_permission(self, request):
         return False

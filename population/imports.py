@@ -16,6 +16,7 @@ from cc4c.imports import (
     text,
     upsert_select,
 )
+from hubs.imports import ByPractice
 from population.models import Child, Flag, Sex
 from population.segmentation import segments_table
 
@@ -126,7 +127,7 @@ def text_sql(max_length):
 
 
 @register
-class ChildrenFormat(ImportFormat):
+class ChildrenFormat(ByPractice, ImportFormat):
     kind = "children"
     columns = [
         Column("nhs_number", parse=nhs_number, db_type="varchar(10)", sql=NHS_NUMBER_SQL),
@@ -166,7 +167,6 @@ class ChildrenFormat(ImportFormat):
         ),
     ]
     natural_key = ("nhs_number",)
-    hub_column = "practice_ods"
     checks_in_sql = True
 
     def sql_checks(self, ctx):
@@ -176,12 +176,7 @@ class ChildrenFormat(ImportFormat):
                 "WHERE date_of_birth > %s",
                 [ctx.today],
             ),
-            (
-                "SELECT r.line, 'practice_ods', 'no practice has the ODS code ' || r.practice_ods "
-                "FROM {rows} r WHERE NOT EXISTS "
-                "(SELECT 1 FROM hubs_practice p WHERE p.ods_code = r.practice_ods)",
-                [],
-            ),
+            self.practice_sql_check(),
             (
                 "SELECT line, 'deregistered_on', 'is before registered_on' FROM {rows} r "
                 "WHERE deregistered_on < registered_on",
@@ -190,10 +185,7 @@ class ChildrenFormat(ImportFormat):
         ]
 
     def sql_hub_ids(self, ctx):
-        sql = (
-            "SELECT r.line, p.hub_id FROM {rows} r "
-            "JOIN hubs_practice p ON p.ods_code = r.practice_ods"
-        )
+        sql, params = super().sql_hub_ids(ctx)
         if ctx.allowed_hub_ids is not None:
             # A coordinator may not move a child away from another hub's practice.
             sql += (
@@ -201,7 +193,7 @@ class ChildrenFormat(ImportFormat):
                 "JOIN population_child c ON c.nhs_number = r.nhs_number "
                 "JOIN hubs_practice p ON p.id = c.practice_id"
             )
-        return sql, []
+        return sql, params
 
     def write_sql(self, ctx):
         # Each child is written with its segment: one pass, no second update of the rows.

@@ -31,6 +31,7 @@ class Flag(models.TextChoices):
 
 
 SAFEGUARDING_FLAGS = frozenset({Flag.CHILD_PROTECTION_PLAN, Flag.LOOKED_AFTER})
+NHS_NUMBER_LENGTH = 10
 
 
 class ChildQuerySet(models.QuerySet):
@@ -43,6 +44,29 @@ class ChildQuerySet(models.QuerySet):
         return self.filter(
             Q(registered_on__lte=day), Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=day)
         )
+
+    def search(self, text, *, browse=True):
+        """The children a search finds; every child search of the service uses this one rule.
+
+        Digits (spaces allowed, as in ``943 476 5919``) are an NHS number, whole or its first
+        digits; anything else is parts of a name, each in the given or family name (any case).
+        ``browse=False`` is for people who may not look through the children: only a whole NHS
+        number finds one. An empty search keeps every child.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        digits = "".join(text.split())
+        if digits.isascii() and digits.isdigit():
+            if len(digits) == NHS_NUMBER_LENGTH:
+                return self.filter(nhs_number=digits)
+            return self.filter(nhs_number__startswith=digits) if browse else self.none()
+        if not browse:
+            return self.none()
+        found = self
+        for part in text.split():
+            found = found.filter(Q(given_name__icontains=part) | Q(family_name__icontains=part))
+        return found
 
 
 class Child(models.Model):

@@ -170,19 +170,6 @@ def segment_trend(hub, practice, months):
 # Lists of children ------------------------------------------------------------------------
 
 
-def search(children, q):
-    """By NHS number (digits, spaces allowed) or by given and family name words."""
-    q = (q or "").strip()
-    if not q:
-        return children
-    digits = q.replace(" ", "")
-    if digits.isdigit():
-        return children.filter(nhs_number__startswith=digits)
-    for word in q.split():
-        children = children.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    return children
-
-
 def sorted_by(children, sort):
     """(queryset, sort key used): ``sort`` is a key of SORTS, '-' first for descending."""
     sort = sort or "name"

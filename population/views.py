@@ -72,7 +72,7 @@ def _chosen_month(request, months):
 
 
 def _list_context(request, children, default_sort="name"):
-    children = queries.search(children, request.GET.get("q"))
+    children = children.search(request.GET.get("q"))
     children, sort = queries.sorted_by(children, request.GET.get("sort") or default_sort)
     return {"page": _page(request, children), "sort": sort, "q": request.GET.get("q", "")}
 
@@ -137,9 +137,7 @@ def asthma_worklist(request, hub_id):
 def asthma_worklist_csv(request, hub_id):
     """The asthma worklist as CSV: an identifiable export, audited once."""
     hub, practice, _asthma, due = _worklist(request, hub_id)
-    due, _sort = queries.sorted_by(
-        queries.search(due, request.GET.get("q")), request.GET.get("sort")
-    )
+    due, _sort = queries.sorted_by(due.search(request.GET.get("q")), request.GET.get("sort"))
     audit.record(request, action="population.asthma_worklist_csv", hub=hub)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"asthma-worklist-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv"

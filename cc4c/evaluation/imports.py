@@ -12,11 +12,11 @@ from cc4c.imports import (
     parse_month,
     register,
 )
-from hubs.imports import practices_by_ods
+from hubs.imports import ByPractice
 
 
 @register
-class HospitalActivityFormat(ImportFormat):
+class HospitalActivityFormat(ByPractice, ImportFormat):
     kind = "hospital-activity"
     columns = [
         Column("practice_ods", parse=ods_code),
@@ -25,22 +25,9 @@ class HospitalActivityFormat(ImportFormat):
         Column("count", parse=non_negative_int),
     ]
     natural_key = ("practice_ods", "month", "activity")
-    hub_column = "practice_ods"
-
-    def prepare(self, rows, ctx):
-        ctx.practices = practices_by_ods(rows)
 
     def validate_row(self, row, ctx):
-        if row["practice_ods"] not in ctx.practices:
-            return [("practice_ods", f"no practice has the ODS code {row['practice_ods']}")]
-        return []
-
-    def hub_ids(self, rows, ctx):
-        return {
-            ctx.practices[row["practice_ods"]][1]
-            for row in rows
-            if row["practice_ods"] in ctx.practices
-        }
+        return self.hub_problems(row, ctx)
 
     def write(self, rows, ctx):
         records = [
