@@ -1,6 +1,8 @@
 """The one settings module. Everything that differs between machines comes from the environment."""
 
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -19,10 +21,45 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
         "(or DEBUG=1 on a development machine)."
     )
 
+
+def _site_url():
+    """The address every link sent out points at (emails, QR codes, letters, feedback links).
+
+    In development it follows the address `make run` serves on (HOST, PORT); in production it
+    must be given, as the https:// address people reach the site at.
+    """
+    given = env.str("SITE_URL", default="").strip().rstrip("/")
+    if not DEBUG:
+        if not given:
+            raise ImproperlyConfigured(
+                "SITE_URL is not set: set it to the https:// address people reach the site at "
+                "(e.g. SITE_URL=https://hubs.example.nhs.uk); every link sent out uses it."
+            )
+        if not given.startswith("https://"):
+            raise ImproperlyConfigured(
+                f"SITE_URL is {given!r}: in production it must be the https:// address "
+                "(the site's cookies are sent over HTTPS only)."
+            )
+    if given:
+        return given
+    host = env.str("HOST", default="127.0.0.1")
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 (served on every address: name the machine)
+        host = socket.getfqdn()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{env.int('PORT', default=8000)}"
+
+
+SITE_URL = _site_url()
+_site_host = urlsplit(SITE_URL).hostname or ""
+if ":" in _site_host:
+    _site_host = f"[{_site_host}]"
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+    "ALLOWED_HOSTS",
+    default=(
+        sorted({"localhost", "127.0.0.1", "[::1]", _site_host} - {""}) if DEBUG else [_site_host]
+    ),
 )
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [

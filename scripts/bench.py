@@ -295,6 +295,8 @@ def main():
     os.environ["DATABASE_URL"] = bench_url
     # The web server runs as in production; both ends share the secret that signs sessions.
     os.environ["SECRET_KEY"] = BENCH_SECRET
+    # Production settings need the site's address; the bench serves on loopback.
+    os.environ.setdefault("SITE_URL", f"https://127.0.0.1:{args.port}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cc4c.settings")
     import django
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Serves the site with a Celery worker and beat; Ctrl-C stops all three.
+# `make run`: the development and demonstration start. Serves the site with Django's
+# development server, a Celery worker and beat; Ctrl-C stops all three. Links sent out point
+# at http://HOST:PORT unless SITE_URL says otherwise (cc4c/settings.py).
 set -euo pipefail
-HOST="${HOST:-127.0.0.1}"
-PORT="${PORT:-8000}"
+export HOST="${HOST:-127.0.0.1}"
+export PORT="${PORT:-8000}"
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -20,7 +22,8 @@ pids+=($!)
 
 cat <<MSG
 
-  CC4C hubs is running at http://$HOST:$PORT/
+  CC4C hubs is running at http://$HOST:$PORT/ (for trying it: development server, demo data)
+  Links in emails, QR codes and letters point at $(python manage.py shell -v 0 -c "from django.conf import settings; print(settings.SITE_URL)")/
   Demo sign-ins (password: $(python manage.py load_demo --print-password)):
 $(python manage.py load_demo --list-logins | sed 's/^/    /')
   Authenticator secret of every demo account (add it to an authenticator app):

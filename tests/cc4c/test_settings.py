@@ -8,7 +8,8 @@ PROBE = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cc4c.settings'
 
 
 def _start(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    unset = ("DEBUG", "SECRET_KEY", "SITE_URL", "HOST", "PORT", "ALLOWED_HOSTS")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", PROBE],
@@ -21,13 +22,17 @@ def _start(**env):
 
 
 def test_production_refuses_to_start_with_the_development_secret():
-    result = _start(DEBUG="0")
+    result = _start(DEBUG="0", SITE_URL="https://hubs.example.nhs.uk")
     assert result.returncode != 0
     assert "SECRET_KEY is the development default" in result.stderr
 
 
 def test_production_starts_with_a_real_secret():
-    result = _start(DEBUG="0", SECRET_KEY="a-long-random-production-secret-0123456789abcdef")
+    result = _start(
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-0123456789abcdef",
+        SITE_URL="https://hubs.example.nhs.uk",
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -44,6 +49,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DEBUG="0",
         SECRET_KEY="prod-" + "x9Qz" * 16,
         ALLOWED_HOSTS="hubs.example.nhs.uk",
+        SITE_URL="https://hubs.example.nhs.uk",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -117,7 +117,12 @@ print(json.dumps({'status': plain.status_code, 'location': plain.headers.get('Lo
 
 def test_production_settings_send_https_only_headers_and_cookies():
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(DEBUG="0", SECRET_KEY="prod-" + "k3Wv" * 16, ALLOWED_HOSTS="hubs.example.nhs.uk")
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="prod-" + "k3Wv" * 16,
+        ALLOWED_HOSTS="hubs.example.nhs.uk",
+        SITE_URL="https://hubs.example.nhs.uk",
+    )
     result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_PROBE],
         env=env,
