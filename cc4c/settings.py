@@ -1,5 +1,6 @@
 """The one settings module. Everything that differs between machines comes from the environment."""
 
+import ipaddress
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,6 +62,18 @@ ALLOWED_HOSTS = env.list(
     ),
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# Addresses (or networks) of the TLS proxy in front of gunicorn: only requests from them have
+# their X-Forwarded-For and X-Forwarded-Proto believed (cc4c/forwarded.py). The proxy of
+# `make serve` and of the systemd set-up runs on this machine.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 127.0.0.1, "
+            "172.30.0.0/24)."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the client's address or asks whether the request is secure.
+    "cc4c.forwarded.ForwardedByProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
