@@ -166,6 +166,7 @@ def _act(request, pk, form_class, form_name, run, done):
     return _render_detail(request, advice_request, **{form_name: form})
 
 
+@requires("advice.answer")
 @require_POST
 def claim(request, pk):
     return _act(
@@ -178,6 +179,7 @@ def claim(request, pk):
     )
 
 
+@requires("advice.answer")
 @require_POST
 def answer(request, pk):
     return _act(
@@ -190,6 +192,7 @@ def answer(request, pk):
     )
 
 
+@requires("advice.answer")
 @require_POST
 def ask_info(request, pk):
     return _act(
@@ -216,6 +219,7 @@ def add_info(request, pk):
     )
 
 
+@requires("advice.answer")
 @require_POST
 def outcome(request, pk):
     return _act(
@@ -230,6 +234,7 @@ def outcome(request, pk):
     )
 
 
+@requires("advice.answer")
 @require_POST
 def forward(request, pk):
     return _act(

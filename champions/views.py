@@ -11,11 +11,10 @@ from champions.forms import ActivityForm
 from hubs import access
 
 
+@access.requires("champions.view")
 def index(request):
     """The hubs whose champions the person may see, with their practices."""
     hubs = list(queries.champion_hubs(request.user))
-    if not hubs:
-        raise Http404("No hub's champions to show.")
     if len(hubs) == 1:
         return redirect("champions:hub", hub_id=hubs[0].pk)
     return render(request, "champions/index.html", {"hubs": hubs})

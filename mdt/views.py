@@ -55,6 +55,12 @@ def _case(request, pk):
     )
 
 
+def _require_chair(request, mtg):
+    # Only the chair runs the meeting: to anyone else its controls do not exist (hubs/access.py).
+    if not may_chair(request.user, mtg):
+        raise Http404("No such meeting.")
+
+
 def _refuse(request, error, to):
     messages.error(request, str(error))
     return redirect(to)
@@ -63,6 +69,7 @@ def _refuse(request, error, to):
 # --- lists -----------------------------------------------------------------------------------
 
 
+@requires("mdt.view")
 def meetings(request):
     """Upcoming meetings the person may see, and the latest finished ones."""
     return render(
@@ -77,12 +84,14 @@ def meetings(request):
     )
 
 
+@requires("mdt.view")
 def my_cases(request):
     return render(
         request, "mdt/my_cases.html", {"page": _page(request, queries.my_cases(request.user))}
     )
 
 
+@requires("mdt.view")
 def my_actions(request):
     return render(
         request,
@@ -191,6 +200,7 @@ def meeting(request, pk):
 @require_POST
 def meeting_start(request, pk):
     mtg = _meeting(request, pk)
+    _require_chair(request, mtg)
     try:
         services.start_meeting(meeting=mtg, by=request.user)
     except services.MdtError as error:
@@ -202,6 +212,7 @@ def meeting_start(request, pk):
 @require_POST
 def meeting_finish(request, pk):
     mtg = _meeting(request, pk)
+    _require_chair(request, mtg)
     try:
         moved = services.finish_meeting(meeting=mtg, by=request.user)
     except services.MdtError as error:
@@ -215,8 +226,7 @@ def meeting_finish(request, pk):
 
 def meeting_attendance(request, pk):
     mtg = _meeting(request, pk)
-    if not may_chair(request.user, mtg):
-        raise Http404("No such meeting.")
+    _require_chair(request, mtg)
     people = services.hub_people(mtg.hub) | mtg.invitees.all()
     people = people.distinct().order_by("last_name", "first_name")
     present = [a.person for a in mtg.attendances.filter(person__isnull=False, present=True)]
@@ -247,8 +257,7 @@ def meeting_attendance(request, pk):
 @require_POST
 def action_add(request, pk):
     mtg = _meeting(request, pk)
-    if not may_chair(request.user, mtg):
-        raise Http404("No such meeting.")
+    _require_chair(request, mtg)
     case = None
     back = mtg_url(mtg)
     if request.POST.get("case"):
@@ -359,6 +368,7 @@ def _clinics():
 @require_POST
 def case_outcome(request, pk):
     c = _case(request, pk)
+    _require_chair(request, c.meeting)
     form = OutcomeForm(request.POST, clinics=_clinics())
     if form.is_valid():
         try:
@@ -380,6 +390,7 @@ def case_outcome(request, pk):
 @require_POST
 def case_move(request, pk):
     c = _case(request, pk)
+    _require_chair(request, c.meeting)
     form = MoveCaseForm(request.POST, meetings=queries.open_meetings_of(c.meeting.hub))
     if not form.is_valid():
         return _refuse(request, "Choose a meeting to move the case to.", mtg_url(c.meeting))
@@ -394,6 +405,7 @@ def case_move(request, pk):
 @require_POST
 def case_reorder(request, pk):
     c = _case(request, pk)
+    _require_chair(request, c.meeting)
     try:
         services.reorder_case(case=c, up=request.POST.get("direction") == "up", by=request.user)
     except services.MdtError as error:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ def _scope(request, hub_id, action):
     return hub, practice
 
 
+@access.requires("population.view")
 def index(request):
     """The hubs whose population the person may see; straight to it when there is one."""
     hubs = list(access.hubs_for(request.user, "population.view"))
@@ -188,8 +188,7 @@ def child_record(request, pk):
 def mark_plan_reviewed(request, pk):
     """A GP or paediatrician records that the child's asthma plan was written or reviewed."""
     child = queries.child_for(request.user, pk)
-    if not access.can(request.user, "worklist.update", child.practice.hub_id):
-        raise PermissionDenied("Only a GP or paediatrician can record a plan review.")
+    access.require(request.user, "worklist.update", child.practice.hub_id)
     form = PlanReviewedForm(request.POST)
     if form.is_valid():
         try:

@@ -5,6 +5,12 @@ Each app declares its URLs in ``tests/<app>/access_cases.py`` as ``URLS = [...]`
 ``PatientData`` (a case) or ``NoPatientData`` (a reason). ``tests/test_access_matrix.py`` fails
 for any URL pattern of the project that is declared nowhere.
 
+Every URL also has the action of ``hubs.access.ACTIONS`` that lets a person open it: the one its
+view's ``requires(...)`` guard names, or ``action=`` in its case when the view checks it on a
+record. The matrix then tries the URL with each role of the record's own hub that the action
+leaves out, and expects 404 (the one refusal policy of hubs/access.py). A page for everyone (the
+public feedback form, health checks, one's own home page) says ``everyone=True``.
+
 The same module may declare ``ADMIN = {Model or "app_label.model": builder}``: ``builder(world)``
 makes one row of that model belonging to hub B, for the admin matrix
 (``tests/hubs/test_admin_scoping.py``), which fails for a registered model admin with none.
@@ -15,6 +21,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hubs.access import roles_for_action
 from hubs.models import Role
 
 
@@ -39,6 +46,13 @@ class World:
         yield "champion of the same hub", self.people_b[Role.CHAMPION]
         yield "no login", None
 
+    def left_out_by(self, action):
+        """(label, person) for each role of hub B that ``action`` does not allow."""
+        allowed = roles_for_action(action)
+        for role, person in self.people_b.items():
+            if role not in allowed:
+                yield f"{role} of the same hub", person
+
 
 @dataclass(frozen=True)
 class PatientData:
@@ -46,7 +60,7 @@ class PatientData:
 
     ``build(world)`` makes the hub-B record the URL names and returns the kwargs to reverse it.
     ``scoped_list`` marks a page with no record in its URL (e.g. "my cases"): intruders may
-    get 200 there, but never see hub B's children in it.
+    get 200 there, but never see hub B's children in it. ``action``: see the module's docstring.
     """
 
     name: str
@@ -54,12 +68,19 @@ class PatientData:
     method: str = "get"
     data: Callable[[World], dict] | None = None
     scoped_list: bool = False
+    action: str | None = None
 
 
 @dataclass(frozen=True)
 class NoPatientData:
+    """A URL that shows no patient data, and why; ``build`` and ``action`` as for PatientData
+    (``build`` is needed when the URL names a record)."""
+
     name: str
     reason: str
+    action: str | None = None
+    build: Callable[[World], dict] = lambda world: {}
+    everyone: bool = False
 
 
 def make_world():

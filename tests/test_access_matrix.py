@@ -19,14 +19,19 @@ def declared_cases():
     return cases
 
 
-def url_names(resolver=None, namespace=""):
+def views_by_name(resolver=None, namespace=""):
+    """(namespaced URL name, view) for every named URL pattern of the project."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from url_names(entry, ns)
+            yield from views_by_name(entry, ns)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
+            yield f"{namespace}{entry.name}", entry.callback
+
+
+def url_names():
+    return (name for name, _view in views_by_name())
 
 
 CASES = declared_cases()
@@ -85,3 +90,52 @@ def test_no_one_outside_the_hub_reaches_its_patient_data(case, world):
         if leaked:
             failures.append(f"{label}: body shows {leaked}")
     assert not failures, f"{case.method.upper()} {url}\n" + "\n".join(failures)
+
+
+VIEWS = dict(views_by_name())
+
+
+def action_of(case):
+    """(the action of the view's ``requires`` guard, the action the URL requires)."""
+    guarded = getattr(VIEWS.get(case.name), "access_action", None)
+    return guarded, case.action or guarded
+
+
+def test_every_url_names_the_action_that_opens_it():
+    problems = []
+    for case in CASES.values():
+        if getattr(case, "everyone", False):
+            continue
+        guarded, action = action_of(case)
+        if action is None:
+            problems.append(f"{case.name}: no requires(...) guard and no action= in its case")
+        elif guarded and case.action and guarded != case.action:
+            problems.append(f"{case.name}: the case says {case.action}, the view {guarded}")
+    assert not problems, "\n".join(problems)
+
+
+LEFT_OUT_CASES = [
+    c for c in CASES.values() if not getattr(c, "everyone", False) and action_of(c)[1]
+]
+
+
+@pytest.mark.parametrize("case", LEFT_OUT_CASES, ids=lambda c: c.name)
+def test_no_role_of_the_hub_that_the_action_leaves_out_reaches_the_url(case, world):
+    """The hub's own people, in each role the URL's action does not allow, get 404 and no data."""
+    _guarded, action = action_of(case)
+    url = reverse(case.name, kwargs=case.build(world))
+    data = case.data(world) if getattr(case, "data", None) else {}
+    method = getattr(case, "method", "get")
+    failures = []
+    for label, person in world.left_out_by(action):
+        cache.clear()
+        client = Client()
+        client.force_login(person)
+        response = getattr(client, method)(url, data)
+        if response.status_code != 404:
+            failures.append(f"{label}: {response.status_code}, expected 404 ({action})")
+        body = response.content.decode(errors="replace")
+        leaked = [i for i in identifiers(world.child_b) if i in body]
+        if leaked:
+            failures.append(f"{label}: body shows {leaked}")
+    assert not failures, f"{method.upper()} {url}\n" + "\n".join(failures)

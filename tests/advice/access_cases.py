@@ -42,11 +42,17 @@ URLS = [
     ),
     NoPatientData("advice:log_phone", "a blank form; children are found only in own hubs"),
     NoPatientData("advice:rota", "who covers the line: staff names and dates only"),
-    PatientData("advice:detail", build=on_request),
+    PatientData("advice:detail", action="advice.view", build=on_request),
     PatientData("advice:claim", build=on_request, method="post"),
     PatientData("advice:answer", build=on_request, method="post", data=lambda w: {"text": "x"}),
     PatientData("advice:ask_info", build=on_request, method="post", data=lambda w: {"text": "x"}),
-    PatientData("advice:add_info", build=on_request, method="post", data=lambda w: {"text": "x"}),
+    PatientData(
+        "advice:add_info",
+        action="advice.view",
+        build=on_request,
+        method="post",
+        data=lambda w: {"text": "x"},
+    ),
     PatientData(
         "advice:outcome", build=on_request, method="post", data=lambda w: {"outcome": "other"}
     ),
@@ -56,7 +62,7 @@ URLS = [
         method="post",
         data=lambda w: {"destination": "mdt", "reason": "x"},
     ),
-    PatientData("advice:attachment", build=attachment_b),
+    PatientData("advice:attachment", action="advice.view", build=attachment_b),
 ]
 
 ADMIN = {

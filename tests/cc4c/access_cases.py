@@ -1,6 +1,6 @@
 from tests.access import NoPatientData
 
-URLS = [NoPatientData("ping", "a constant answer for benchmarks")]
+URLS = [NoPatientData("ping", "a constant answer for benchmarks", everyone=True)]
 
 
 def _import_run_of_hub_b(world):

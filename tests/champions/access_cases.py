@@ -15,8 +15,12 @@ def champion_b(w):
 # hub and practice pages are scoped like patient data; a champion's own page shows only theirs.
 URLS = [
     PatientData("champions:index", scoped_list=True),
-    PatientData("champions:hub", build=lambda w: {"hub_id": w.hub_b.pk}),
-    PatientData("champions:practice", build=lambda w: {"practice_id": w.practice_b.pk}),
+    PatientData("champions:hub", action="champions.view", build=lambda w: {"hub_id": w.hub_b.pk}),
+    PatientData(
+        "champions:practice",
+        action="champions.view",
+        build=lambda w: {"practice_id": w.practice_b.pk},
+    ),
     PatientData("champions:me", build=lambda w: champion_b(w) and {}, scoped_list=True),
     PatientData("champions:add_activity", scoped_list=True),
 ]

@@ -44,52 +44,60 @@ def appointment_kwargs(w):
 URLS = [
     PatientData("clinics:session_list", build=lambda w: session_b(w) and {}, scoped_list=True),
     NoPatientData("clinics:session_create", "a form naming only the person's own hubs"),
-    PatientData("clinics:session_detail", build=session_kwargs),
-    PatientData("clinics:session_print", build=session_kwargs),
+    PatientData("clinics:session_detail", action="clinic.view", build=session_kwargs),
+    PatientData("clinics:session_print", action="clinic.view", build=session_kwargs),
     PatientData(
         "clinics:session_book",
+        action="clinic.book",
         build=session_kwargs,
         method="post",
         data=lambda w: {"slot": free_slot(session_b(w)).pk, "referral": 0},
     ),
-    PatientData("clinics:session_cancel", build=session_kwargs),
-    PatientData("clinics:appointment_detail", build=appointment_kwargs),
-    PatientData("clinics:appointment_letter", build=appointment_kwargs),
+    PatientData("clinics:session_cancel", action="clinic.book", build=session_kwargs),
+    PatientData("clinics:appointment_detail", action="clinic.view", build=appointment_kwargs),
+    PatientData("clinics:appointment_letter", action="clinic.view", build=appointment_kwargs),
     PatientData(
         "clinics:appointment_attendance",
+        action="clinic.run",
         build=appointment_kwargs,
         method="post",
         data=lambda w: {"status": "attended"},
     ),
     PatientData(
         "clinics:appointment_outcome",
+        action="clinic.run",
         build=appointment_kwargs,
         method="post",
         data=lambda w: {"outcome": "hub_follow_up"},
     ),
     PatientData(
         "clinics:appointment_cancel",
+        action="clinic.book",
         build=appointment_kwargs,
         method="post",
         data=lambda w: {"by": "family", "reason": "Moved away"},
     ),
     PatientData(
         "clinics:appointment_move",
+        action="clinic.book",
         build=appointment_kwargs,
         method="post",
         data=lambda w: {"slot": free_slot(session_b(w)).pk},
     ),
     PatientData(
         "clinics:appointment_follow_up",
+        action="clinic.book",
         build=appointment_kwargs,
         method="post",
         data=lambda w: {"slot": free_slot(session_b(w)).pk},
     ),
     PatientData("clinics:waiting_list", build=lambda w: session_b(w) and {}, scoped_list=True),
     PatientData("clinics:waiting_list_csv", build=lambda w: session_b(w) and {}, scoped_list=True),
-    PatientData("clinics:refer", build=lambda w: {"child_id": w.child_b.pk}),
+    PatientData("clinics:refer", action="clinic.refer", build=lambda w: {"child_id": w.child_b.pk}),
     PatientData("clinics:follow_up_list", build=lambda w: follow_up_b(w) and {}, scoped_list=True),
-    PatientData("clinics:follow_up_detail", build=lambda w: {"pk": follow_up_b(w).pk}),
+    PatientData(
+        "clinics:follow_up_detail", action="clinic.view", build=lambda w: {"pk": follow_up_b(w).pk}
+    ),
 ]
 
 # The admin models, each with a builder of one hub-B row.

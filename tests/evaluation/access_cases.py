@@ -5,10 +5,38 @@ REASON = (
     "suppressed figures (tests/evaluation/test_report_access.py)"
 )
 
+
+def _report_of_hub_b(w):
+    import datetime
+
+    from cc4c.evaluation.models import EvaluationReport
+
+    if "report_b" not in w.extra:
+        report = EvaluationReport.objects.create(
+            period_from=datetime.date(2025, 4, 1),
+            period_to=datetime.date(2026, 3, 31),
+            baseline_from=datetime.date(2024, 4, 1),
+            baseline_to=datetime.date(2025, 3, 31),
+        )
+        report.hubs.set([w.hub_b])
+        w.extra["report_b"] = report
+    return w.extra["report_b"]
+
+
 URLS = [
     NoPatientData("evaluation:list", REASON),
-    NoPatientData("evaluation:detail", REASON),
-    NoPatientData("evaluation:download", REASON),
+    NoPatientData(
+        "evaluation:detail",
+        REASON,
+        action="report.view",
+        build=lambda w: {"pk": _report_of_hub_b(w).pk},
+    ),
+    NoPatientData(
+        "evaluation:download",
+        REASON,
+        action="report.view",
+        build=lambda w: {"pk": _report_of_hub_b(w).pk, "fmt": "csv"},
+    ),
 ]
 
 

@@ -30,8 +30,9 @@ URLS = [
         "feedback:family",
         "the public form behind a one-use unguessable link: no sign-in, shows only the hub and "
         "the contact's date (tests/feedback/test_family_form.py)",
+        everyone=True,
     ),
-    NoPatientData("feedback:family_thanks", "a static thank-you page"),
+    NoPatientData("feedback:family_thanks", "a static thank-you page", everyone=True),
     # A comment waiting for approval may name a child: only the hub's coordinators see it.
     PatientData(
         "feedback:comments",
@@ -40,11 +41,16 @@ URLS = [
     ),
     PatientData(
         "feedback:comment_moderate",
+        action="feedback.moderate",
         build=lambda w: {"pk": _pending_comment_naming_child_b(w).pk},
         method="post",
         data=lambda w: {"decision": "approve"},
     ),
-    PatientData("feedback:meeting_rate", build=lambda w: {"pk": _finished_meeting_of_hub_b(w).pk}),
+    PatientData(
+        "feedback:meeting_rate",
+        action="mdt.view",
+        build=lambda w: {"pk": _finished_meeting_of_hub_b(w).pk},
+    ),
 ]
 
 

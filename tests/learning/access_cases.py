@@ -40,19 +40,25 @@ def everything_b(w):
 URLS = [
     # Every hub reads the library (that is its purpose): it must never show a child.
     PatientData("learning:library", build=everything_b, scoped_list=True),
-    PatientData("learning:meeting", build=lambda w: {"pk": meeting_b(w).pk}),
+    PatientData("learning:meeting", action="mdt.view", build=lambda w: {"pk": meeting_b(w).pk}),
     PatientData(
         "learning:review",
+        action="mdt.chair",
         build=lambda w: {"pk": awaiting_b(w).pk},
         method="post",
         data=lambda w: {"title": "x", "topic": "asthma", "text": "y", "publish": "1"},
     ),
     # A CPD record is its owner's alone: everyone else sees their own (empty) record.
-    PatientData("learning:cpd", build=everything_b, scoped_list=True),
-    PatientData("learning:certificate", build=everything_b, scoped_list=True),
+    PatientData("learning:cpd", action="learning.view", build=everything_b, scoped_list=True),
+    PatientData(
+        "learning:certificate", action="learning.view", build=everything_b, scoped_list=True
+    ),
     PatientData("learning:teaching_add", build=everything_b, scoped_list=True),
     PatientData(
-        "learning:teaching_delete", build=lambda w: {"pk": teaching_b(w).pk}, method="post"
+        "learning:teaching_delete",
+        action="learning.view",
+        build=lambda w: {"pk": teaching_b(w).pk},
+        method="post",
     ),
 ]
 

@@ -42,14 +42,29 @@ URLS = [
     PatientData("mdt:meetings", build=with_case, scoped_list=True),
     PatientData("mdt:my_cases", build=with_case, scoped_list=True),
     PatientData("mdt:my_actions", build=with_case, scoped_list=True),
-    PatientData("mdt:hub", build=lambda w: {"hub_pk": case_b(w).meeting.hub_id}),
-    PatientData("mdt:schedule", build=lambda w: {"hub_pk": w.hub_b.pk}),
-    PatientData("mdt:meeting", build=lambda w: {"pk": case_b(w).meeting_id}),
-    PatientData("mdt:meeting_start", build=lambda w: {"pk": case_b(w).meeting_id}, method="post"),
-    PatientData("mdt:meeting_finish", build=lambda w: {"pk": case_b(w).meeting_id}, method="post"),
-    PatientData("mdt:meeting_attendance", build=lambda w: {"pk": case_b(w).meeting_id}),
+    PatientData(
+        "mdt:hub", action="mdt.view_hub", build=lambda w: {"hub_pk": case_b(w).meeting.hub_id}
+    ),
+    PatientData("mdt:schedule", action="mdt.manage", build=lambda w: {"hub_pk": w.hub_b.pk}),
+    PatientData("mdt:meeting", action="mdt.view", build=lambda w: {"pk": case_b(w).meeting_id}),
+    PatientData(
+        "mdt:meeting_start",
+        action="mdt.chair",
+        build=lambda w: {"pk": case_b(w).meeting_id},
+        method="post",
+    ),
+    PatientData(
+        "mdt:meeting_finish",
+        action="mdt.chair",
+        build=lambda w: {"pk": case_b(w).meeting_id},
+        method="post",
+    ),
+    PatientData(
+        "mdt:meeting_attendance", action="mdt.chair", build=lambda w: {"pk": case_b(w).meeting_id}
+    ),
     PatientData(
         "mdt:action_add",
+        action="mdt.chair",
         build=lambda w: {"pk": case_b(w).meeting_id},
         method="post",
         data=lambda w: {
@@ -58,27 +73,32 @@ URLS = [
             "due_on": "2040-01-01",
         },
     ),
-    PatientData("mdt:action_done", build=lambda w: {"pk": action_b(w).pk}, method="post"),
-    PatientData("mdt:case", build=lambda w: {"pk": case_b(w).pk}),
+    PatientData(
+        "mdt:action_done", action="mdt.view", build=lambda w: {"pk": action_b(w).pk}, method="post"
+    ),
+    PatientData("mdt:case", action="mdt.view", build=lambda w: {"pk": case_b(w).pk}),
     PatientData(
         "mdt:case_outcome",
+        action="mdt.chair",
         build=lambda w: {"pk": case_b(w).pk},
         method="post",
         data=lambda w: {"outcome": "other"},
     ),
     PatientData(
         "mdt:case_move",
+        action="mdt.chair",
         build=lambda w: {"pk": case_b(w).pk},
         method="post",
         data=lambda w: {"to_meeting": case_b(w).meeting_id},
     ),
     PatientData(
         "mdt:case_reorder",
+        action="mdt.chair",
         build=lambda w: {"pk": case_b(w).pk},
         method="post",
         data=lambda w: {"direction": "up"},
     ),
-    PatientData("mdt:case_letter", build=lambda w: {"pk": case_b(w).pk}),
+    PatientData("mdt:case_letter", action="mdt.view", build=lambda w: {"pk": case_b(w).pk}),
     PatientData(
         "mdt:put_forward",
         build=with_case,
@@ -87,7 +107,11 @@ URLS = [
         data=lambda w: {"q": f"{w.child_b.nhs_number[:3]} {w.child_b.nhs_number[3:]}"},
         scoped_list=True,
     ),
-    PatientData("mdt:put_forward_child", build=lambda w: {"child_pk": w.child_b.pk}),
+    PatientData(
+        "mdt:put_forward_child",
+        action="mdt.put_forward",
+        build=lambda w: {"child_pk": w.child_b.pk},
+    ),
 ]
 
 ADMIN = {

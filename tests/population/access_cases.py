@@ -17,18 +17,27 @@ def _asthma_child_b(w):
 URLS = [
     # The index lists only the person's own hubs (or redirects to their one hub).
     PatientData("population:index", scoped_list=True),
-    PatientData("population:hub", _hub),
-    PatientData("population:segment", lambda w: {"hub_id": w.hub_b.pk, "number": 1}),
-    PatientData("population:registers", _hub),
-    PatientData("population:register", lambda w: {**_hub(w), "value_set_id": _asthma_id()}),
-    PatientData("population:asthma_worklist", _asthma_child_b),
-    PatientData("population:asthma_worklist_csv", _asthma_child_b),
-    PatientData("population:child", lambda w: {"pk": w.child_b.pk}),
+    PatientData("population:hub", _hub, action="population.view"),
+    PatientData(
+        "population:segment",
+        lambda w: {"hub_id": w.hub_b.pk, "number": 1},
+        action="child.view",
+    ),
+    PatientData("population:registers", _hub, action="child.view"),
+    PatientData(
+        "population:register",
+        lambda w: {**_hub(w), "value_set_id": _asthma_id()},
+        action="child.view",
+    ),
+    PatientData("population:asthma_worklist", _asthma_child_b, action="child.view"),
+    PatientData("population:asthma_worklist_csv", _asthma_child_b, action="child.view"),
+    PatientData("population:child", lambda w: {"pk": w.child_b.pk}, action="child.view"),
     PatientData(
         "population:mark_plan_reviewed",
         lambda w: {"pk": w.child_b.pk},
         method="post",
         data=lambda w: {"reviewed_on": "2026-01-02"},
+        action="worklist.update",
     ),
 ]
 

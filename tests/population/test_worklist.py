@@ -155,7 +155,7 @@ def test_a_coordinator_may_see_but_not_record_a_plan_review(practice, coordinato
         reverse("population:mark_plan_reviewed", args=[child.pk]),
         {"reviewed_on": timezone.localdate().isoformat()},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Child.objects.get(pk=child.pk).asthma_plan_reviewed_on is None
 
 
