@@ -1,7 +1,8 @@
 """Bulk upsert for imports: COPY into a temporary table, then one INSERT ... ON CONFLICT."""
 
 import datetime
-import io
+import re
+import tempfile
 
 from django.db import connections
 from django.utils import timezone
@@ -12,6 +13,23 @@ from simple_history.utils import get_history_model_for_model
 ENCODE_MEMO_SIZE = 20_000
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+# A line as a file opened with newline="" gives it: its own ending kept (\r\n, \n or \r).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# What a COPY buffer holds in memory before it moves to a temporary file.
+SPOOL_BYTES = 1024 * 1024
+
+
+def text_lines(text):
+    """The lines of ``text`` for ``csv.reader``, one at a time. (``io.StringIO(text)`` would
+    hold a second copy of the whole file, four bytes a character.)"""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def copy_buffer():
+    """A text buffer for COPY ... FROM STDIN that spills to a temporary file when it grows:
+    an import's memory does not grow with the data it sends to the database."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="")
 
 
 def _array_literal(values):
@@ -85,7 +103,7 @@ def copy_upsert(model, fields, records, *, conflict, update=None, by=None, using
     columns = [f.column for f in given]
     temp = quote(f"import_{meta.db_table}")
 
-    buffer = io.StringIO()
+    buffer = copy_buffer()
     encoded = [list(map(_column_encoder(), values)) for values in zip(*records, strict=True)]
     buffer.writelines(line + "\n" for line in map("\t".join, zip(*encoded, strict=True)))
     buffer.seek(0)

@@ -9,7 +9,6 @@ refusing the whole file when one row is bad, the coordinator's hub scope, bulk u
 
 import csv
 import gc
-import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from cc4c.imports import sql as in_sql
+from cc4c.imports.bulk import text_lines
 from cc4c.imports.sql import step
 
 # The spec's order; the admin upload offers the registered ones in this order.
@@ -257,7 +257,7 @@ class _Refused(Exception):
 def _run_in_sql(fmt, ctx, data, started):
     """The whole file checked and written inside one transaction, in set-based SQL."""
     content = _decode(data, ctx)
-    reader = csv.reader(io.StringIO(content, newline=""))
+    reader = csv.reader(text_lines(content))
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -368,7 +368,7 @@ def _decode(data, ctx):
 def _validate(fmt, data, ctx):
     """Parse and check every row: (good rows, [(line, column, reason), ...])."""
     content = _decode(data, ctx)
-    reader = csv.reader(io.StringIO(content, newline=""))
+    reader = csv.reader(text_lines(content))
     errors = []
     try:
         header = next(reader, None)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import psycopg2
 from django.db import DatabaseError, connection, transaction
 
-from cc4c.imports.bulk import copy_value
+from cc4c.imports.bulk import copy_buffer, copy_value, text_lines
 
 # What str.strip() removes, so a cell reads the same here as in the Python engine.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -91,8 +91,8 @@ def load(cursor, data, width, errors):
 
 def _load_with_python(cursor, data, width, errors):
     content = data if isinstance(data, str) else data.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(content.removeprefix("\ufeff"), newline=""))
-    buffer = io.StringIO()
+    reader = csv.reader(text_lines(content.removeprefix("\ufeff")))
+    buffer = copy_buffer()
     writer = csv.writer(buffer, lineterminator="\n")
     try:
         next(reader)
@@ -199,7 +199,7 @@ def _trimmed(cell):
 def _parse_in_python(cursor, plan):
     """Parse, once each, the values a column's SQL fast path did not take; COPY the answers
     into ``import_map``. Returns the indexes of the columns with answers there."""
-    buffer = io.StringIO()
+    buffer = copy_buffer()
     mapped = set()
     queries = []
     for index, (column, position) in enumerate(plan):
