@@ -149,6 +149,19 @@ class Child(models.Model):
             years -= 1
         return years
 
+    def age_text(self, day=None):
+        """The age as a clinician says it: weeks under a month, months under two, then years."""
+        day = day or timezone.localdate()
+        months = (day.year - self.date_of_birth.year) * 12 + day.month - self.date_of_birth.month
+        if day.day < self.date_of_birth.day:
+            months -= 1
+        if months < 1:
+            weeks = max(0, (day - self.date_of_birth).days // 7)
+            return f"{weeks} week{'' if weeks == 1 else 's'}"
+        if months < 24:
+            return f"{months} month{'' if months == 1 else 's'}"
+        return f"{self.age_on(day)} years"
+
     @property
     def has_safeguarding_flag(self):
         return bool(SAFEGUARDING_FLAGS & set(self.flags))
