@@ -15,6 +15,7 @@ from clinics.models import (
     ClinicSession,
     Decision,
     FollowUpStatus,
+    NextStep,
     NotBroughtFollowUp,
     Referral,
     ReferralStatus,
@@ -131,7 +132,18 @@ def _load_hub(ctx, hub, practices, children, today):
             follow_up.decision_note = "Parent phoned; new appointment offered."
             follow_up.decided_by = lead
             follow_up.decided_at = follow_up.opened_at + datetime.timedelta(days=1)
+            # The family wants a new appointment: back on the waiting list, never on no list.
+            follow_up.next_step = NextStep.WAITING_LIST
             follow_up.save()
+            appointment.referral = Referral.objects.create(
+                child=appointment.child,
+                hub=hub,
+                referral_date=appointment.referral_date or appointment.slot.session.date,
+                reason="Rebook: not brought to a clinic",
+                referred_by=lead,
+                status=ReferralStatus.WAITING,
+            )
+            appointment.save(update_fields=["referral"])
 
     referrals = []
     for _ in range(min(WAITING, len(pool))):

@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from clinics.models import Decision, Outcome, Priority, ReferralSource
+from clinics.models import NEEDS_NEXT_PLACE, Decision, Outcome, Priority, ReferralSource
 from hubs.access import people_in
 from hubs.models import Practice
 
@@ -75,21 +75,65 @@ class ReferralForm(_Form):
     source = forms.ChoiceField(choices=ReferralSource.choices, initial=ReferralSource.GP)
 
 
-class BookForm(_Form):
-    slot = forms.IntegerField(widget=forms.HiddenInput)
-    referral = forms.IntegerField(label="Child from the waiting list")
+def slot_label(slot):
+    session = slot.session
+    return (
+        f"{session.date:%a} {session.date.day} {session.date:%b %Y} {slot.start_time:%H:%M}, "
+        f"{session.host_practice.name}"
+    )
+
+
+class BookChildForm(_Form):
+    """A free slot's booking: the child chosen from the hub's waiting list, never preset."""
+
+    referral = forms.ModelChoiceField(
+        queryset=None,
+        label="Child to book",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the child to book.",
+            "invalid_choice": "That child is no longer waiting: select another.",
+        },
+    )
+
+    def __init__(self, *args, referrals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = referrals
+
+
+class BookSlotForm(_Form):
+    """A waiting child's booking: the slot chosen from the hub's free slots."""
+
+    slot = forms.ModelChoiceField(
+        queryset=None,
+        label="Slot",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the slot to book.",
+            "invalid_choice": "That slot is no longer free: select another.",
+        },
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
 
 
 class SlotChoiceForm(_Form):
-    slot = forms.ModelChoiceField(queryset=None, label="New slot")
+    slot = forms.ModelChoiceField(
+        queryset=None,
+        label="New slot",
+        error_messages={
+            "required": "Select the new slot.",
+            "invalid_choice": "That slot is no longer free: select another.",
+        },
+    )
     reason = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
-        self.fields["slot"].label_from_instance = lambda s: (
-            f"{s.session.date:%a %d %b %Y} {s.start_time:%H:%M}, {s.session.host_practice.name}"
-        )
+        self.fields["slot"].label_from_instance = slot_label
 
 
 class CancelAppointmentForm(_Form):
@@ -97,35 +141,80 @@ class CancelAppointmentForm(_Form):
         label="Cancelled by",
         choices=[("family", "The family"), ("clinic", "The clinic")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select who cancelled the appointment."},
     )
-    reason = forms.CharField(max_length=300)
+    reason = forms.CharField(
+        max_length=300, error_messages={"required": "Say why the appointment is cancelled."}
+    )
 
 
 class AttendanceForm(_Form):
     status = forms.ChoiceField(
+        label="Attendance",
         choices=[("attended", "Attended"), ("not_brought", "Not brought")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select attended or not brought."},
     )
 
 
 class OutcomeForm(_Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices)
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices, error_messages={"required": "Select the outcome."}
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class DecisionForm(_Form):
-    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision."},
+    )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Needed when the child is discharged: say why.",
     )
+    next_step = forms.ChoiceField(
+        label="Where the child goes next",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Needed when the family wants a new appointment or the child is rebooked.",
+    )
+    slot = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Slot to book",
+        empty_label="Choose a free slot",
+        error_messages={"invalid_choice": "That slot is no longer free: choose another."},
+    )
+
+    def __init__(self, *args, slots, referral_date, **kwargs):
+        """``slots``: the free slots the person may book, or None when they may not book (the
+        child can then only go back on the waiting list, for the coordinator to book)."""
+        super().__init__(*args, **kwargs)
+        on = f"{referral_date.day} {referral_date:%b %Y}"
+        back = ("waiting_list", f"Back on the waiting list at the original referral date, {on}")
+        if slots is None:
+            del self.fields["slot"]
+            self.fields["next_step"].choices = [back]
+            return
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].label_from_instance = slot_label
+        self.fields["next_step"].choices = [("book", "Book a slot now (choose it below)"), back]
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("decision") == Decision.DISCHARGED_WITH_REASON
-            and not (data.get("note") or "").strip()
-        ):
-            self.add_error("note", "Say why the child is discharged.")
+        decision, step = data.get("decision"), data.get("next_step")
+        if decision == Decision.DISCHARGED_WITH_REASON:
+            if not (data.get("note") or "").strip():
+                self.add_error("note", "Say why the child is discharged.")
+            if step:
+                self.add_error("next_step", "A discharged child is not booked again.")
+        elif decision in NEEDS_NEXT_PLACE and not step:
+            self.add_error(
+                "next_step", "Choose whether to book a slot now or put the child back on the list."
+            )
+        if step == "book" and not data.get("slot") and "slot" not in self.errors:
+            self.add_error("slot", "Choose the slot to book.")
         return data

@@ -61,7 +61,7 @@ class Outcome(models.TextChoices):
 
 class Decision(models.TextChoices):
     REBOOKED = "rebooked", "Rebooked"
-    FAMILY_CONTACTED = "family_contacted", "Family contacted"
+    FAMILY_CONTACTED = "family_contacted", "Family contacted, wants a new appointment"
     SAFEGUARDING_CONCERN_RAISED = "safeguarding_concern_raised", "Safeguarding concern raised"
     DISCHARGED_WITH_REASON = "discharged_with_reason", "Discharged, with the reason recorded"
 
@@ -117,6 +117,38 @@ class ClinicSession(models.Model):
     @property
     def is_cancelled(self):
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def ends_at(self):
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    def is_over(self, now=None):
+        """Has the session ended? No one can be booked into it, and it cannot be cancelled."""
+        return (now or timezone.now()) >= self.ends_at
+
+    def attendance_open(self, today=None):
+        """Attended and not brought are recorded from the session's day, never before."""
+        return self.date <= (today or timezone.localdate())
+
+    @property
+    def is_bookable(self):
+        return not self.is_cancelled and not self.is_over()
+
+    @property
+    def state_label(self):
+        """What the session is now: Scheduled, Cancelled, or once over, Held, or Outcomes not
+        recorded while any appointment has no attendance recorded. Lists annotate
+        ``unrecorded_count``; otherwise it is counted here."""
+        if self.is_cancelled:
+            return "Cancelled"
+        if not self.is_over():
+            return "Scheduled"
+        unrecorded = getattr(self, "unrecorded_count", None)
+        if unrecorded is None:
+            unrecorded = Appointment.objects.filter(
+                slot__session=self, status=AppointmentStatus.BOOKED
+            ).count()
+        return "Outcomes not recorded" if unrecorded else "Held"
 
     def slot_times(self):
         """The start time of every whole slot between start and end."""
@@ -251,6 +283,15 @@ class Appointment(models.Model):
         return self.slot.session
 
 
+class NextStep(models.TextChoices):
+    BOOKED = "booked", "Booked into a slot"
+    WAITING_LIST = "waiting_list", "Back on the waiting list at the original referral date"
+
+
+# Decisions after which the child must be somewhere: booked, or back on the waiting list.
+NEEDS_NEXT_PLACE = (Decision.REBOOKED, Decision.FAMILY_CONTACTED)
+
+
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
@@ -285,6 +326,10 @@ class NotBroughtFollowUp(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    next_step = models.CharField(max_length=20, choices=NextStep.choices, blank=True)
+    next_appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = NotBroughtFollowUpQuerySet.as_manager()
     history = HistoricalRecords()

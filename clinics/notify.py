@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cc4c import outbox
-from hubs.models import Membership, Role
+from clinics.queries import practice_contacts
 
 
 def link(url_name, *args):
@@ -14,15 +14,7 @@ def link(url_name, *args):
 
 def practice_addresses(appointment):
     """The referring practice: the person who referred, and the GPs of the child's practice."""
-    emails = set(
-        Membership.objects.active()
-        .filter(role=Role.GP, practice_id=appointment.child.practice_id)
-        .values_list("person__email", flat=True)
-    )
-    referral = appointment.referral
-    if referral is not None and referral.referred_by_id:
-        emails.add(referral.referred_by.email)
-    return sorted(emails)
+    return sorted({p.email for p in practice_contacts(appointment.child, appointment.referral)})
 
 
 def _send_later(subject, body, recipients):

@@ -1,11 +1,13 @@
 """Reads for the clinic pages, scoped through hubs.access by the models' ``visible_to``."""
 
 from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from clinics.models import (
     CANCELLED_STATUSES,
     Appointment,
+    AppointmentStatus,
     ClinicSession,
     NotBroughtFollowUp,
     Referral,
@@ -13,7 +15,7 @@ from clinics.models import (
     Slot,
 )
 from hubs.access import hub_ids
-from hubs.models import Hub
+from hubs.models import Hub, Membership, Person, Role
 from population.models import Child
 
 
@@ -23,9 +25,11 @@ def session_list(user, *, past=False):
     live = ~Q(slots__appointments__status__in=CANCELLED_STATUSES) & Q(
         slots__appointments__isnull=False
     )
+    unrecorded = Q(slots__appointments__status=AppointmentStatus.BOOKED)
     qs = qs.annotate(
         slot_count=Count("slots", distinct=True),
         booked_count=Count("slots__appointments", filter=live, distinct=True),
+        unrecorded_count=Count("slots__appointments", filter=unrecorded, distinct=True),
     )
     if past:
         return qs.filter(date__lt=today).order_by("-date", "-start_time")
@@ -46,15 +50,17 @@ def session_slots(session):
 
 
 def free_slots(user, hub_id, *, action="clinic.book"):
-    """Free slots of upcoming scheduled sessions in the hub, for booking and moving."""
+    """Free slots of the hub's scheduled sessions that are not over, for booking and moving."""
     taken = Appointment.objects.live().values("slot_id")
+    now = timezone.localtime()
     return (
         Slot.objects.filter(
             session__hub_id=hub_id,
             session__hub_id__in=hub_ids(user, action),
             session__status="scheduled",
-            session__date__gte=timezone.localdate(),
+            session__date__gte=now.date(),
         )
+        .exclude(session__date=now.date(), session__end_time__lte=now.time())
         .exclude(pk__in=taken)
         .select_related("session__host_practice")
         .order_by("session__date", "start_time")
@@ -69,12 +75,15 @@ SORTS = {
 }
 
 
-def waiting_list(user, *, sort="waited", q=""):
+def waiting_list(user, *, sort="waited", q="", hub_id=None, action="clinic.view"):
+    """Children waiting for a clinic appointment, in the user's hubs (or one of them)."""
     qs = (
-        Referral.objects.visible_to(user)
+        Referral.objects.visible_to(user, action)
         .filter(status=ReferralStatus.WAITING)
         .select_related("child", "child__practice", "hub", "referred_by")
     )
+    if hub_id is not None:
+        qs = qs.filter(hub_id=hub_id)
     if sort == "priority":
         qs = qs.annotate(
             priority_rank=Case(
@@ -86,6 +95,31 @@ def waiting_list(user, *, sort="waited", q=""):
     if q and q.strip():
         qs = qs.filter(child__in=Child.objects.search(q))
     return qs.order_by(*SORTS.get(sort, SORTS["waited"]))
+
+
+def shared_names(referrals):
+    """The names (given and family, ignoring case) that two or more different children on the
+    waiting list ``referrals`` share: one query over the whole list, not just one page."""
+    rows = (
+        referrals.order_by()
+        .annotate(given=Lower("child__given_name"), family=Lower("child__family_name"))
+        .values("given", "family")
+        .annotate(children=Count("child", distinct=True))
+        .filter(children__gt=1)
+    )
+    return {(row["given"], row["family"]) for row in rows}
+
+
+def mark_shared_names(rows, names, child=lambda row: row.child):
+    """Set ``shares_name`` on each row whose child has one of ``names``; the names as shown."""
+    shown = {}
+    for row in rows:
+        c = child(row)
+        key = (c.given_name.lower(), c.family_name.lower())
+        row.shares_name = key in names
+        if row.shares_name:
+            shown.setdefault(key, str(c))
+    return sorted(shown.values())
 
 
 def mark_over_target(referrals, on=None):
@@ -108,6 +142,21 @@ def follow_up_worklist(user):
         .prefetch_related("assigned_to")
         .order_by("-escalated", "opened_at")
     )
+
+
+def practice_contacts(child, referral=None):
+    """How to reach the child's family through their practice: the practice's GPs on the
+    system, and the person who referred the child if they are someone else."""
+    gps = (
+        Membership.objects.active()
+        .filter(role=Role.GP, practice_id=child.practice_id, person__is_active=True)
+        .values("person_id")
+    )
+    people = list(Person.objects.filter(pk__in=gps).order_by("last_name", "first_name"))
+    referrer = referral.referred_by if referral is not None else None
+    if referrer is not None and all(p.pk != referrer.pk for p in people):
+        people.append(referrer)
+    return people
 
 
 def child_appointments(user, child):

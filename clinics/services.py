@@ -6,9 +6,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cc4c.errors import ServiceError
 from clinics import notify
 from clinics.models import (
     CANCELLED_STATUSES,
+    NEEDS_NEXT_PLACE,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -16,6 +18,7 @@ from clinics.models import (
     Decision,
     FollowUpReminder,
     FollowUpStatus,
+    NextStep,
     NotBroughtFollowUp,
     Outcome,
     Referral,
@@ -30,8 +33,20 @@ REMINDER_DAYS = (3, 7, 14, 28)
 REPEAT_NOT_BROUGHT_DAYS = 365
 
 
-class ClinicError(Exception):
+class ClinicError(ServiceError):
     """A refusal with a message a coordinator or clinician can act on."""
+
+
+def day_text(day):
+    """A date as the pages show it: "Tue 8 Dec 2026"."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def session_over_message(session):
+    return (
+        f"The clinic of {day_text(session.date)} ended at {session.end_time:%H:%M}: it is over, "
+        "so no one can be booked into it. Choose a slot in an upcoming session."
+    )
 
 
 def create_session(
@@ -66,6 +81,11 @@ def cancel_session(*, session, reason, rebook_ids=None, by):
         session = ClinicSession.objects.select_for_update().get(pk=session.pk)
         if session.is_cancelled:
             raise ClinicError("This session is already cancelled.")
+        if session.is_over():
+            raise ClinicError(
+                f"The clinic of {day_text(session.date)} is over: a session that has been held "
+                "cannot be cancelled."
+            )
         session.status = SessionStatus.CANCELLED
         session.cancelled_reason = reason
         session.save(update_fields=["status", "cancelled_reason"])
@@ -101,22 +121,26 @@ def _check_slot(slot, child):
     session = slot.session
     if session.is_cancelled:
         raise ClinicError("That session is cancelled.")
+    if session.is_over():
+        raise ClinicError(session_over_message(session))
     if child.practice.hub_id != session.hub_id:
         raise ClinicError("The child is not registered at a practice of this hub.")
 
 
-def book_appointment(*, slot, child, by, referral=None, appointment_type=None):
-    """Book the child into the slot; if someone else just took it, nothing is written and a
-    ClinicError says so."""
+def book_appointment(*, slot, child, by, referral=None, appointment_type=None, referral_date=None):
+    """Book the child into the slot; if someone else just took it, or the session is over or
+    cancelled, nothing is written and a ClinicError says so."""
     _check_slot(slot, child)
     if referral is not None and referral.child_id != child.pk:
         raise ClinicError("That referral is for another child.")
+    if referral is not None and referral.status == ReferralStatus.CLOSED:
+        raise ClinicError("That referral is closed: refer the child again to book them.")
     appointment = Appointment(
         slot=slot,
         child=child,
         referral=referral,
         type=appointment_type or AppointmentType.NEW,
-        referral_date=referral.referral_date if referral else None,
+        referral_date=referral.referral_date if referral else referral_date,
         booked_by=by,
     )
     try:
@@ -157,13 +181,39 @@ def _cancel(appointment, status, reason, return_to_waiting_list):
     appointment.status = status
     appointment.reason = reason
     appointment.save(update_fields=["status", "reason"])
-    if appointment.referral_id:
-        # Back on the waiting list to be rebooked, or closed: the practice decides what next.
-        status = ReferralStatus.WAITING if return_to_waiting_list else ReferralStatus.CLOSED
-        Referral.objects.filter(pk=appointment.referral_id).exclude(
-            status=ReferralStatus.CLOSED
-        ).update(status=status)
+    # Back on the waiting list to be rebooked, or closed: the practice decides what next.
+    if return_to_waiting_list:
+        _back_on_waiting_list(appointment, f"Rebook: {reason}")
+    elif appointment.referral_id:
+        Referral.objects.filter(pk=appointment.referral_id).update(status=ReferralStatus.CLOSED)
     notify.tell_practice(appointment, "cancelled")
+
+
+def _back_on_waiting_list(appointment, reason):
+    """The appointment's referral waiting again, at its own date; an appointment booked without
+    a referral (a follow-up, an import) gets one at its referral date, else its clinic's day."""
+    if appointment.referral_id:
+        Referral.objects.filter(pk=appointment.referral_id).update(status=ReferralStatus.WAITING)
+        return Referral.objects.get(pk=appointment.referral_id)
+    session = appointment.slot.session
+    referral = Referral.objects.create(
+        child=appointment.child,
+        hub_id=session.hub_id,
+        referral_date=appointment.referral_date or session.date,
+        reason=reason,
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(referral=referral)
+    appointment.referral = referral
+    return referral
+
+
+def return_to_waiting_list(*, appointment, reason, by):
+    """Put the child of a missed or cancelled appointment back on the clinic's waiting list at
+    their original referral date, so they are never on no list."""
+    if appointment.status == AppointmentStatus.BOOKED:
+        raise ClinicError("The child is booked: cancel or move the appointment instead.")
+    with transaction.atomic():
+        return _back_on_waiting_list(appointment, reason)
 
 
 def cancel_appointment(*, appointment, by_family, reason, return_to_waiting_list=True, by):
@@ -306,21 +356,57 @@ def book_follow_up(*, appointment, slot, by):
     )
 
 
-def record_decision(*, follow_up, decision, note="", by):
-    """Close a not-brought follow-up with the decision; it cannot close without one."""
+NEXT_PLACE_NEEDED = (
+    "Book a slot now or put the child back on the waiting list: a child whose family wants a "
+    "new appointment must be on one or the other."
+)
+
+
+def record_decision(*, follow_up, decision, note="", slot=None, to_waiting_list=False, by):
+    """Close a not-brought follow-up with the decision; it cannot close without one. When the
+    family wants a new appointment (or it is rebooked) the child is, in the same transaction,
+    booked into ``slot`` or put back on the waiting list at their original referral date."""
     if decision not in Decision.values:
         raise ClinicError("Choose a decision.")
     if decision == Decision.DISCHARGED_WITH_REASON and not note.strip():
         raise ClinicError("Say why the child is discharged.")
+    if slot is not None and to_waiting_list:
+        raise ClinicError("Either book a slot or put the child back on the waiting list.")
+    if decision in NEEDS_NEXT_PLACE and slot is None and not to_waiting_list:
+        raise ClinicError(NEXT_PLACE_NEEDED)
+    if decision == Decision.DISCHARGED_WITH_REASON and (slot is not None or to_waiting_list):
+        raise ClinicError("A discharged child is not booked again: choose another decision.")
     with transaction.atomic():
-        follow_up = NotBroughtFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        follow_up = (
+            NotBroughtFollowUp.objects.select_for_update()
+            .select_related("appointment__slot__session", "appointment__child__practice")
+            .get(pk=follow_up.pk)
+        )
         if not follow_up.is_open:
             raise ClinicError("A decision has already been recorded.")
+        missed = follow_up.appointment
         follow_up.status = FollowUpStatus.CLOSED
         follow_up.decision = decision
         follow_up.decision_note = note
         follow_up.decided_by = by
         follow_up.decided_at = timezone.now()
+        if slot is not None:
+            referral = missed.referral
+            if referral is not None and referral.status == ReferralStatus.CLOSED:
+                referral = None
+            follow_up.next_appointment = book_appointment(
+                slot=slot,
+                child=missed.child,
+                referral=referral,
+                appointment_type=missed.type,
+                referral_date=missed.referral_date,
+                by=by,
+            )
+            follow_up.next_step = NextStep.BOOKED
+        elif to_waiting_list:
+            when = day_text(missed.slot.session.date)
+            _back_on_waiting_list(missed, f"Rebook: not brought to the clinic of {when}")
+            follow_up.next_step = NextStep.WAITING_LIST
         follow_up.save()
     return follow_up
 

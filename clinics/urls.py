@@ -8,7 +8,7 @@ urlpatterns = [
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/print/", views.session_print, name="session_print"),
-    path("sessions/<int:pk>/book/", views.session_book, name="session_book"),
+    path("sessions/<int:pk>/slots/<int:slot_pk>/book/", views.slot_book, name="slot_book"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment_detail"),
     path(
@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("waiting-list/", views.waiting_list, name="waiting_list"),
     path("waiting-list.csv", views.waiting_list_csv, name="waiting_list_csv"),
+    path("waiting-list/<int:pk>/book/", views.referral_book, name="referral_book"),
     path("refer/<int:child_id>/", views.refer, name="refer"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),

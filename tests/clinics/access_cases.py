@@ -15,8 +15,13 @@ def session_b(w):
         session = ClinicSessionFactory(host_practice=w.practice_b)
         w.extra["session_b"] = session
         w.extra["appointment_b"] = AppointmentFactory(slot=free_slot(session), child=w.child_b)
-        ReferralFactory(child=w.child_b)
+        w.extra["referral_b"] = ReferralFactory(child=w.child_b)
     return w.extra["session_b"]
+
+
+def referral_b(w):
+    session_b(w)
+    return w.extra["referral_b"]
 
 
 def appointment_b(w):
@@ -47,11 +52,12 @@ URLS = [
     PatientData("clinics:session_detail", action="clinic.view", build=session_kwargs),
     PatientData("clinics:session_print", action="clinic.view", build=session_kwargs),
     PatientData(
-        "clinics:session_book",
+        "clinics:slot_book",
         action="clinic.book",
-        build=session_kwargs,
-        method="post",
-        data=lambda w: {"slot": free_slot(session_b(w)).pk, "referral": 0},
+        build=lambda w: {"pk": session_b(w).pk, "slot_pk": free_slot(session_b(w)).pk},
+    ),
+    PatientData(
+        "clinics:referral_book", action="clinic.book", build=lambda w: {"pk": referral_b(w).pk}
     ),
     PatientData("clinics:session_cancel", action="clinic.book", build=session_kwargs),
     PatientData("clinics:appointment_detail", action="clinic.view", build=appointment_kwargs),

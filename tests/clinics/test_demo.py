@@ -1,6 +1,12 @@
 from clinics import demo
 from clinics.metrics import clinic_measures
-from clinics.models import Appointment, ClinicSession, NotBroughtFollowUp, Referral
+from clinics.models import (
+    NEEDS_NEXT_PLACE,
+    Appointment,
+    ClinicSession,
+    NotBroughtFollowUp,
+    Referral,
+)
 from hubs import demo as hubs_demo
 from hubs.management.commands.load_demo import DemoContext
 from tests.factories import ChildFactory
@@ -27,3 +33,11 @@ def test_demo_clinics_load_twice_to_the_same_data(db):
         NotBroughtFollowUp.objects.unresolved().filter(appointment__slot__session__hub=hub).exists()
     )
     assert Referral.objects.filter(hub=hub, status="waiting").count() > 0
+    # A demo family that wants a new appointment has their child waiting or booked again.
+    closed = NotBroughtFollowUp.objects.filter(decision__in=NEEDS_NEXT_PLACE)
+    assert closed.exists()
+    for follow_up in closed.select_related("appointment"):
+        child_id = follow_up.appointment.child_id
+        assert Referral.objects.filter(child_id=child_id, status="waiting").exists() or (
+            Appointment.objects.filter(child_id=child_id, status="booked").exists()
+        )

@@ -153,6 +153,6 @@ def test_each_reminder_is_sent_once_across_sweeps(practice, lead, paediatrician,
         assert services.send_follow_up_reminders() == 1
     assert list(FollowUpReminder.objects.values_list("number", flat=True)) == [1, 2]
 
-    services.record_decision(follow_up=follow_up, decision="rebooked", by=gp)
+    services.record_decision(follow_up=follow_up, decision="rebooked", to_waiting_list=True, by=gp)
     with time_machine.travel(opened + datetime.timedelta(days=15), tick=False):
         assert services.send_follow_up_reminders() == 0

@@ -1,7 +1,9 @@
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,9 @@ from tests.clinics.factories import (
     free_slot,
 )
 from tests.factories import ChildFactory, member
+
+# A Tuesday morning in March, London time: clinics of the day are running.
+CLINIC_MORNING = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -105,11 +110,11 @@ def test_coordinator_books_a_waiting_child_into_a_free_slot(
     referral = ReferralFactory(child=ChildFactory(practice=practice))
     slot = session.slots.first()
     response = client_for(coordinator).post(
-        reverse("clinics:session_book", args=[session.pk]),
-        {"slot": slot.pk, "referral": referral.pk},
+        reverse("clinics:slot_book", args=[session.pk, slot.pk]),
+        {"referral": referral.pk},
         follow=True,
     )
-    assert f"Booked for {slot.start_time:%H:%M}" in response.content.decode()
+    assert f"at {slot.start_time:%H:%M}" in response.content.decode()
     assert Appointment.objects.get(slot=slot).child == referral.child
 
 
@@ -120,8 +125,8 @@ def test_booking_a_slot_someone_just_took_shows_the_message(
     AppointmentFactory(slot=slot, child=ChildFactory(practice=practice))
     referral = ReferralFactory(child=ChildFactory(practice=practice))
     response = client_for(coordinator).post(
-        reverse("clinics:session_book", args=[session.pk]),
-        {"slot": slot.pk, "referral": referral.pk},
+        reverse("clinics:slot_book", args=[session.pk, slot.pk]),
+        {"referral": referral.pk},
         follow=True,
     )
     assert "That slot was just booked by someone else" in response.content.decode()
@@ -173,7 +178,10 @@ def test_decision_form_refuses_a_discharge_without_a_reason(practice, gp, client
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.OPEN
 
-    client_for(gp).post(url, {"decision": "family_contacted", "note": "Rebooking by phone"})
+    client_for(gp).post(
+        url,
+        {"decision": "family_contacted", "note": "Rebooking by phone", "next_step": "waiting_list"},
+    )
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.decided_by) == (FollowUpStatus.CLOSED, gp)
 
@@ -257,6 +265,7 @@ def test_on_the_day_the_paediatrician_marks_attended_and_the_outcome_from_the_cl
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.PAEDIATRICIAN, Role.GP])
+@time_machine.travel(CLINIC_MORNING, tick=False)
 def test_every_clinic_page_opens_with_one_heading(role, practice, client_for):
     person = member(role, practice.hub, practice=practice, is_staff=role == Role.COORDINATOR)
     session = ClinicSessionFactory(host_practice=practice, date=timezone.localdate())
@@ -267,7 +276,7 @@ def test_every_clinic_page_opens_with_one_heading(role, practice, client_for):
     follow_up = NotBroughtFollowUpFactory(
         appointment=AppointmentFactory(slot=free_slot(session), child=child, status="not_brought")
     )
-    ReferralFactory(child=ChildFactory(practice=practice))
+    waiting = ReferralFactory(child=ChildFactory(practice=practice))
     urls = [
         reverse("clinics:session_list"),
         reverse("clinics:session_list") + "?when=past",
@@ -285,6 +294,8 @@ def test_every_clinic_page_opens_with_one_heading(role, practice, client_for):
         urls += [
             reverse("clinics:session_create"),
             reverse("clinics:session_cancel", args=[session.pk]),
+            reverse("clinics:slot_book", args=[session.pk, free_slot(session).pk]),
+            reverse("clinics:referral_book", args=[waiting.pk]),
         ]
     client = client_for(person)
     for url in urls:

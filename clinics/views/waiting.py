@@ -1,0 +1,125 @@
+"""The waiting list: the list with a Book link on each row, booking a waiting child into a
+free slot, the CSV download, and referring a child."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from cc4c import csv_export
+from clinics import queries, services
+from clinics.forms import BookSlotForm, ReferralForm
+from clinics.models import Referral, ReferralStatus
+from clinics.views.common import page_of, posted
+from clinics.views.sessions import booked_message
+from hubs import access
+from hubs.access import requires
+from hubs.audit import record
+from population.models import Child
+
+
+@requires("clinic.view")
+def waiting_list(request):
+    sort = request.GET.get("sort", "waited")
+    q = request.GET.get("q", "").strip()
+    page = page_of(request, queries.waiting_list(request.user, sort=sort, q=q))
+    queries.mark_over_target(page.object_list)
+    shared = queries.mark_shared_names(
+        page.object_list, queries.shared_names(queries.waiting_list(request.user))
+    )
+    return render(
+        request,
+        "clinics/waiting_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "q": q,
+            "shared_names": shared,
+            "book_hub_ids": access.hub_ids(request.user, "clinic.book"),
+        },
+    )
+
+
+def referral_book(request, pk):
+    """Book a child from the waiting list: choose one of the hub's free slots."""
+    referral = get_object_or_404(
+        Referral.objects.visible_to(request.user, "clinic.book").select_related(
+            "child__practice", "hub", "referred_by"
+        ),
+        pk=pk,
+    )
+    child = referral.child
+    if referral.status != ReferralStatus.WAITING:
+        status = referral.get_status_display().lower()
+        messages.error(request, f"{child} is no longer waiting: the referral is {status}.")
+        return redirect("clinics:waiting_list")
+    slots = queries.free_slots(request.user, referral.hub_id)
+    form = BookSlotForm(posted(request), slots=slots)
+    if request.method == "POST" and form.is_valid():
+        slot = form.cleaned_data["slot"]
+        try:
+            services.book_appointment(slot=slot, child=child, referral=referral, by=request.user)
+        except services.ClinicError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, booked_message(child, slot))
+            return redirect("clinics:session_detail", pk=slot.session_id)
+    record(
+        request,
+        action="clinic.referral.view",
+        hub=referral.hub_id,
+        child_id=child.pk,
+        obj=referral,
+    )
+    queries.mark_over_target([referral])
+    return render(
+        request,
+        "clinics/referral_book.html",
+        {
+            "referral": referral,
+            "child": child,
+            "form": form,
+            "page": page_of(request, slots),
+            "chosen": str(form["slot"].value() or ""),
+        },
+    )
+
+
+@requires("clinic.view")
+def waiting_list_csv(request):
+    """The waiting list as a spreadsheet: identifiable, so the download is audited."""
+    referrals = queries.mark_over_target(list(queries.waiting_list(request.user)))
+    record(request, action="clinic.waiting_list.export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="clinic-waiting-list.csv"'
+    writer = csv_export.writer(response)
+    writer.writerow(
+        ["nhs_number", "given_name", "family_name", "date_of_birth", "practice", "referral_date"]
+        + ["weeks_waiting", "over_target", "priority", "source", "reason"]
+    )
+    for r in referrals:
+        child = r.child
+        writer.writerow(
+            [child.nhs_number, child.given_name, child.family_name]
+            + [child.date_of_birth.isoformat(), child.practice.name, r.referral_date.isoformat()]
+            + [r.weeks_waiting, "yes" if r.over_target else "no", r.priority, r.source, r.reason]
+        )
+    return response
+
+
+def refer(request, child_id):
+    child = get_object_or_404(
+        Child.objects.visible_to(request.user, "clinic.refer").select_related("practice"),
+        pk=child_id,
+    )
+    record(request, action="clinic.refer.view", hub=child.practice.hub_id, child_id=child.pk)
+    form = ReferralForm(posted(request), initial={"referral_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refer(child=child, **form.cleaned_data, by=request.user)
+        except services.ClinicError as exc:
+            form.add_error("referral_date", str(exc))
+        else:
+            messages.success(request, "The child is on the clinic's waiting list.")
+            return redirect("clinics:waiting_list")
+    return render(request, "clinics/refer.html", {"form": form, "child": child})
