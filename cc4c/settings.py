@@ -101,7 +101,7 @@ INSTALLED_APPS = [
     "learning",
     "feedback",
     # Reads every app's metrics.py, so it comes after them (demo data is loaded in this order).
-    "cc4c.evaluation",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

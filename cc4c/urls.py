@@ -19,6 +19,6 @@ urlpatterns = [
     path("champions/", include("champions.urls")),
     path("learning/", include("learning.urls")),
     path("feedback/", include("feedback.urls")),
-    path("reports/", include("cc4c.evaluation.urls")),
+    path("reports/", include("evaluation.urls")),
     path("", include("hubs.urls")),
 ]

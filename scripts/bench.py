@@ -369,8 +369,8 @@ def measure_evaluation_and_pages(args):
     print("Evaluation report for every hub over 12 months vs hand-written SQL", flush=True)
     import datetime
 
-    from cc4c.evaluation.compose import compute
-    from cc4c.evaluation.periods import Period
+    from evaluation.compose import compute
+    from evaluation.periods import Period
     from hubs.models import Hub
 
     period = Period.of(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
@@ -401,8 +401,8 @@ def measure_evaluation_and_pages(args):
 
     print("Pages through gunicorn and HTTP vs a constant view", flush=True)
     person, hub, cookie = signed_in_cookie()
-    from cc4c.evaluation.models import EvaluationReport
-    from cc4c.evaluation.services import build
+    from evaluation.models import EvaluationReport
+    from evaluation.services import build
 
     report = EvaluationReport.objects.create(
         period_from=period.date_from,

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from cc4c.evaluation.models import EvaluationReport
-from cc4c.evaluation.services import build
+from evaluation.models import EvaluationReport
+from evaluation.services import build
 from hubs.models import Role
 from tests.e2e.conftest import axe_check, screenshot, sign_in
 from tests.factories import ChildFactory, HubFactory, PracticeFactory, member

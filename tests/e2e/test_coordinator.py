@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cc4c.evaluation.models import EvaluationReport
 from clinics.models import ClinicSession
+from evaluation.models import EvaluationReport
 from hubs.models import Person, Practice, Role
 from tests.e2e.conftest import axe_check, screenshot, sign_in
 from tests.factories import HubFactory, PracticeFactory, member

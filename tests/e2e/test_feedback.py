@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cc4c.evaluation.models import EvaluationReport
-from cc4c.evaluation.services import build
+from evaluation.models import EvaluationReport
+from evaluation.services import build
 from feedback import services
 from feedback.links import family_url
 from feedback.models import CommentStatus, FamilyResponse, ProfessionalFeedback

@@ -9,7 +9,7 @@ REASON = (
 def _report_of_hub_b(w):
     import datetime
 
-    from cc4c.evaluation.models import EvaluationReport
+    from evaluation.models import EvaluationReport
 
     if "report_b" not in w.extra:
         report = EvaluationReport.objects.create(
@@ -41,7 +41,7 @@ URLS = [
 
 
 def _unit_cost_of_hub_b(w):
-    from cc4c.evaluation.models import UnitCost
+    from evaluation.models import UnitCost
 
     return UnitCost.objects.create(
         hub=w.hub_b,
@@ -58,7 +58,7 @@ def _unit_cost_of_hub_b(w):
 def _hospital_activity_of_hub_b(w):
     import datetime
 
-    from cc4c.evaluation.models import HospitalActivity
+    from evaluation.models import HospitalActivity
 
     return HospitalActivity.objects.create(
         practice=w.practice_b, month=datetime.date(2025, 4, 1), activity="op_new", count=3

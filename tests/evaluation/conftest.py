@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from cc4c.evaluation.models import HospitalActivity, UnitCost
-from cc4c.evaluation.periods import add_months
+from evaluation.models import HospitalActivity, UnitCost
+from evaluation.periods import add_months
 from population.models import Child
 from tests.factories import ChildFactory
 

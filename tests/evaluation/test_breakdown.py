@@ -13,11 +13,11 @@ from advice import clock
 from advice.metrics import advice_measures
 from advice.models import AdviceRequest
 from cc4c import breakdown
-from cc4c.evaluation import compose
-from cc4c.evaluation.metrics import hospital_measures
-from cc4c.evaluation.periods import Period
 from cc4c.imports import registered_kinds, run_import
 from cc4c.synthetic import generate
+from evaluation import compose
+from evaluation.metrics import hospital_measures
+from evaluation.periods import Period
 from hubs.models import Hub, Practice, TargetUnit
 from population.models import Child
 from population.segmentation import resegment_children

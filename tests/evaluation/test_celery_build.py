@@ -8,7 +8,7 @@ from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
 from cc4c.celery import app
-from cc4c.evaluation.models import EvaluationReport, ReportStatus
+from evaluation.models import EvaluationReport, ReportStatus
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from cc4c.evaluation.models import HospitalActivity
 from cc4c.imports import ImportFailed, run_import
+from evaluation.models import HospitalActivity
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from cc4c.evaluation.periods import Period, default_baseline, financial_year_of, whole_months
+from evaluation.periods import Period, default_baseline, financial_year_of, whole_months
 
 d = datetime.date
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from cc4c.evaluation import compose
-from cc4c.evaluation.periods import Period
+from evaluation import compose
+from evaluation.periods import Period
 from population.models import Child
 from population.segmentation import resegment_children, take_month_end_snapshot
 from tests.evaluation.conftest import ASTHMA, _child

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from cc4c.evaluation.models import EvaluationReport, ReportStatus
-from cc4c.evaluation.services import build
-from cc4c.evaluation.tasks import monthly_reports
+from evaluation.models import EvaluationReport, ReportStatus
+from evaluation.services import build
+from evaluation.tasks import monthly_reports
 from hubs.models import Role
 from tests.factories import ChildFactory, member
 

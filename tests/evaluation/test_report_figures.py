@@ -9,11 +9,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cc4c.evaluation import render
-from cc4c.evaluation.compose import compute
-from cc4c.evaluation.models import EvaluationReport
-from cc4c.evaluation.periods import Period
-from cc4c.evaluation.services import build
+from evaluation import render
+from evaluation.compose import compute
+from evaluation.models import EvaluationReport
+from evaluation.periods import Period
+from evaluation.services import build
 from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from cc4c.evaluation.suppression import STAR, suppress, suppress_count
 from cc4c.measures import pct, round_1dp
+from evaluation.suppression import STAR, suppress, suppress_count
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from cc4c.evaluation import services as evaluation
-from cc4c.evaluation.models import EvaluationReport, ReportStatus
-from cc4c.evaluation.periods import Period
+from evaluation import services as evaluation
+from evaluation.models import EvaluationReport, ReportStatus
+from evaluation.periods import Period
 from tests.faults.servers import free_port
 from tests.outbox import broker
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cc4c import breakdown
-from cc4c.evaluation.compose import compute
-from cc4c.evaluation.periods import Period
-from cc4c.evaluation.suppression import suppress
+from evaluation.compose import compute
+from evaluation.periods import Period
+from evaluation.suppression import suppress
 from feedback.metrics import experience_measures
 from hubs.models import Role
 from tests.factories import member

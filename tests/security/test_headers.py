@@ -33,7 +33,7 @@ def _for_browsers(name):
 
 
 def test_pdf_templates_are_recognised_as_never_sent_to_a_browser():
-    assert not _for_browsers("cc4c/evaluation/templates/evaluation/report_pdf.html")
+    assert not _for_browsers("evaluation/templates/evaluation/report_pdf.html")
     assert _for_browsers("advice/templates/advice/detail.html")
 
 

@@ -1,7 +1,5 @@
 """The ``hospital-activity`` CSV format: aggregate HES counts per practice and month."""
 
-from cc4c.evaluation.definitions import HOSPITAL_ACTIVITIES
-from cc4c.evaluation.models import HospitalActivity
 from cc4c.imports import (
     Column,
     ImportFormat,
@@ -12,6 +10,8 @@ from cc4c.imports import (
     parse_month,
     register,
 )
+from evaluation.definitions import HOSPITAL_ACTIVITIES
+from evaluation.models import HospitalActivity
 from hubs.imports import ByPractice
 
 

@@ -7,7 +7,7 @@ count is ``*``; zero stays 0; hours and money are not suppressed.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from cc4c.evaluation.definitions import BY_KEY
+from evaluation.definitions import BY_KEY
 
 STAR = "*"
 

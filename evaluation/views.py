@@ -3,12 +3,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from cc4c.evaluation import render as outputs
-from cc4c.evaluation.definitions import MEASURES, SECTIONS
-from cc4c.evaluation.forms import BuildReportForm
-from cc4c.evaluation.models import ReportStatus
-from cc4c.evaluation.queries import reports_for
-from cc4c.evaluation.services import request_report
+from evaluation import render as outputs
+from evaluation.definitions import MEASURES, SECTIONS
+from evaluation.forms import BuildReportForm
+from evaluation.models import ReportStatus
+from evaluation.queries import reports_for
+from evaluation.services import request_report
 from hubs import audit
 from hubs.access import requires
 

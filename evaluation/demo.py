@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from cc4c.evaluation.definitions import HOSPITAL_ACTIVITIES
-from cc4c.evaluation.models import HospitalActivity, UnitCost
-from cc4c.evaluation.periods import add_months, financial_year_of
+from evaluation.definitions import HOSPITAL_ACTIVITIES
+from evaluation.models import HospitalActivity, UnitCost
+from evaluation.periods import add_months, financial_year_of
 
 # Monthly counts per 1,000 registered patients before the hub, and the share left after it.
 RATES = {

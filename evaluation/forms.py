@@ -1,6 +1,6 @@
 from django import forms
 
-from cc4c.evaluation.periods import Period
+from evaluation.periods import Period
 from hubs import access
 
 

@@ -3,9 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cc4c.evaluation import render
-from cc4c.evaluation.compose import compute
-from cc4c.evaluation.periods import Period
+from evaluation import render
+from evaluation.compose import compute
+from evaluation.periods import Period
 from hubs.models import Hub
 
 

@@ -6,16 +6,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cc4c import queueing
-from cc4c.evaluation.compose import compute
-from cc4c.evaluation.models import EvaluationReport, ReportStatus
-from cc4c.evaluation.periods import Period
+from evaluation.compose import compute
+from evaluation.models import EvaluationReport, ReportStatus
+from evaluation.periods import Period
 
 log = logging.getLogger(__name__)
 
 
 def request_report(*, hubs, period, suppressed, by):
     """Record a report request and queue its build once the request is committed."""
-    from cc4c.evaluation.tasks import build_report
+    from evaluation.tasks import build_report
 
     with transaction.atomic():
         report = EvaluationReport.objects.create(

@@ -6,13 +6,13 @@ from importlib import import_module
 from django.utils import timezone
 
 from cc4c import breakdown
-from cc4c.evaluation.metrics import (
+from evaluation.metrics import (
     hospital_measures,
     net_saving,
     new_appointments_in_hub_pct,
     unit_costs,
 )
-from cc4c.evaluation.periods import clipped_months
+from evaluation.periods import clipped_months
 
 # Each app's metrics.py: (module, function, charted month by month). Each function takes
 # (hub_ids, date_from, date_to, *, by=None) and returns {measure key: value}, plus hidden

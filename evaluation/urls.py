@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cc4c.evaluation import views
+from evaluation import views
 
 app_name = "evaluation"
 urlpatterns = [

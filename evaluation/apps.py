@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class EvaluationConfig(AppConfig):
-    name = "cc4c.evaluation"
+    name = "evaluation"
     label = "evaluation"
     verbose_name = "Evaluation reports"

@@ -6,10 +6,10 @@ from functools import reduce
 from django.db.models import Q, Sum
 
 from cc4c import breakdown
-from cc4c.evaluation.definitions import HOSPITAL_ACTIVITIES
-from cc4c.evaluation.models import HospitalActivity, UnitCost
-from cc4c.evaluation.periods import financial_year_of, whole_months
 from cc4c.measures import pct
+from evaluation.definitions import HOSPITAL_ACTIVITIES
+from evaluation.models import HospitalActivity, UnitCost
+from evaluation.periods import financial_year_of, whole_months
 from hubs.models import Practice
 
 

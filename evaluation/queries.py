@@ -1,4 +1,4 @@
-from cc4c.evaluation.models import EvaluationReport
+from evaluation.models import EvaluationReport
 
 
 def reports_for(user):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cc4c.evaluation.models import HospitalActivity, UnitCost
+from evaluation.models import HospitalActivity, UnitCost
 from hubs.admin_scoping import HubScopedAdmin
 
 

@@ -3,7 +3,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
-from cc4c.evaluation.definitions import HOSPITAL_ACTIVITIES
+from evaluation.definitions import HOSPITAL_ACTIVITIES
 from hubs import access
 from hubs.models import Hub, Practice
 

@@ -8,15 +8,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cc4c import csv_export
-from cc4c.evaluation.charts import bar_chart
-from cc4c.evaluation.compose import ALL
-from cc4c.evaluation.definitions import (
+from evaluation.charts import bar_chart
+from evaluation.compose import ALL
+from evaluation.definitions import (
     HOSPITAL_ACTIVITIES,
     MEASURES,
     SECTIONS,
     measures_in,
 )
-from cc4c.evaluation.suppression import STAR, suppress, visible
+from evaluation.suppression import STAR, suppress, visible
 
 # The figure charted month by month for each section with a time axis.
 MONTHLY_FIGURE = {
