@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    # Staff sign-in with NHS CIS2 Authentication: an allauth OpenID Connect provider.
+    "hubs.cis2",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -108,7 +111,7 @@ MIDDLEWARE = [
     # Before anything reads the client's address or asks whether the request is secure.
     "cc4c.forwarded.ForwardedByProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "hubs.cis2.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +206,26 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CC4C hubs"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# NHS CIS2 Authentication (OpenID Connect), beside email and authenticator. Off unless an issuer
+# and a client id are set; the private key signs the client's token requests (private_key_jwt).
+SOCIALACCOUNT_ADAPTER = "hubs.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+CIS2_ISSUER = env.str("CIS2_ISSUER", default="").rstrip("/")
+CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="")
+# The PEM text itself (newlines may be written as \n), or CIS2_PRIVATE_KEY_FILE naming a file.
+CIS2_PRIVATE_KEY = env.str("CIS2_PRIVATE_KEY", default="").replace("\\n", "\n")
+CIS2_PRIVATE_KEY_FILE = env.str("CIS2_PRIVATE_KEY_FILE", default="")
+CIS2_PRIVATE_KEY_ID = env.str("CIS2_PRIVATE_KEY_ID", default="")
+CIS2_CLIENT_ASSERTION_ALG = env.str("CIS2_CLIENT_ASSERTION_ALG", default="RS512")
+CIS2_SCOPES = env.list(
+    "CIS2_SCOPES",
+    default=["openid", "profile", "email", "nationalrbacaccess", "associatedorgs"],
+)
+CIS2_ACR_VALUES = env.str("CIS2_ACR_VALUES", default="AAL2_OR_AAL3_ANY")
+# A CIS2 sign-in at this authentication assurance level or above is the second factor itself.
+CIS2_SECOND_FACTOR_AAL = env.int("CIS2_SECOND_FACTOR_AAL", default=3)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

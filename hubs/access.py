@@ -39,6 +39,8 @@ HubRef = Hub | int
 CHILD_RECORD_ROLES = frozenset({Role.GP, Role.PAEDIATRICIAN, Role.COORDINATOR})
 # Roles that reach child data in some form, and so must sign in with a second factor.
 MFA_REQUIRED_ROLES = frozenset({Role.GP, Role.PAEDIATRICIAN, Role.MDT_MEMBER, Role.COORDINATOR})
+# Roles a hub may require to sign in with NHS CIS2 (Hub.cis2_required_for_clinical).
+CLINICAL_ROLES = frozenset({Role.GP, Role.PAEDIATRICIAN})
 
 ACTIONS: dict[str, frozenset[str]] = {
     "child.view": CHILD_RECORD_ROLES,
@@ -75,6 +77,8 @@ ACTIONS: dict[str, frozenset[str]] = {
 
 _CACHE_ATTR = "_cc4c_roles_by_hub"
 _CODES_ATTR = "_cc4c_hub_codes"
+_WITHHELD_ATTR = "_cc4c_hubs_withheld"
+_SIGN_IN_ATTR = "_cc4c_sign_in_method"
 
 
 def roles_by_hub(user: User) -> dict[int, set[str]]:
@@ -89,15 +93,37 @@ def roles_by_hub(user: User) -> dict[int, set[str]]:
         # The operator sets hubs up; they act as a coordinator everywhere, audited like anyone.
         for hub_id in Hub.objects.values_list("id", flat=True):
             result[hub_id] = {Role.COORDINATOR}
-    codes = {}
-    for hub_id, role, code in (
-        Membership.objects.active().filter(person=user).values_list("hub_id", "role", "hub__code")
+    codes: dict[int, str] = {}
+    withheld: set[int] = set()
+    # A request's person who signed in some other way than CIS2 (hubs/signin.py) does not get
+    # clinical roles in hubs that require CIS2 for them; outside a request nothing is withheld.
+    without_cis2 = getattr(user, _SIGN_IN_ATTR, "cis2") != "cis2"
+    for hub_id, role, code, cis2_required in (
+        Membership.objects.active()
+        .filter(person=user)
+        .values_list("hub_id", "role", "hub__code", "hub__cis2_required_for_clinical")
     ):
-        result.setdefault(hub_id, set()).add(role)
         codes[hub_id] = code
+        if without_cis2 and cis2_required and role in CLINICAL_ROLES:
+            withheld.add(hub_id)
+            continue
+        result.setdefault(hub_id, set()).add(role)
     setattr(user, _CACHE_ATTR, result)
     setattr(user, _CODES_ATTR, codes)
+    setattr(user, _WITHHELD_ATTR, withheld)
     return result
+
+
+def note_sign_in(user: User, method: str) -> None:
+    """Say how the request's person signed in ("cis2", "password"...), before roles are read."""
+    forget(user)
+    setattr(user, _SIGN_IN_ATTR, method)
+
+
+def hubs_withheld_without_cis2(user: User) -> list[Hub]:
+    """Hubs whose clinical roles this person holds but gets only by signing in with CIS2."""
+    roles_by_hub(user)
+    return list(Hub.objects.filter(id__in=getattr(user, _WITHHELD_ATTR, ())).order_by("name"))
 
 
 def membership_hub_codes(user: User) -> list[str]:
@@ -108,7 +134,7 @@ def membership_hub_codes(user: User) -> list[str]:
 
 def forget(user: User) -> None:
     """Drop what roles_by_hub kept, after the user's memberships change."""
-    for attr in (_CACHE_ATTR, _CODES_ATTR):
+    for attr in (_CACHE_ATTR, _CODES_ATTR, _WITHHELD_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -6,12 +6,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 
 from cc4c import csv_export
 from hubs import access, audit, services
 from hubs.admin_scoping import HubScopedAdmin, HubScopedInline, make_superuser_only
+from hubs.cis2 import identity
 from hubs.models import AuditEvent, Hub, Membership, Person, Practice, Role
 
 
@@ -104,13 +106,16 @@ class PersonAdmin(HubScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
-        fieldsets = [("Person", {"fields": self.person_fields})]
+        fieldsets = [
+            ("Person", {"fields": self.person_fields}),
+            ("NHS CIS2", {"fields": ["cis2_identity"]}),
+        ]
         if request.user.is_superuser:
             fieldsets.append(("Access", {"fields": ["is_active", "is_superuser", "last_login"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["last_login"]
+        readonly = ["last_login", "cis2_identity"]
         if obj is not None and not self.in_scope(request, obj, wholly=True):
             # They also work in hubs the coordinator does not run: their login is not theirs
             # to change.
@@ -119,6 +124,12 @@ class PersonAdmin(HubScopedAdmin):
 
     def get_inlines(self, request, obj):
         return [] if obj is None else [MembershipInline]
+
+    @admin.display(description="CIS2 identity")
+    def cis2_identity(self, obj):
+        return render_to_string(
+            "admin/hubs/cis2_identity.html", {"identity": identity.describe(obj)}
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:

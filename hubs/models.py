@@ -62,6 +62,12 @@ class Hub(models.Model):
     advice_email = models.EmailField(
         blank=True, help_text="The address GPs send advice questions to."
     )
+    cis2_required_for_clinical = models.BooleanField(
+        "clinical staff sign in with NHS CIS2",
+        default=False,
+        help_text="GPs and paediatricians see this hub's children only when they signed in with "
+        "NHS CIS2, not with email and password.",
+    )
 
     class Meta:
         ordering = ["name"]

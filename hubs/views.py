@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
+from hubs import access
 from hubs.models import Role
 from hubs.queries import memberships_for
 
@@ -20,4 +21,9 @@ def home(request):
     memberships = memberships_for(request.user)
     roles = sorted({m.role for m in memberships}, key=list(LANDING).index)
     starts = [{"label": LANDING[role][0], "url": reverse(LANDING[role][1])} for role in roles]
-    return render(request, "hubs/home.html", {"memberships": memberships, "starts": starts})
+    context = {
+        "memberships": memberships,
+        "starts": starts,
+        "withheld": access.hubs_withheld_without_cis2(request.user),
+    }
+    return render(request, "hubs/home.html", context)

@@ -2,6 +2,7 @@ import pytest
 
 from hubs.models import Role
 from tests import reference_data
+from tests.cis2_provider import cis2, cis2_client_key, cis2_provider  # noqa: F401  (fixtures)
 from tests.factories import ChildFactory, HubFactory, PracticeFactory, member
 from tests.outbox import broker
 

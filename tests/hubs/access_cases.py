@@ -4,6 +4,13 @@ from tests.access import NoPatientData
 URLS = [
     NoPatientData("home", "the person's own hubs and roles", everyone=True),
     NoPatientData("healthz", "service health only", everyone=True),
+    NoPatientData(
+        "cis2_login", "starts a sign-in with NHS CIS2; no one is signed in yet", everyone=True
+    ),
+    NoPatientData(
+        "cis2_callback", "finishes a sign-in with NHS CIS2; no one is signed in yet", everyone=True
+    ),
+    NoPatientData("cis2_jwks", "the service's public key for CIS2", everyone=True),
 ]
 
 
