@@ -1,4 +1,4 @@
-"""The ``advice-requests`` import: a hub's earlier advice log (import-formats.md).
+"""The ``advice-requests`` import: a hub's earlier advice log (docs/import-formats.md).
 
 Imported requests are history, not work: a row with a first response is answered (closed when
 it has an outcome), and a row without one is closed too, so the live queue and the reminder
@@ -42,6 +42,7 @@ UPDATED = ["received_at", "channel", "practice", "child", "first_response_at", "
 @register
 class AdviceRequestsFormat(ByHubCode, ImportFormat):
     kind = "advice-requests"
+    title = "The advice line's log of requests"
     columns = [
         Column("reference", parse=text(40)),
         Column("hub_code", parse=hub_code),

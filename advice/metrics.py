@@ -1,4 +1,4 @@
-"""Advice line measures for the evaluation report (evaluation-measures.md).
+"""Advice line measures for the evaluation report (docs/evaluation-measures.md).
 
 Requests are those *received* in the period, whole days in Europe/London. Within target uses
 the response clock (advice/clock.py): working days where the hub says so, and time paused

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from cc4c.imports import ImportFailed, registered_kinds, run_import
+from cc4c.imports import ImportFailed, get_format, registered_kinds, run_import, template_csv
 from cc4c.models import ImportRun
 from hubs.admin_scoping import HubScopedAdmin
 
@@ -19,7 +19,9 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, kind) for kind in registered_kinds()]
+        self.fields["kind"].choices = [
+            (kind, f"{get_format(kind).title} ({kind})") for kind in registered_kinds()
+        ]
 
 
 @admin.register(ImportRun)
@@ -60,15 +62,30 @@ class ImportRunAdmin(HubScopedAdmin):
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)
-        return [path("upload/", upload, name="cc4c_importrun_upload"), *super().get_urls()]
+        template = self.admin_site.admin_view(self.template_view)
+        return [
+            path("upload/", upload, name="cc4c_importrun_upload"),
+            path("template/<slug:kind>.csv", template, name="cc4c_importrun_template"),
+            *super().get_urls(),
+        ]
+
+    def _may_upload(self, request):
+        return request.user.is_active and bool(self.scoped_hub_ids(request))
+
+    def template_view(self, request, kind):
+        """A format's template: its header row, to fill in and upload."""
+        if not self._may_upload(request) or kind not in registered_kinds():
+            raise Http404("No such page.")
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+        return response
 
     def upload_view(self, request):
         """Import a CSV file into the coordinator's hubs: all of it, or nothing and why."""
-        hub_ids = self.scoped_hub_ids(request)
-        if not request.user.is_active or not hub_ids:
+        if not self._may_upload(request):
             raise Http404("No such page.")
         # The operator may create hubs from a practices file; coordinators only touch theirs.
-        allowed = None if request.user.is_superuser else hub_ids
+        allowed = None if request.user.is_superuser else self.scoped_hub_ids(request)
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         errors, error_count = [], 0
         if request.method == "POST" and form.is_valid():
@@ -90,5 +107,6 @@ class ImportRunAdmin(HubScopedAdmin):
             "errors": errors,
             "error_count": error_count,
             "hidden_count": error_count - len(errors),
+            "formats": [get_format(kind)() for kind in registered_kinds()],
         }
         return TemplateResponse(request, "admin/cc4c/importrun/upload.html", context)

@@ -1,6 +1,6 @@
 """Arithmetic shared by every app's evaluation measures, so that figures agree everywhere.
 
-Percentages and one-decimal figures round half away from zero (evaluation-measures.md);
+Percentages and one-decimal figures round half away from zero (docs/evaluation-measures.md);
 a percentage with a zero denominator is empty (None), not 0.
 """
 

@@ -230,7 +230,7 @@ CIS2_SECOND_FACTOR_AAL = env.int("CIS2_SECOND_FACTOR_AAL", default=3)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Children are counted in the population until this birthday (evaluation-measures.md).
+# Children are counted in the population until this birthday (docs/evaluation-measures.md).
 POPULATION_AGE_LIMIT_YEARS = env.int("POPULATION_AGE_LIMIT_YEARS", default=18)
 
 LANGUAGE_CODE = "en-gb"

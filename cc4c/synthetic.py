@@ -1,4 +1,4 @@
-"""Synthetic hub data at any scale, written as the CSV formats of import-formats.md.
+"""Synthetic hub data at any scale, written as the CSV formats of docs/import-formats.md.
 
 Deterministic for a seed: the same arguments write the same files. NHS numbers come from the
 999 test range, which is never issued to anyone.

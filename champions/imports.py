@@ -12,12 +12,14 @@ from cc4c.imports import (
     one_of,
     parse_date,
     register,
+    shaped,
     text,
 )
 from champions.models import Activity, ActivityType, Champion
 from hubs.imports import ByPractice
 
 
+@shaped("hours, below 1000, at most 2 decimals, e.g. 1.5")
 def hours(value):
     number = non_negative_decimal(value)
     if number >= 1000 or number != number.quantize(Decimal("0.01")):
@@ -28,6 +30,7 @@ def hours(value):
 @register
 class ChampionActivitiesFormat(ByPractice, ImportFormat):
     kind = "champion-activities"
+    title = "What the practice champions did"
     columns = [
         Column("champion_ref", parse=text(40)),
         Column("given_name", parse=text(100)),

@@ -1,4 +1,4 @@
-"""Practice champion measures for the evaluation report (evaluation-measures.md)."""
+"""Practice champion measures for the evaluation report (docs/evaluation-measures.md)."""
 
 from decimal import Decimal
 

@@ -45,6 +45,7 @@ def _session_times(times):
 @register
 class ClinicAppointmentsFormat(ByHubCode, ImportFormat):
     kind = "clinic-appointments"
+    title = "Past outreach clinic appointments"
     columns = [
         Column("hub_code", parse=hub_code),
         Column("session_date", parse=parse_date),

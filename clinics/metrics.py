@@ -1,4 +1,4 @@
-"""Outreach clinic measures for hubs and a period (evaluation-measures.md,
+"""Outreach clinic measures for hubs and a period (docs/evaluation-measures.md,
 "Outreach clinics"): sessions dated in the period, cancelled sessions excluded."""
 
 import datetime

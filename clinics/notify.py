@@ -1,5 +1,5 @@
 """The clinic's emails. They say that something needs attention and link to it: never a
-child's name, NHS number, date of birth or clinical detail (access.md)."""
+child's name, NHS number, date of birth or clinical detail (docs/access.md)."""
 
 from django.conf import settings
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Every evaluation measure: its key, section, kind and definition (evaluation-measures.md).
+"""Every evaluation measure: its key, section, kind and definition (docs/evaluation-measures.md).
 
 The page, the CSV/XLSX/PDF downloads and the command line all read this one table.
 

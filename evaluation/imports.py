@@ -18,6 +18,7 @@ from hubs.imports import ByPractice
 @register
 class HospitalActivityFormat(ByPractice, ImportFormat):
     kind = "hospital-activity"
+    title = "Hospital activity of each practice's children, by month (HES)"
     columns = [
         Column("practice_ods", parse=ods_code),
         Column("month", parse=parse_month),

@@ -1,4 +1,4 @@
-"""Hospital activity and the measures that combine sections (evaluation-measures.md)."""
+"""Hospital activity and the measures that combine sections (docs/evaluation-measures.md)."""
 
 import operator
 from functools import reduce

@@ -1,4 +1,4 @@
-"""The small-number suppression rule (evaluation-measures.md), in one place.
+"""The small-number suppression rule (docs/evaluation-measures.md), in one place.
 
 Counts of children, appointments, cases or requests from 1 to 7 are shown as ``*``; other such
 counts are rounded to the nearest 5; a percentage, ratio or median derived from a suppressed

@@ -1,4 +1,4 @@
-"""The Experience measures of the evaluation report (evaluation-measures.md, Experience).
+"""The Experience measures of the evaluation report (docs/evaluation-measures.md, Experience).
 
 ``by=None`` gives one dict for all the hubs together; ``by="hub"`` a dict per hub id (every id
 asked for); ``by="month"`` a dict per first-of-month date touching the period, each month

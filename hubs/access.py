@@ -1,7 +1,7 @@
 """Who may do what, for which hub: the one place that turns memberships into permissions.
 
 Every scoped query (``visible_to(user)``) and every permission check in views, services and
-templates goes through these functions (access.md).
+templates goes through these functions (docs/access.md).
 
 One refusal policy: whatever these rules refuse answers 404, as if the page or record did not
 exist ("out of scope looks like absent"). ``requires(action)`` guards a view (the person may do

@@ -11,11 +11,13 @@ from cc4c.imports import (
     ods_code,
     postcode,
     register,
+    shaped,
     text,
 )
 from hubs.models import Hub, Practice, is_valid_hub_code
 
 
+@shaped("a hub code: 2 to 20 capital letters, digits or -, e.g. NWL-1")
 def hub_code(value):
     code = value.upper()
     if not is_valid_hub_code(code):
@@ -100,6 +102,7 @@ class ByPractice:
 @register
 class PracticesFormat(ByHubCode, ImportFormat):
     kind = "practices"
+    title = "GP practices and their hubs"
     columns = [
         Column("ods_code", parse=ods_code),
         Column("name", parse=text(200)),

@@ -1,4 +1,4 @@
-"""The ``mdt-cases`` CSV format: a hub's past MDT case discussions (import-formats.md).
+"""The ``mdt-cases`` CSV format: a hub's past MDT case discussions (docs/import-formats.md).
 
 Natural key (hub_code, meeting_date, nhs_number): the child's discussion at the hub's meeting
 that day. The meeting is created, as held, if the hub has none that day.
@@ -32,6 +32,7 @@ UPDATED_FIELDS = ["referred_on", "referrer_role", "outcome", "named_professional
 @register
 class MdtCasesFormat(ByHubCode, ImportFormat):
     kind = "mdt-cases"
+    title = "Past MDT case discussions"
     columns = [
         Column("hub_code", parse=hub_code),
         Column("meeting_date", parse=parse_date),

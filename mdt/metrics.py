@@ -1,4 +1,4 @@
-"""The MDT measures of the evaluation report (evaluation-measures.md, MDT)."""
+"""The MDT measures of the evaluation report (docs/evaluation-measures.md, MDT)."""
 
 from django.db.models import Count, Q
 

@@ -1,4 +1,4 @@
-"""Scoped reads of MDT meetings, cases and actions (access.md).
+"""Scoped reads of MDT meetings, cases and actions (docs/access.md).
 
 GPs, paediatricians and coordinators of a hub see all of its meetings and cases; an MDT member
 sees only the meetings they are invited to and those meetings' cases; everyone else nothing.

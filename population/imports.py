@@ -12,6 +12,8 @@ from cc4c.imports import (
     parse_date,
     postcode,
     register,
+    shape_of,
+    shaped,
     step,
     text,
     upsert_select,
@@ -55,6 +57,7 @@ def verhoeff_is_valid(digits):
     return check == 0
 
 
+@shaped("a SNOMED CT concept id")
 def snomed_concept_id(value):
     """A SNOMED CT concept id: 6 to 18 digits, concept partition, valid Verhoeff check digit."""
     if not _SCTID_RE.fullmatch(value) or value[0] == "0":
@@ -69,6 +72,7 @@ def snomed_concept_id(value):
 def semicolon_list(parse_item):
     """A parser for ``a;b;c`` cells: each item parsed, blanks and repeats dropped, order kept."""
 
+    @shaped(f"one or more, separated by ;, each {shape_of(parse_item)}")
     def parse(value):
         items = {}
         for item in value.split(";"):
@@ -129,6 +133,7 @@ def text_sql(max_length):
 @register
 class ChildrenFormat(ByPractice, ImportFormat):
     kind = "children"
+    title = "Children on the practices' lists (the population extract)"
     columns = [
         Column("nhs_number", parse=nhs_number, db_type="varchar(10)", sql=NHS_NUMBER_SQL),
         Column("given_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),

@@ -1,4 +1,4 @@
-"""The population section of the evaluation report (evaluation-measures.md), as one query.
+"""The population section of the evaluation report (docs/evaluation-measures.md), as one query.
 
 Registration and age are counted as at ``to`` from the children's registration dates. Each
 child's segment, asthma register membership and plan date are as at ``to`` too when ``to`` is

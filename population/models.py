@@ -167,7 +167,7 @@ class Child(models.Model):
         return bool(SAFEGUARDING_FLAGS & set(self.flags))
 
 
-# Segmentation as data (population-framework.md): coordinators edit segments, value sets and
+# Segmentation as data (docs/population-framework.md): coordinators edit segments, value sets and
 # rules in the admin site; population.segmentation turns them into each child's segment.
 
 SEGMENT_COUNT = 8

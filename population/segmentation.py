@@ -3,7 +3,7 @@
 Set-based: one UPDATE for however many children, matching conditions and flags with array
 overlap on the GIN-indexed ``conditions`` / ``flags`` columns. A child is in the segment of the
 highest-numbered rule they match (none: segment 1), and their reasons are the human text of
-every rule they match (population-framework.md).
+every rule they match (docs/population-framework.md).
 """
 
 from django.db import connection, transaction

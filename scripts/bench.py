@@ -93,7 +93,7 @@ def copy_baseline(path):
     return t.seconds
 
 
-# The default segments of population-framework.md written as one statement by hand.
+# The default segments of docs/population-framework.md written as one statement by hand.
 SEGMENT_SQL = """
 WITH sets AS (
   SELECT c.id,

@@ -1,5 +1,5 @@
 """The access matrix: every URL that shows or changes patient data, tried by everyone who must
-not reach another hub's records (access.md, "How this is tested").
+not reach another hub's records (docs/access.md, "How this is tested").
 
 Each app declares its URLs in ``tests/<app>/access_cases.py`` as ``URLS = [...]`` of
 ``PatientData`` (a case) or ``NoPatientData`` (a reason). ``tests/test_access_matrix.py`` fails

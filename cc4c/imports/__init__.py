@@ -18,6 +18,8 @@ from cc4c.imports.cells import (
     parse_month,
     parse_time,
     postcode,
+    shape_of,
+    shaped,
     text,
 )
 from cc4c.imports.engine import (
@@ -33,6 +35,7 @@ from cc4c.imports.engine import (
     register,
     registered_kinds,
     run_import,
+    template_csv,
 )
 from cc4c.imports.sql import step
 
@@ -61,7 +64,10 @@ __all__ = [
     "register",
     "registered_kinds",
     "run_import",
+    "shape_of",
+    "shaped",
     "step",
+    "template_csv",
     "text",
     "upsert_select",
 ]

@@ -1,5 +1,9 @@
 """Cell parsers shared by the import formats: each returns a clean value or raises
-ValueError(reason), which the engine reports as ``line N: column: reason``."""
+ValueError(reason), which the engine reports as ``line N: column: reason``.
+
+Each parser says what it accepts in ``shape`` (set with ``shaped``), for the upload page and
+the documentation of the formats: "a date, e.g. 2016-03-31".
+"""
 
 import datetime
 import re
@@ -10,7 +14,22 @@ from cc4c.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, n
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def shaped(shape):
+    """Decorator: what the parser accepts, in a few words a coordinator reads."""
+
+    def mark(parse):
+        parse.shape = shape
+        return parse
+
+    return mark
+
+
+def shape_of(parse):
+    return getattr(parse, "shape", "text")
+
+
 def text(max_length):
+    @shaped(f"text, at most {max_length} characters")
     def parse(value):
         if len(value) > max_length:
             raise ValueError(f"is longer than {max_length} characters")
@@ -19,6 +38,7 @@ def text(max_length):
     return parse
 
 
+@shaped("a date, e.g. 2016-03-31")
 def parse_date(value):
     try:
         if _DATE_RE.fullmatch(value):
@@ -28,6 +48,7 @@ def parse_date(value):
     raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
 
 
+@shaped("a date and time with its offset from UTC, e.g. 2025-03-04T09:15:00+00:00")
 def parse_datetime(value):
     try:
         parsed = datetime.datetime.fromisoformat(value)
@@ -40,12 +61,14 @@ def parse_datetime(value):
     return parsed
 
 
+@shaped("a month, e.g. 2025-03")
 def parse_month(value):
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value) or not 1 <= int(value[5:]) <= 12:
         raise ValueError(f"'{value}' is not a month in the form YYYY-MM")
     return datetime.date(int(value[:4]), int(value[5:]), 1)
 
 
+@shaped("a time of day, 24-hour, e.g. 09:15")
 def parse_time(value):
     if not re.fullmatch(r"[0-9]{2}:[0-9]{2}", value):
         raise ValueError(f"'{value}' is not a time in the form HH:MM")
@@ -56,12 +79,14 @@ def parse_time(value):
 
 
 def int_between(low=0, high=None):
+    span = f"from {low} to {high}" if high is not None else f"{low} or more"
+
+    @shaped(f"a whole number {span}" if high is not None else f"a whole number, {low} or more")
     def parse(value):
         if not re.fullmatch(r"[+-]?[0-9]+", value):
             raise ValueError(f"'{value}' is not a whole number")
         number = int(value)
         if number < low or (high is not None and number > high):
-            span = f"from {low} to {high}" if high is not None else f"{low} or more"
             raise ValueError(f"{number} is not {span}")
         return number
 
@@ -71,6 +96,7 @@ def int_between(low=0, high=None):
 non_negative_int = int_between(0)
 
 
+@shaped("a number, 0 or more")
 def non_negative_decimal(value):
     try:
         number = Decimal(value)
@@ -86,6 +112,7 @@ def one_of(choices):
     allowed = frozenset(choices)
     listed = ", ".join(choices)
 
+    @shaped(f"one of: {listed}")
     def parse(value):
         lowered = value.lower()
         if lowered not in allowed:
@@ -95,6 +122,7 @@ def one_of(choices):
     return parse
 
 
+@shaped("an ODS code: a letter and five digits, e.g. E85001")
 def ods_code(value):
     code = value.upper()
     if not ODS_RE.match(code):
@@ -102,11 +130,13 @@ def ods_code(value):
     return code
 
 
+@shaped("an NHS number: 10 digits, spaces allowed, e.g. 943 476 5919")
 def nhs_number(value):
     digits = value.replace(" ", "")
     # The common case checked once; anything else gets the validator's own explanation.
     return digits if nhs_number_is_valid(digits) else normalise_nhs_number(value)
 
 
+@shaped("a UK postcode, e.g. W2 1NY")
 def postcode(value):
     return normalise_postcode(value)

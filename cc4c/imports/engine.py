@@ -1,7 +1,7 @@
 """The CSV import engine: parse a file, validate every row, then write it all in one transaction.
 
 Each app declares its formats in ``<app>/imports.py`` as an ``ImportFormat`` subclass decorated
-with ``@register``: columns, a natural key and a few hooks (import-formats.md).
+with ``@register``: columns, a natural key and a few hooks (docs/import-formats.md).
 The engine owns everything common to the seven formats: encoding, headers, line numbers,
 refusing the whole file when one row is bad, the coordinator's hub scope, bulk upserts and the
 ``ImportRun`` record of every attempt.
@@ -9,6 +9,7 @@ refusing the whole file when one row is bad, the coordinator's hub scope, bulk u
 
 import csv
 import gc
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from cc4c import csv_export
 from cc4c.imports import sql as in_sql
 from cc4c.imports.bulk import text_lines
+from cc4c.imports.cells import shape_of
 from cc4c.imports.sql import step
 
 # The spec's order; the admin upload offers the registered ones in this order.
@@ -53,6 +56,11 @@ class Column:
     db_type: str = "text"
     sql: str | None = None
 
+    @property
+    def shape(self):
+        """What a cell may hold, in a few words (the parser's ``shape``)."""
+        return shape_of(self.parse)
+
 
 class Row(dict):
     """One parsed data row, keyed by column name; ``line`` is its line in a spreadsheet."""
@@ -74,9 +82,12 @@ class Context(dict):
 
 
 class ImportFormat:
-    """A CSV format. Subclasses set ``kind``, ``columns``, ``natural_key`` and write ``write``."""
+    """A CSV format. Subclasses set ``kind``, ``title``, ``columns``, ``natural_key`` and write
+    ``write``."""
 
     kind = ""
+    # What the file holds, in plain words, for the upload page: "Children on the practices' lists".
+    title = ""
     columns: list[Column] = []
     natural_key: tuple[str, ...] = ()
     # The column named when a row touches a hub outside the uploader's (e.g. "practice_ods").
@@ -147,6 +158,15 @@ def get_format(kind):
         kinds = ", ".join(registered_kinds())
         raise ValueError(f"unknown import kind {kind!r}; choose from {kinds}")
     return _registry[kind]
+
+
+def template_csv(kind):
+    """The template of a format: its header row, as the text of a CSV file."""
+    out = io.StringIO()
+    csv_export.writer(out, lineterminator="\n").writerow(
+        [column.name for column in get_format(kind).columns]
+    )
+    return out.getvalue()
 
 
 class ImportFailed(Exception):

@@ -1,4 +1,4 @@
-"""The shipped default segments, value sets and rules of population-framework.md."""
+"""The shipped default segments, value sets and rules of docs/population-framework.md."""
 
 from django.db import migrations
 

@@ -1,8 +1,14 @@
 """The coordinator's "Import a CSV file" page and the list of import runs in the admin site."""
 
-import pytest
-from django.urls import reverse
+import csv
+import io
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+
+from cc4c.imports import get_format, registered_kinds
 from cc4c.models import ImportRun
 from hubs.models import Practice, Role
 from population.models import Child
@@ -12,6 +18,7 @@ from tests.factories import PracticeFactory, member
 UPLOAD = reverse("admin:cc4c_importrun_upload")
 RUNS = reverse("admin:cc4c_importrun_changelist")
 PRACTICES = ["ods_code", "name", "hub_code"]
+TEMPLATE = reverse("admin:cc4c_importrun_template", args=["KIND"])
 
 
 def upload(client, kind, header, rows, name="upload.csv"):
@@ -124,3 +131,41 @@ def test_the_runs_list_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = coordinator_client.get(RUNS)
     assert response.status_code == 200
+
+
+def test_the_upload_page_names_each_kind_plainly_and_lists_its_columns(coordinator_client):
+    body = coordinator_client.get(UPLOAD).content.decode()
+    for kind in registered_kinds():
+        fmt = get_format(kind)
+        assert f'<option value="{kind}">{escape(fmt.title)} ({kind})</option>' in body
+        assert reverse("admin:cc4c_importrun_template", args=[kind]) in body
+        for column in fmt.columns:
+            required = "yes" if column.required else "no"
+            row = f"<tr><td><code>{column.name}</code></td><td>{required}</td>"
+            assert f"{row}<td>{escape(column.shape)}</td></tr>" in body
+
+
+def test_a_template_is_the_header_row_of_the_declared_columns(coordinator_client):
+    for kind in registered_kinds():
+        response = coordinator_client.get(reverse("admin:cc4c_importrun_template", args=[kind]))
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == f'attachment; filename="{kind}.csv"'
+        header = next(csv.reader(io.StringIO(response.content.decode())))
+        assert header == [column.name for column in get_format(kind).columns]
+
+
+def test_a_filled_in_template_imports(coordinator_client, hub):
+    template = coordinator_client.get(reverse("admin:cc4c_importrun_template", args=["practices"]))
+    content = template.content.decode() + f"E85001,The Surgery,{hub.code},,W2 1NY,5400\n"
+    upload = SimpleUploadedFile("practices.csv", content.encode(), "text/csv")
+    response = coordinator_client.post(UPLOAD, {"kind": "practices", "file": upload})
+    assert response.status_code == 302
+    assert Practice.objects.get(ods_code="E85001").list_size == 5400
+
+
+def test_templates_are_only_for_those_who_may_upload(client, hub, coordinator_client):
+    assert coordinator_client.get(TEMPLATE.replace("KIND", "no-such-kind")).status_code == 404
+    client.force_login(member(Role.COMMISSIONER, hub, is_staff=True))
+    assert client.get(TEMPLATE.replace("KIND", "children")).status_code == 404
+    client.force_login(member(Role.GP, hub))
+    assert client.get(TEMPLATE.replace("KIND", "children")).status_code == 302

@@ -69,3 +69,14 @@ def test_the_import_can_be_recorded_for_a_person(good_file):
     person = PersonFactory(email="coordinator@example.nhs.uk")
     call_command("import_csv", "practices", str(good_file), by="Coordinator@example.nhs.uk")
     assert ImportRun.objects.get().by == person
+
+
+@pytest.mark.django_db
+def test_the_template_option_prints_the_kinds_header_row(capsys):
+    assert run_command("practices", "--template") == 0
+    assert capsys.readouterr().out == "ods_code,name,hub_code,hub_name,postcode,list_size\n"
+
+
+@pytest.mark.django_db
+def test_without_a_file_the_command_says_what_to_give(capsys):
+    assert run_command("practices") != 0

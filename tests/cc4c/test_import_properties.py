@@ -1,6 +1,6 @@
 """Every import format against malformed, oversized, wrongly encoded and hostile files: a
 refusal naming ``line N: column: reason``, or a clean import; never a crash, and never half a
-file written (import-formats.md). And two uploads of one file at once write it once."""
+file written (docs/import-formats.md). And two uploads of one file at once write it once."""
 
 import io
 import re

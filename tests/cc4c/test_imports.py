@@ -1,4 +1,4 @@
-"""The import engine's common rules (import-formats.md), shown through the practices format."""
+"""The import engine's common rules (docs/import-formats.md), shown through the practices format."""
 
 import io
 

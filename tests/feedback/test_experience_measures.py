@@ -1,4 +1,4 @@
-"""The Experience measures (evaluation-measures.md) against a hand count, per hub and month."""
+"""The Experience measures (docs/evaluation-measures.md) against a hand count, per hub and month."""
 
 import datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The practices import (import-formats.md, ``practices``)."""
+"""The practices import (docs/import-formats.md, ``practices``)."""
 
 import pytest
 

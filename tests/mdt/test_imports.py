@@ -1,4 +1,4 @@
-"""Importing past MDT cases (import-formats.md, mdt-cases)."""
+"""Importing past MDT cases (docs/import-formats.md, mdt-cases)."""
 
 import datetime
 

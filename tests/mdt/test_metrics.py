@@ -1,4 +1,4 @@
-"""The MDT measures equal a hand count (evaluation-measures.md, MDT)."""
+"""The MDT measures equal a hand count (docs/evaluation-measures.md, MDT)."""
 
 import datetime
 from decimal import Decimal

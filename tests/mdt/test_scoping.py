@@ -1,4 +1,4 @@
-"""Who sees which meetings and cases (access.md): invited MDT members only their meetings."""
+"""Who sees which meetings and cases (docs/access.md): invited MDT members only their meetings."""
 
 import datetime
 

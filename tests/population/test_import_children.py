@@ -1,4 +1,4 @@
-"""The children import: the population extract (import-formats.md, ``children``)."""
+"""The children import: the population extract (docs/import-formats.md, ``children``)."""
 
 import datetime
 

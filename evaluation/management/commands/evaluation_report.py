@@ -17,7 +17,7 @@ def _date(value):
 
 
 class Command(BaseCommand):
-    help = "Compute the evaluation measures for hubs and a period (evaluation-measures.md)."
+    help = "Compute the evaluation measures for hubs and a period (docs/evaluation-measures.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("--hub", action="append", required=True, dest="hubs")
