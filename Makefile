@@ -6,7 +6,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup services stop migrate demo bench e2e format
+.PHONY: run test lint setup services stop migrate demo bench e2e format backup restore
 
 setup:
 	@bash scripts/services.sh setup
@@ -46,3 +46,13 @@ bench: services
 
 stop:
 	@bash scripts/services.sh stop
+
+# A backup of the database and the uploaded files now, into BACKUP_DIR (docs/operations.md).
+backup: services
+	@$(ENV) $(PY) manage.py backup
+
+# make restore FILE=var/backups/cc4c-backup-....tar: into a fresh database (REPLACE=1 drops
+# what the database holds first). Stop the site, the worker and beat before.
+restore: services
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/cc4c-backup-....tar [REPLACE=1]" >&2; exit 2; }
+	@$(ENV) $(PY) manage.py restore "$(FILE)" $(if $(REPLACE),--replace)

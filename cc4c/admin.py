@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from cc4c.imports import ImportFailed, get_format, registered_kinds, run_import, template_csv
-from cc4c.models import ImportRun
+from cc4c.models import BackupRun, ImportRun
 from hubs.admin_scoping import HubScopedAdmin
 
 # The page lists at most this many problems; the run keeps the first STORED_ERRORS.
@@ -110,3 +110,47 @@ class ImportRunAdmin(HubScopedAdmin):
             "formats": [get_format(kind)() for kind in registered_kinds()],
         }
         return TemplateResponse(request, "admin/cc4c/importrun/upload.html", context)
+
+
+@admin.register(BackupRun)
+class BackupRunAdmin(admin.ModelAdmin):
+    """Nightly backups, good and bad (cc4c/backups.py): for the site's operator only."""
+
+    list_display = ["started_at", "succeeded", "file_name", "size_shown", "rows", "files", "error"]
+    list_filter = ["succeeded"]
+    fields = [
+        "started_at",
+        "finished_at",
+        "succeeded",
+        "file_name",
+        "size",
+        "tables",
+        "rows",
+        "files",
+        "error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="size")
+    def size_shown(self, run):
+        from cc4c.uploads import megabytes
+
+        return megabytes(run.size)
+
+    def _operator(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._operator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._operator(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -103,3 +103,26 @@ class RateCount(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count} in window {self.window}"
+
+
+class BackupRun(models.Model):
+    """One backup of the database and the uploaded files (cc4c.backups): when, where, how it
+    went. Shown to the operator in the admin site and on /healthz."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    succeeded = models.BooleanField(default=False)
+    file_name = models.CharField(max_length=255, blank=True, help_text="In BACKUP_DIR.")
+    size = models.BigIntegerField(default=0, help_text="Bytes.")
+    tables = models.PositiveIntegerField(default=0)
+    rows = models.BigIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0, help_text="Uploaded files in the archive.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        outcome = "succeeded" if self.succeeded else "failed"
+        return f"Backup {self.started_at:%Y-%m-%d %H:%M} {outcome}"

@@ -257,6 +257,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 # Uploaded files (advice attachments, imports) are never served from a public path.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# Backups of the database and the uploaded files together (cc4c/backups.py): where they are
+# written, how many are kept, and when the last good one counts as overdue on /healthz.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_OVERDUE_HOURS = env.int("BACKUP_OVERDUE_HOURS", default=26)
+# Where pg_dump and pg_restore are, when not in /usr/lib/postgresql/N/bin or on PATH.
+PG_BINDIR = env.str("PG_BINDIR", default="")
+
 # The advice line's inbound email: the largest message, and the largest attachment, accepted.
 ADVICE_EMAIL_MAX_BYTES = env.int("ADVICE_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 ADVICE_ATTACHMENT_MAX_BYTES = env.int("ADVICE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

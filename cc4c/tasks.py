@@ -23,3 +23,13 @@ def forget_ended_rate_counts():
     from cc4c import throttle
 
     return throttle.forget_ended()
+
+
+@shared_task
+def nightly_backup():
+    """Nightly (django-celery-beat): back up the database and the uploaded files, prune old
+    backups; the run, good or bad, is recorded for the operator (admin site, /healthz)."""
+    from cc4c import backups
+
+    run = backups.create()
+    return {"succeeded": run.succeeded, "file": run.file_name, "error": run.error}

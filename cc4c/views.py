@@ -32,15 +32,29 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _backup_status():
+    from cc4c import backups
+
+    try:
+        return backups.status()
+    except Exception:
+        connection.close()
+        return "unknown"
+
+
 @never_cache
 @login_not_required
 def healthz(request):
-    """200 when the database and Redis answer; 503 naming the one that does not."""
+    """200 when the database and Redis answer; 503 naming the one that does not. ``backup``
+    says how the nightly backups go ("ok", "failed", "overdue", "never"; cc4c/backups.py),
+    for the operator's monitoring: it does not take the site out of service."""
     checks = {
         "database": "ok" if _database_ok() else "unavailable",
         "redis": "ok" if _redis_ok() else "unavailable",
     }
     healthy = all(v == "ok" for v in checks.values())
+    backup = _backup_status() if checks["database"] == "ok" else "unknown"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", **checks, "backup": backup},
+        status=200 if healthy else 503,
     )

@@ -296,9 +296,13 @@ start_redis() {
 shown_url() { printf '%s' "$1" | sed -E 's#(//[^:/@]*):[^@/]*@#\1@#'; }
 
 # scripts/env.sh points DATABASE_URL at the private cluster when it is unset: that URL still
-# means "the private server", started here.
+# means "the private server", started here
+# (any database of it: make restore into a fresh one names one).
 private_database_url() {
-  [ "$1" = "postgres://cc4c@127.0.0.1:$DURABLE_PORT/cc4c" ] || [ "$1" = "postgres://cc4c@127.0.0.1:$FAST_PORT/cc4c" ]
+  case "$1" in
+    "postgres://cc4c@127.0.0.1:$DURABLE_PORT/"*|"postgres://cc4c@127.0.0.1:$FAST_PORT/"*) return 0 ;;
+    *) return 1 ;;
+  esac
 }
 
 start() {

@@ -6,7 +6,7 @@ from django.db import connection
 def test_healthz_answers_200_when_database_and_redis_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok", "backup": "never"}
 
 
 @pytest.mark.django_db
