@@ -5,6 +5,7 @@ from django.utils import timezone
 from advice import attachments
 from advice.models import Outcome, RequestType, Urgency
 from advice.services import FORWARD_SERVICES, available_forwards
+from cc4c import forms as cc4c_forms
 from hubs.access import hubs_for, people_in
 from hubs.models import Practice
 from population.models import Child
@@ -34,7 +35,7 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
-class _Form(forms.Form):
+class _Form(cc4c_forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cc4c import formatting
 from hubs.access import hub_ids, people_in
 
 
@@ -212,7 +213,7 @@ class Reply(models.Model):
         verbose_name_plural = "replies"
 
     def __str__(self):
-        return f"{self.get_kind_display()} by {self.author} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} by {self.author} at {formatting.when(self.created_at)}"
 
 
 class RotaEntry(models.Model):
@@ -231,7 +232,7 @@ class RotaEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%a %d %b %Y}: {self.paediatrician}"
+        return f"{formatting.weekday(self.date)}: {self.paediatrician}"
 
     def clean(self):
         if (
@@ -297,4 +298,4 @@ class InboundEmail(models.Model):
         verbose_name = "inbound email"
 
     def __str__(self):
-        return f"Email from {self.mail_from} at {self.received_at:%Y-%m-%d %H:%M}"
+        return f"Email from {self.mail_from} at {formatting.when(self.received_at)}"

@@ -3,6 +3,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from cc4c import formatting
+
 
 class ImportRunQuerySet(models.QuerySet):
     def within(self, hub_ids, *, started_by=None):
@@ -48,7 +50,7 @@ class ImportRun(models.Model):
 
     def __str__(self):
         outcome = "imported" if self.succeeded else "refused"
-        return f"{self.kind} {self.file_name} {outcome} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.file_name} {outcome} {formatting.when(self.started_at)}"
 
     @property
     def unchanged(self):
@@ -88,7 +90,7 @@ class OutboxEmail(models.Model):
         ]
 
     def __str__(self):
-        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "waiting"
+        state = f"sent {formatting.when(self.sent_at)}" if self.sent_at else "waiting"
         return f"{self.kind or 'email'} to {len(self.to)} ({state})"
 
 

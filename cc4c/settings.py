@@ -142,6 +142,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cc4c.context_processors.navigation",
             ],
+            # The date style, NHS numbers and page titles, in every template without a load.
+            "builtins": ["cc4c.templatetags.cc4c_format", "cc4c.templatetags.error_summary"],
         },
     },
 ]
@@ -237,6 +239,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# One date style everywhere, the admin included: "8 Dec 2026", "Dec 2026", 24-hour times.
+FORMAT_MODULE_PATH = ["cc4c.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

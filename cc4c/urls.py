@@ -4,7 +4,7 @@ from django.urls import include, path
 from cc4c import views
 
 admin.site.site_header = "CC4C hub administration"
-admin.site.site_title = "CC4C hub administration"
+admin.site.site_title = "Hub administration"
 admin.site.index_title = "Your hubs"
 
 urlpatterns = [

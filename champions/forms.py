@@ -3,10 +3,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from cc4c import forms as cc4c_forms
 from champions.models import Activity
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(cc4c_forms.ModelForm):
     """A champion records what they did: the date, the kind of activity, hours, people reached."""
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cc4c import formatting
 from hubs.access import hub_ids
 from hubs.models import Practice
 
@@ -179,7 +180,7 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self):
-        return f"{self.get_type_display()} on {self.date:%d %b %Y}"
+        return f"{self.get_type_display()} on {formatting.day(self.date)}"
 
 
 class AlertKind(models.TextChoices):

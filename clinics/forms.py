@@ -1,12 +1,14 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from cc4c import formatting
+from cc4c import forms as cc4c_forms
 from clinics.models import NEEDS_NEXT_PLACE, Decision, Outcome, Priority, ReferralSource
 from hubs.access import people_in
 from hubs.models import Practice
 
 
-class _Form(forms.Form):
+class _Form(cc4c_forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -58,7 +60,7 @@ class CancelSessionForm(_Form):
         self.booked = list(booked)
         for appointment in self.booked:
             self.fields[f"child_{appointment.pk}"] = forms.ChoiceField(
-                label=f"{appointment.slot.start_time:%H:%M}: {appointment.child}",
+                label=f"{formatting.clock(appointment.slot.start_time)}: {appointment.child}",
                 choices=BOOKED_CHILD_CHOICES,
                 initial="rebook",
                 widget=forms.RadioSelect,
@@ -78,7 +80,7 @@ class ReferralForm(_Form):
 def slot_label(slot):
     session = slot.session
     return (
-        f"{session.date:%a} {session.date.day} {session.date:%b %Y} {slot.start_time:%H:%M}, "
+        f"{formatting.weekday(session.date)} {formatting.clock(slot.start_time)}, "
         f"{session.host_practice.name}"
     )
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cc4c import formatting
 from hubs.access import hub_ids
 from hubs.models import Hub, Person, Practice
 from population.models import Child
@@ -106,7 +107,7 @@ class ClinicSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%d %b %Y} at {self.host_practice.name}"
+        return f"{formatting.weekday(self.date)} at {self.host_practice.name}"
 
     def clean(self):
         if self.host_practice_id and self.hub_id and self.host_practice.hub_id != self.hub_id:
@@ -174,7 +175,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.start_time:%H:%M}, {self.session}"
+        return f"{formatting.clock(self.start_time)}, {self.session}"
 
     @property
     def starts_at(self):
@@ -213,7 +214,7 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["hub", "status", "referral_date"])]
 
     def __str__(self):
-        return f"Referral {self.pk} of {self.referral_date:%d %b %Y}"
+        return f"Referral {self.pk} of {formatting.day(self.referral_date)}"
 
     def waiting_weeks(self, on=None):
         return ((on or timezone.localdate()) - self.referral_date).days // 7

@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cc4c import formatting
 from cc4c.errors import ServiceError
 from clinics import notify
 from clinics.models import (
@@ -39,7 +40,7 @@ class ClinicError(ServiceError):
 
 def day_text(day):
     """A date as the pages show it: "Tue 8 Dec 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return formatting.weekday(day)
 
 
 def session_over_message(session):

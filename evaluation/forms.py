@@ -1,10 +1,11 @@
 from django import forms
 
+from cc4c import forms as cc4c_forms
 from evaluation.periods import Period
 from hubs import access
 
 
-class BuildReportForm(forms.Form):
+class BuildReportForm(cc4c_forms.Form):
     hubs = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cc4c import formatting
 from evaluation import render as outputs
 from evaluation.definitions import MEASURES, SECTIONS
 from evaluation.forms import BuildReportForm
@@ -69,5 +70,5 @@ def report_download(request, pk, fmt):
 
 def _title(report):
     hubs = ", ".join(hub.name for hub in report.hubs.all())
-    period = f"{report.period_from:%d %b %Y} to {report.period_to:%d %b %Y}"
+    period = f"{formatting.day(report.period_from)} to {formatting.day(report.period_to)}"
     return f"Evaluation report: {hubs}, {period}"

@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from cc4c import forms as cc4c_forms
 from feedback.models import Experience, Place
 
 
-class _Form(forms.Form):
+class _Form(cc4c_forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cc4c import formatting
 from cc4c.validators import normalise_postcode, validate_ods_code
 
 HUB_CODE_RE = r"^[A-Z0-9-]{2,20}$"
@@ -230,7 +231,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["hub", "-at"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.person} {self.action} {self.object_type}"
+        return f"{formatting.when(self.at)} {self.person} {self.action} {self.object_type}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

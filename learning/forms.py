@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from cc4c import forms as cc4c_forms
 from learning.models import LearningPoint, TeachingSession, Topic
 from learning.queries import SORTS
 from population.models import Segment
@@ -27,7 +28,7 @@ def _bootstrap(form):
         field.widget.attrs.setdefault("class", css)
 
 
-class LearningPointForm(forms.ModelForm):
+class LearningPointForm(cc4c_forms.ModelForm):
     """A learning point as the meeting's attendees write it (and the chair corrects it)."""
 
     class Meta:
@@ -72,7 +73,7 @@ class ReviewForm(LearningPointForm):
         )
 
 
-class DateRangeForm(forms.Form):
+class DateRangeForm(cc4c_forms.Form):
     """A form with ``date_from`` and ``date_to``, each optional, the end not before the start."""
 
     def clean(self):
@@ -132,7 +133,7 @@ class PeriodForm(DateRangeForm):
         return start, end
 
 
-class TeachingForm(forms.ModelForm):
+class TeachingForm(cc4c_forms.ModelForm):
     class Meta:
         model = TeachingSession
         fields = ["date", "title", "role", "hub", "hours"]

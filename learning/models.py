@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cc4c import formatting
 from hubs.models import Hub
 from mdt.models import Meeting
 from population.models import Segment
@@ -134,4 +135,4 @@ class TeachingSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%d %b %Y})"
+        return f"{self.title} ({formatting.day(self.date)})"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cc4c import outbox
+from cc4c import formatting, outbox
 
 
 def _link(path):
@@ -16,7 +16,8 @@ def agenda_notice(meeting):
     when = timezone.localtime(meeting.starts_at)
     link = _link(reverse("mdt:meeting", args=[meeting.pk]))
     body = (
-        f"The agenda for the MDT meeting on {when:%A %d %B %Y at %H:%M} is ready.\n\n"
+        f"The agenda for the MDT meeting on {formatting.weekday(when)} at "
+        f"{formatting.clock(when)} is ready.\n\n"
         f"Read it, signed in, here: {link}\n"
     )
     recipients = [p.email for p in meeting.invitees.filter(is_active=True).order_by("pk")]

@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from cc4c import forms as cc4c_forms
 from mdt.models import CaseDiscussion, Outcome, ReferrerRole
 
 
@@ -17,7 +18,7 @@ class _Crispy:
         return helper
 
 
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(cc4c_forms.Form):
     q = forms.CharField(
         label="NHS number or name",
         max_length=100,
@@ -26,7 +27,7 @@ class ChildSearchForm(forms.Form):
     )
 
 
-class PutForwardForm(_Crispy, forms.ModelForm):
+class PutForwardForm(_Crispy, cc4c_forms.ModelForm):
     submit_label = "Put the case forward"
 
     class Meta:
@@ -58,7 +59,7 @@ class PutForwardForm(_Crispy, forms.ModelForm):
         self.helper = self._helper()
 
 
-class OutcomeForm(_Crispy, forms.Form):
+class OutcomeForm(_Crispy, cc4c_forms.Form):
     submit_label = "Save outcome"
 
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
@@ -92,7 +93,7 @@ class OutcomeForm(_Crispy, forms.Form):
         return data
 
 
-class ActionForm(_Crispy, forms.Form):
+class ActionForm(_Crispy, cc4c_forms.Form):
     submit_label = "Add action"
 
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
@@ -111,7 +112,7 @@ class ActionForm(_Crispy, forms.Form):
         return due
 
 
-class AttendanceForm(_Crispy, forms.Form):
+class AttendanceForm(_Crispy, cc4c_forms.Form):
     submit_label = "Save attendance"
 
     present = forms.ModelMultipleChoiceField(
@@ -147,7 +148,7 @@ class AttendanceForm(_Crispy, forms.Form):
         return rows
 
 
-class MoveCaseForm(forms.Form):
+class MoveCaseForm(cc4c_forms.Form):
     to_meeting = forms.ModelChoiceField(queryset=None, label="Move to meeting")
 
     def __init__(self, *args, meetings, **kwargs):
@@ -155,7 +156,7 @@ class MoveCaseForm(forms.Form):
         self.fields["to_meeting"].queryset = meetings
 
 
-class ScheduleForm(_Crispy, forms.Form):
+class ScheduleForm(_Crispy, cc4c_forms.Form):
     submit_label = "Schedule meetings"
 
     first_starts_at = forms.DateTimeField(
@@ -185,7 +186,7 @@ class ScheduleForm(_Crispy, forms.Form):
         return data
 
 
-class HistoryFilterForm(forms.Form):
+class HistoryFilterForm(cc4c_forms.Form):
     outcome = forms.ChoiceField(choices=[("", "Any outcome"), *Outcome.choices], required=False)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cc4c import formatting
 from hubs.models import Hub
 from population.models import Child
 
@@ -87,7 +88,7 @@ class Meeting(models.Model):
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
-        return f"MDT meeting {local:%d %b %Y %H:%M}, {self.hub.code}"
+        return f"MDT meeting {formatting.when(local)}, {self.hub.code}"
 
     @property
     def is_open(self):
@@ -240,7 +241,7 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return f"Action {self.pk} due {self.due_on:%d %b %Y}"
+        return f"Action {self.pk} due {formatting.day(self.due_on)}"
 
     @property
     def is_overdue(self):

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cc4c import formatting
 from hubs.access import can, may_chair, people_in, roles_by_hub
 from hubs.models import Hub, Role
 from mdt import emails
@@ -69,8 +70,8 @@ def schedule_series(
         if taken is not None:  # a form sent twice, or two coordinators at once
             when = timezone.localtime(taken.starts_at, LONDON)
             raise MdtError(
-                f"The hub already has a meeting at {when:%H:%M} on {when:%d %B %Y}: "
-                "nothing was scheduled."
+                f"The hub already has a meeting at {formatting.clock(when)} on "
+                f"{formatting.day(when)}: nothing was scheduled."
             )
         for starts_at in starts:
             meeting = Meeting.objects.create(

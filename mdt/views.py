@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cc4c import csv_export
+from cc4c import csv_export, formatting
 from cc4c.measures import pct
 from hubs import audit
 from hubs.access import can, hub_ids, may_chair, requires
@@ -480,7 +480,9 @@ def put_forward_child(request, child_pk):
         else:
             when = timezone.localtime(c.meeting.starts_at)
             messages.success(
-                request, f"Case put forward to the MDT meeting on {when:%d %B %Y at %H:%M}."
+                request,
+                "Case put forward to the MDT meeting on "
+                f"{formatting.day(when)} at {formatting.clock(when)}.",
             )
             return redirect("mdt:case", pk=c.pk)
     return render(

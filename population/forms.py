@@ -3,8 +3,10 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from cc4c import forms as cc4c_forms
 
-class PlanReviewedForm(forms.Form):
+
+class PlanReviewedForm(cc4c_forms.Form):
     reviewed_on = forms.DateField(
         label="Asthma plan written or reviewed on",
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cc4c import formatting
 from hubs.access import hub_ids
 from hubs.models import Practice
 
@@ -135,8 +136,7 @@ class Child(models.Model):
 
     @property
     def formatted_nhs_number(self):
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}"
+        return formatting.nhs_number(self.nhs_number)
 
     @property
     def hub_id(self):
@@ -315,4 +315,4 @@ class SegmentSnapshot(models.Model):
         indexes = [models.Index(fields=["month_end", "practice"])]
 
     def __str__(self):
-        return f"{self.month_end:%Y-%m-%d}: child {self.child_id} in segment {self.segment}"
+        return f"{formatting.day(self.month_end)}: child {self.child_id} in segment {self.segment}"

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cc4c import formatting
 from hubs import access
 from population.models import Child, Flag, Segment, SegmentSnapshot, ValueSet
 from population.segmentation import ASTHMA_PLAN_DAYS, ASTHMA_VALUE_SET
@@ -271,7 +272,7 @@ def asthma_trend(hub, practice=None, months=12):
     )
     rows.reverse()
     for r in rows:
-        r["label"] = r["month_end"].strftime("%b %Y")
+        r["label"] = formatting.month(r["month_end"])
         r["percent"] = round(100 * r["current"] / r["total"], 1) if r["total"] else 0
     return rows
 

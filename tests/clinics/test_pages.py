@@ -325,7 +325,7 @@ def test_appointment_letter_tells_the_family_when_and_where_with_a_feedback_code
     response = client_for(gp).get(reverse("clinics:appointment_letter", args=[appointment.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Thursday 3 December 2026" in body
+    assert "Thu 3 Dec 2026" in body
     assert appointment.slot.start_time.strftime("%H:%M") in body
     assert practice.name in body
     assert "Tell us how it went" in body and "<svg" in body

@@ -143,8 +143,15 @@ def tab_to(page, locator, limit=40):
     expect(locator).to_be_focused()
 
 
+# Every page's title names the page first, then the service: "Segment 3 – CC4C child health hubs".
+PAGE_TITLE = re.compile(r"^\S.* – CC4C child health hubs$")
+
+
 def axe_check(page, who="anyone"):
-    """Run axe-core on the page as it is; fail on any serious or critical violation."""
+    """Run axe-core on the page as it is; fail on any serious or critical violation, or on a
+    title not of the form "Page – CC4C child health hubs"."""
+    title = page.title()
+    assert PAGE_TITLE.match(title), f"{page.url}: the title {title!r} is not 'Page – CC4C ...'"
     # Evaluated by the browser's debugger, not added as an inline <script>, which the Content
     # Security Policy would (rightly) block.
     AXE_RUNNING.add(id(page))
