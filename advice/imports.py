@@ -2,8 +2,9 @@
 
 Imported requests are history, not work: a row with a first response is answered (closed when
 it has an outcome), and a row without one is closed too, so the live queue and the reminder
-sweep never pick old requests up. The evaluation measures still count an unanswered imported
-request as missed once its target has passed.
+sweep never pick old requests up. An outcome needs no first response (old logs often closed a
+request without recording when it was answered): the evaluation counts such a request as
+unanswered, and, like any unanswered imported request, as missed once its target has passed.
 """
 
 from django.utils import timezone
@@ -83,8 +84,6 @@ class AdviceRequestsFormat(ByHubCode, ImportFormat):
         responded = row["first_response_at"]
         if responded and responded < row["received_at"]:
             problems.append(("first_response_at", "is before received_at"))
-        if row["outcome"] and not responded:
-            problems.append(("outcome", "needs a first_response_at"))
         return problems
 
     def write(self, rows, ctx):

@@ -108,9 +108,22 @@ NHS_NUMBER_SQL = (
     "CASE WHEN {v} ~ '^[0-9]{{10}}$' AND mod(11 - mod(" + _NHS_WEIGHTS + ", 11), 11) "
     "= substr({v}, 10, 1)::int THEN {v} END"
 )
+# Dates: ISO, 31/03/2016 and 31-Mar-2016, on days 1 to 28 (any month has them); other days,
+# the long month names and the spaced forms go to the parser.
+_DAY_1_TO_28 = "(0?[1-9]|1[0-9]|2[0-8])"
+_MONTH_ABBREVIATIONS = "janfebmaraprmayjunjulaugsepoctnovdec"
+_MONTH_LIST = ", ".join(f"'{_MONTH_ABBREVIATIONS[i : i + 3]}'" for i in range(0, 36, 3))
 DATE_SQL = (
     "CASE WHEN {v} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$' "
-    "AND {v} !~ '^0000' THEN {v}::date END"
+    "AND {v} !~ '^0000' THEN {v}::date "
+    f"WHEN {{v}} ~ '^{_DAY_1_TO_28}/(0?[1-9]|1[0-2])/[0-9]{{{{4}}}}$' AND {{v}} !~ '/0000$' "
+    "THEN make_date(split_part({v}, '/', 3)::int, split_part({v}, '/', 2)::int, "
+    "split_part({v}, '/', 1)::int) "
+    f"WHEN {{v}} ~ '^{_DAY_1_TO_28}-[A-Za-z]{{{{3}}}}-[0-9]{{{{4}}}}$' AND {{v}} !~ '-0000$' "
+    f"AND lower(split_part({{v}}, '-', 2)) IN ({_MONTH_LIST}) "
+    "THEN make_date(split_part({v}, '-', 3)::int, "
+    f"(strpos('{_MONTH_ABBREVIATIONS}', lower(split_part({{v}}, '-', 2))) + 2) / 3, "
+    "split_part({v}, '-', 1)::int) END"
 )
 POSTCODE_SQL = (
     "CASE WHEN {v} ~ '^[A-Z]{{1,2}}[0-9][A-Z0-9]? [0-9][A-Z]{{2}}$' THEN {v} "
@@ -121,7 +134,27 @@ POSTCODE_SQL = (
 )
 
 
-SEX_SQL = "CASE WHEN {v} IN (" + ", ".join(f"'{value}'" for value in Sex.values) + ") THEN {v} END"
+# Sex as the service stores it or as GP systems export it (F, M, U), in any case.
+SEX_LETTERS = {"f": Sex.FEMALE, "m": Sex.MALE, "u": Sex.UNKNOWN}
+
+
+@shaped("female, male, other or unknown (any case), or F, M or U")
+def sex(value):
+    lowered = value.lower()
+    if lowered in Sex.values:
+        return lowered
+    if lowered in SEX_LETTERS:
+        return str(SEX_LETTERS[lowered])
+    raise ValueError(f"'{value}' is not one of: female, male, other, unknown (or F, M, U)")
+
+
+SEX_SQL = (
+    "CASE WHEN {v} ~ '^[A-Za-z]+$' THEN CASE lower({v}) "
+    + " ".join(f"WHEN '{value}' THEN '{value}'" for value in Sex.values)
+    + " "
+    + " ".join(f"WHEN '{letter}' THEN '{value}'" for letter, value in SEX_LETTERS.items())
+    + " END END"
+)
 ODS_SQL = "CASE WHEN {v} ~ '^[A-Z][0-9]{{5}}$' THEN {v} END"
 DECILE_SQL = "CASE WHEN {v} ~ '^([1-9]|10)$' THEN {v} END"
 
@@ -139,7 +172,7 @@ class ChildrenFormat(ByPractice, ImportFormat):
         Column("given_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),
         Column("family_name", parse=text(100), db_type="varchar(100)", sql=text_sql(100)),
         Column("date_of_birth", parse=parse_date, db_type="date", sql=DATE_SQL),
-        Column("sex", parse=one_of(Sex.values), sql=SEX_SQL),
+        Column("sex", parse=sex, sql=SEX_SQL),
         Column("postcode", required=False, parse=postcode, sql=POSTCODE_SQL),
         Column("practice_ods", parse=ods_code, sql=ODS_SQL),
         Column("registered_on", parse=parse_date, db_type="date", sql=DATE_SQL),

@@ -11,7 +11,28 @@ from decimal import Decimal, InvalidOperation
 
 from cc4c.validators import ODS_RE, nhs_number_is_valid, normalise_nhs_number, normalise_postcode
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Dates as GP systems and spreadsheets write them, always day before month: ISO 2016-03-31,
+# 31/03/2016 (or 1/3/2016) and 31-Mar-2016 (or 31 Mar 2016, 31-March-2016).
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_SLASHED_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_NAMED_DATE = re.compile(r"([0-9]{1,2})([- ])([A-Za-z]{3,9})\2([0-9]{4})")
+MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS = {name[:3]: number for number, name in enumerate(MONTH_NAMES, start=1)}
+_MONTHS.update({name: number for number, name in enumerate(MONTH_NAMES, start=1)})
+_MONTHS["sept"] = 9
 
 
 def shaped(shape):
@@ -38,14 +59,30 @@ def text(max_length):
     return parse
 
 
-@shaped("a date, e.g. 2016-03-31")
+def _day_month_year(value):
+    """(year, month, day) of a date written in one of the accepted forms, or None."""
+    if match := _ISO_DATE.fullmatch(value):
+        return tuple(map(int, match.groups()))
+    if match := _SLASHED_DATE.fullmatch(value):
+        day, month, year = map(int, match.groups())
+        return year, month, day
+    if (match := _NAMED_DATE.fullmatch(value)) and match[3].lower() in _MONTHS:
+        return int(match[4]), _MONTHS[match[3].lower()], int(match[1])
+    return None
+
+
+@shaped("a date, day before month: 2016-03-31, 31/03/2016 or 31-Mar-2016")
 def parse_date(value):
+    parts = _day_month_year(value)
     try:
-        if _DATE_RE.fullmatch(value):
-            return datetime.date.fromisoformat(value)
+        if parts is not None:
+            return datetime.date(*parts)
     except ValueError:
         pass
-    raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
+    raise ValueError(
+        f"'{value}' is not a date: write it as 2016-03-31, 31/03/2016 or 31-Mar-2016 "
+        "(day before month)"
+    )
 
 
 @shaped("a date and time with its offset from UTC, e.g. 2025-03-04T09:15:00+00:00")

@@ -71,3 +71,24 @@ def test_a_coordinator_cannot_import_into_another_hub(hub, other_hub, other_prac
             allowed_hub_ids={hub.pk},
         )
     assert "hub you do not manage" in failed.value.errors[0]
+
+
+def test_an_outcome_without_a_first_response_is_valid_and_counted_as_unanswered(
+    hub, practice, child
+):
+    rows = [
+        row(hub, practice, child),
+        row(hub, practice, child, reference="ADV-2", first_response_at="", outcome="other"),
+    ]
+    assert run_import("advice-requests", from_dicts(rows)).created == 2
+    imported = AdviceRequest.objects.get(reference="ADV-2")
+    assert (imported.status, imported.outcome, imported.first_response_at) == (
+        "closed",
+        "other",
+        None,
+    )
+    measures = advice_measures([hub.pk], datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
+    assert (measures["advice_requests"], measures["advice_answered"]) == (2, 1)
+    # Its target passed long ago: missed, so one of the two requests was answered in time.
+    assert measures["advice_within_target_pct"] == 50
+    assert measures["advice_outcome_other_pct"] == 50

@@ -10,6 +10,7 @@ from population.models import Child, Segment, SegmentRule, ValueSet
 from tests.cc4c.csv_files import from_dicts, valid_nhs_number
 from tests.factories import ChildFactory, HubFactory, PersonFactory, PracticeFactory
 
+NOT_A_DATE = "is not a date: write it as 2016-03-31, 31/03/2016 or 31-Mar-2016 (day before month)"
 ASTHMA = "195967001"
 ECZEMA = "24079001"
 
@@ -76,7 +77,7 @@ def test_each_bad_value_is_named_with_its_line(practice):
         child_row(2, nhs_number="9990000019"),
         child_row(3, nhs_number="99900"),
         child_row(4, date_of_birth=tomorrow),
-        child_row(5, date_of_birth="04/05/2018"),
+        child_row(5, date_of_birth="05/13/2018"),
         child_row(6, sex="boy"),
         child_row(7, practice_ods="E99999"),
         child_row(8, registered_on="2020-01-01", deregistered_on="2019-12-31"),
@@ -93,8 +94,8 @@ def test_each_bad_value_is_named_with_its_line(practice):
         "line 3: nhs_number: 9990000019 fails the NHS number check digit",
         "line 4: nhs_number: An NHS number is 10 digits",
         "line 5: date_of_birth: is in the future",
-        "line 6: date_of_birth: '04/05/2018' is not a date in the form YYYY-MM-DD",
-        "line 7: sex: 'boy' is not one of: female, male, other, unknown",
+        f"line 6: date_of_birth: '05/13/2018' {NOT_A_DATE}",
+        "line 7: sex: 'boy' is not one of: female, male, other, unknown (or F, M, U)",
         "line 8: practice_ods: no practice has the ODS code E99999",
         "line 9: deregistered_on: is before registered_on",
         "line 10: conditions: '1959-67001' is not a SNOMED CT id (6 to 18 digits)",
@@ -121,6 +122,41 @@ def test_each_bad_value_is_named_with_its_line(practice):
     ]
 
 
+# Dates as GP systems export them, day before month, and sex as F/M/U or in words: the first
+# rows take the SQL fast paths (days 1 to 28), the later ones the parsers.
+GP_STYLE = [
+    ("31/03/2016", datetime.date(2016, 3, 31), "F", "female"),
+    ("12/03/2016", datetime.date(2016, 3, 12), "M", "male"),
+    ("1/3/2016", datetime.date(2016, 3, 1), "u", "unknown"),
+    ("05-Mar-2016", datetime.date(2016, 3, 5), "Female", "female"),
+    ("31-Mar-2016", datetime.date(2016, 3, 31), "MALE", "male"),
+    ("30-sep-2016", datetime.date(2016, 9, 30), "Unknown", "unknown"),
+    ("3 DEC 2016", datetime.date(2016, 12, 3), "other", "other"),
+    ("29-February-2016", datetime.date(2016, 2, 29), "m", "male"),
+    ("2016-03-31", datetime.date(2016, 3, 31), "f", "female"),
+]
+
+
+def test_dates_and_sex_as_gp_systems_export_them_are_read_day_first(practice):
+    rows = [
+        child_row(seed, date_of_birth=written, registered_on=written, sex=sex_written)
+        for seed, (written, _day, sex_written, _sex) in enumerate(GP_STYLE, start=1)
+    ]
+    assert run_import("children", from_dicts(rows)).created == len(GP_STYLE)
+    for seed, (written, day, sex_written, sex) in enumerate(GP_STYLE, start=1):
+        child = Child.objects.get(nhs_number=valid_nhs_number(seed))
+        assert (child.date_of_birth, child.registered_on, child.sex) == (day, day, sex), (
+            written,
+            sex_written,
+        )
+
+
+@pytest.mark.parametrize("written", ["03/31/2016", "31/03/16", "2016/03/31", "31-Mrz-2016"])
+def test_a_date_month_first_or_with_a_short_year_is_refused_on_its_line(practice, written):
+    rows = [child_row(1), child_row(2, date_of_birth=written)]
+    assert refused(rows) == [f"line 3: date_of_birth: '{written}' {NOT_A_DATE}"]
+
+
 def test_a_snomed_id_that_is_not_a_concept_is_refused(practice):
     # 1234567013 has a valid check digit but partition 01: a description id.
     errors = refused([child_row(1, conditions="1234567013")])
@@ -130,9 +166,7 @@ def test_a_snomed_id_that_is_not_a_concept_is_refused(practice):
 def test_one_bad_row_among_ten_thousand_writes_nothing_and_names_the_row(practice):
     rows = [child_row(seed) for seed in range(1, 10_001)]
     rows[7_499]["date_of_birth"] = "2018-02-30"
-    assert refused(rows) == [
-        "line 7501: date_of_birth: '2018-02-30' is not a date in the form YYYY-MM-DD"
-    ]
+    assert refused(rows) == [f"line 7501: date_of_birth: '2018-02-30' {NOT_A_DATE}"]
 
 
 def test_importing_the_same_file_twice_leaves_the_same_database(practice):
