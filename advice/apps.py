@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AdviceConfig(AppConfig):
     name = "advice"
     verbose_name = "Advice line"
+
+    def ready(self):
+        from advice import panels
+        from population import panels_registry
+
+        panels_registry.register(panels.child_panel)

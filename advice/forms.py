@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from advice import attachments
 from advice.models import Outcome, RequestType, Urgency
-from advice.services import FORWARD_SERVICES, available_forwards
+from advice.services import FORWARDS
 from cc4c import forms as cc4c_forms
 from hubs.access import hubs_for, people_in
 from hubs.models import Practice
@@ -154,6 +154,4 @@ class ForwardForm(_Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["destination"].choices = [
-            (d, FORWARD_LABELS[d]) for d in available_forwards() if d in FORWARD_SERVICES
-        ]
+        self.fields["destination"].choices = [(d, FORWARD_LABELS[d]) for d in FORWARDS]

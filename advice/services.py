@@ -5,8 +5,6 @@ transaction, sends its emails after commit, and refuses with ``AdviceError`` (a 
 message) when the action is not allowed.
 """
 
-import importlib
-
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,11 +23,14 @@ from advice.models import (
     new_reference,
 )
 from advice.notify import send
+from cc4c.errors import ServiceError
+from clinics import services as clinic_services
 from hubs.access import can, people_in, require
 from hubs.models import Membership
+from mdt import services as mdt_services
 
 
-class AdviceError(Exception):
+class AdviceError(ServiceError):
     """An advice line action was refused; the message says why."""
 
 
@@ -313,68 +314,45 @@ def record_outcome(*, advice_request, outcome, by):
     return locked
 
 
-# Where an answer can put the child forward, when those parts of the system are installed:
-# destination -> (module, service function, outcome recorded on the request).
-FORWARD_SERVICES = {
-    "mdt": ("mdt.services", "put_forward", Outcome.MDT_DISCUSSION),
-    "clinic": ("clinics.services", "refer", Outcome.OUTREACH_CLINIC),
+def _to_mdt(*, child, reason, consent_recorded, by):
+    return mdt_services.put_forward(
+        by=by,
+        child=child,
+        clinical_question=reason,
+        consent_recorded=consent_recorded,
+        referrer_role="Advice line",
+    )
+
+
+def _to_clinic(*, child, reason, consent_recorded, by):
+    return clinic_services.refer(child=child, reason=reason, source="advice", by=by)
+
+
+# Where an answer can put the child forward: destination -> (service, outcome recorded).
+FORWARDS = {
+    "mdt": (_to_mdt, Outcome.MDT_DISCUSSION),
+    "clinic": (_to_clinic, Outcome.OUTREACH_CLINIC),
 }
-
-
-def forward_service(destination):
-    """The callable that puts a child forward to ``destination``, or None if not available."""
-    module_name, function_name, _outcome = FORWARD_SERVICES[destination]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, function_name, None)
-
-
-def available_forwards():
-    return [d for d in FORWARD_SERVICES if forward_service(d) is not None]
-
-
-def _call_forward(destination, service, *, child, reason, consent_recorded, by):
-    if destination == "mdt":
-        return service(
-            by=by,
-            child=child,
-            clinical_question=reason,
-            consent_recorded=consent_recorded,
-            referrer_role="Advice line",
-        )
-    return service(child=child, reason=reason, source="advice", by=by)
 
 
 @transaction.atomic
 def put_forward(*, advice_request, destination, reason, consent_recorded=False, by):
     """From an answer, put the child forward to the MDT or the clinic waiting list in one step,
     and record the matching outcome."""
-    if destination not in FORWARD_SERVICES:
+    if destination not in FORWARDS:
         raise AdviceError("Choose the MDT or the outreach clinic.")
-    service = forward_service(destination)
-    if service is None:
-        raise AdviceError("That service is not available.")
+    forward, outcome = FORWARDS[destination]
     advice_request = _locked(advice_request)
     if advice_request.child_id is None:
         raise AdviceError("This request is not about a particular child.")
     if advice_request.first_response_at is None:
         raise AdviceError("Answer the request first.")
-    module_name = FORWARD_SERVICES[destination][0]
     try:
-        result = _call_forward(
-            destination,
-            service,
-            child=advice_request.child,
-            reason=reason,
-            consent_recorded=consent_recorded,
-            by=by,
+        result = forward(
+            child=advice_request.child, reason=reason, consent_recorded=consent_recorded, by=by
         )
-    except Exception as exc:
+    except ServiceError as exc:
         # The other service's own refusal (e.g. no consent, already on the agenda) is shown.
-        if type(exc).__module__ == module_name:
-            raise AdviceError(str(exc)) from exc
-        raise
-    record_outcome(advice_request=advice_request, outcome=FORWARD_SERVICES[destination][2], by=by)
+        raise AdviceError(str(exc), field=exc.field) from exc
+    record_outcome(advice_request=advice_request, outcome=outcome, by=by)
     return result

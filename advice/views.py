@@ -15,6 +15,7 @@ from advice.forms import (
     ReplyForm,
 )
 from advice.models import Status
+from cc4c.errors import ServiceError
 from hubs import audit
 from hubs.access import can, requires
 
@@ -43,7 +44,7 @@ def ask(request):
                 files=data["attachments"],
                 by=request.user,
             )
-        except services.AdviceError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Your question has been sent ({advice_request.reference}).")
@@ -78,7 +79,7 @@ def log_phone(request):
                 urgency=data["urgency"],
                 by=request.user,
             )
-        except services.AdviceError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Phone request {advice_request.reference} logged.")
@@ -156,7 +157,7 @@ def _act(request, pk, form_class, form_name, run, done):
     if form is None or form.is_valid():
         try:
             run(advice_request, form.cleaned_data if form else {})
-        except services.AdviceError as exc:
+        except ServiceError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done)

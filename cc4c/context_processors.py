@@ -1,23 +1,34 @@
-from importlib import import_module
+"""The site's main menu, made of each part of the service's ``nav.py`` (the project floor: it
+may import every app; no app imports it)."""
 
-from django.apps import apps
 from django.urls import reverse
 
+from advice import nav as advice_nav
+from champions import nav as champions_nav
+from clinics import nav as clinics_nav
+from evaluation import nav as evaluation_nav
+from feedback import nav as feedback_nav
 from hubs.access import can, membership_hub_codes
+from learning import nav as learning_nav
+from mdt import nav as mdt_nav
+from population import nav as population_nav
+
+# Each part's nav.py declares NAV = [(label, url_name, action), ...] and SECTION, the name of its
+# menu entry (by default the label of the first page the person may open). In menu order:
+PARTS = [
+    population_nav,
+    mdt_nav,
+    clinics_nav,
+    advice_nav,
+    champions_nav,
+    learning_nav,
+    feedback_nav,
+    evaluation_nav,
+]
 
 
 def _nav_sections():
-    """Each app may declare NAV = [(label, url_name, action), ...] in its nav.py, and SECTION, the
-    name of its menu entry (by default the label of the first page the person may open)."""
-    sections = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.nav")
-        except ModuleNotFoundError:
-            continue
-        if module.NAV:
-            sections.append((getattr(module, "SECTION", None), module.NAV))
-    return sections
+    return [(getattr(part, "SECTION", None), part.NAV) for part in PARTS if part.NAV]
 
 
 def navigation(request):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cc4c import outbox
+from cc4c.errors import ServiceError
 from champions.models import (
     EXPIRY_NOTICE_DAYS,
     Activity,
@@ -24,7 +25,7 @@ from hubs.models import Hub
 logger = logging.getLogger(__name__)
 
 
-class ChampionError(Exception):
+class ChampionError(ServiceError):
     """A refusal with a message the person can act on."""
 
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cc4c.errors import ServiceError
 from champions import queries, services
 from champions.charts import bars
 from champions.forms import ActivityForm
@@ -107,7 +108,7 @@ def add_own_activity(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_activity(champion=champion, by=request.user, **form.cleaned_data)
-        except services.ChampionError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Thank you: your activity is recorded.")

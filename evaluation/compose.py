@@ -1,11 +1,13 @@
 """One computation of every measure for some hubs and a period, feeding every output."""
 
 import inspect
-from importlib import import_module
 
 from django.utils import timezone
 
+from advice.metrics import advice_measures
 from cc4c import breakdown
+from champions.metrics import champion_measures
+from clinics.metrics import clinic_measures
 from evaluation.metrics import (
     hospital_measures,
     net_saving,
@@ -13,35 +15,25 @@ from evaluation.metrics import (
     unit_costs,
 )
 from evaluation.periods import clipped_months
+from feedback.metrics import experience_measures
+from mdt.metrics import mdt_measures
+from population.metrics import population_measures
 
-# Each app's metrics.py: (module, function, charted month by month). Each function takes
+# Each app's metrics.py: (function, charted month by month). Each function takes
 # (hub_ids, date_from, date_to, *, by=None) and returns {measure key: value}, plus hidden
 # ``_..._n`` numerators used for suppression: for the hubs together, or with by="hub" /
 # by="month" a dict of those per hub id / per first of month (cc4c.breakdown), each computed
 # from its own rows. The population is as at the period's end: no time axis.
 SOURCES = [
-    ("population.metrics", "population_measures", False),
-    ("mdt.metrics", "mdt_measures", True),
-    ("clinics.metrics", "clinic_measures", True),
-    ("advice.metrics", "advice_measures", True),
-    ("champions.metrics", "champion_measures", True),
-    ("feedback.metrics", "experience_measures", True),
+    (population_measures, False),
+    (mdt_measures, True),
+    (clinic_measures, True),
+    (advice_measures, True),
+    (champion_measures, True),
+    (experience_measures, True),
 ]
 
 ALL = "ALL"
-
-
-def _sources():
-    functions = []
-    for module_name, function_name, charted in SOURCES:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        function = getattr(module, function_name, None)
-        if function is not None:
-            functions.append((function, charted))
-    return functions
 
 
 def _call(function, hub_ids, date_from, date_to, now, by):
@@ -77,7 +69,7 @@ def _compute(hubs, period, now):
     per_month = {
         month: {} for month, _first, _last in clipped_months(period.date_from, period.date_to)
     }
-    for function, charted in _sources():
+    for function, charted in SOURCES:
         combined.update(_call(function, hub_ids, period.date_from, period.date_to, now, None))
         by_hub = _call(function, hub_ids, period.date_from, period.date_to, now, "hub")
         for hub_id in hub_ids:

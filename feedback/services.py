@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cc4c.errors import ServiceError
 from feedback import tokens
 from feedback.models import (
     CommentStatus,
@@ -21,7 +22,7 @@ from hubs.access import can
 LINK_DAYS = 60
 
 
-class FeedbackError(Exception):
+class FeedbackError(ServiceError):
     """A refusal, with a message fit to show the person."""
 
 

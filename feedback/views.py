@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cc4c.errors import ServiceError
 from feedback import queries, services, throttle
 from feedback.forms import FamilyFeedbackForm, MeetingFeedbackForm
 from feedback.metrics import experience_measures
@@ -131,7 +132,7 @@ def comment_moderate(request, pk):
     approve = request.POST.get("decision") == "approve"
     try:
         services.moderate_comment(response=response, approve=approve, by=request.user)
-    except services.FeedbackError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -171,7 +172,7 @@ def meeting_rate(request, pk):
         if form.is_valid():
             try:
                 services.rate_meeting(meeting=meeting, **form.cleaned_data, by=request.user)
-            except services.FeedbackError as exc:
+            except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Thank you: your rating is saved.")

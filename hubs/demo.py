@@ -1,5 +1,7 @@
 """Demo hubs, practices and one person for every role in each hub."""
 
+import random
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt
@@ -42,6 +44,15 @@ PEOPLE = [
     ("commissioner", "David", "Clarke", "Commissioner", Role.COMMISSIONER, None),
     ("champion", "Sofia", "Rossi", "Practice champion", Role.CHAMPION, 1),
 ]
+
+
+class DemoContext(dict):
+    """Shared between the apps' loaders (each app's ``demo.load(ctx)``): the random source and
+    what earlier apps made."""
+
+    def __init__(self, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.rng = random.Random(seed)
 
 
 def demo_email(local, hub_code):

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cc4c import outbox
+from cc4c.errors import ServiceError
 from hubs import access
 from hubs.models import Membership, Person, Role
 
 
-class HubsError(Exception):
+class HubsError(ServiceError):
     """A refusal with a message a coordinator can act on."""
 
 

@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
 
+from cc4c.errors import ServiceError
 from hubs.admin_scoping import HubScopedAdmin, HubScopedHistoryAdmin
 from learning.models import LearningPoint, TeachingSession
-from learning.services import LearningError, refuse_identifiers
+from learning.services import refuse_identifiers
 
 
 class LearningPointAdminForm(forms.ModelForm):
@@ -18,7 +19,7 @@ class LearningPointAdminForm(forms.ModelForm):
                 refuse_identifiers(
                     self.instance.meeting, title=cleaned["title"], text=cleaned["text"]
                 )
-            except LearningError as error:
+            except ServiceError as error:
                 self.add_error(error.field, str(error))
         return cleaned
 

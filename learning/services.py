@@ -7,6 +7,7 @@ and raises ``LearningError`` (naming the field when there is one) when it refuse
 from django.db import transaction
 from django.utils import timezone
 
+from cc4c.errors import ServiceError
 from hubs import access
 from hubs.access import can
 from learning import identifiers
@@ -17,12 +18,8 @@ from mdt.models import MeetingStatus
 RECORDING_STATUSES = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED)
 
 
-class LearningError(Exception):
+class LearningError(ServiceError):
     """A refusal with a message for the person, about ``field`` of their form when given."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 def _children_discussed(meeting):

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cc4c.errors import ServiceError
 from hubs import access
 from hubs.access import can, hubs_for, requires
 from learning import cpd, queries, services
@@ -31,7 +32,7 @@ def _save_or_show(form, call):
     """Run a service call; a refusal becomes an error on the form field it names."""
     try:
         return call()
-    except services.LearningError as error:
+    except ServiceError as error:
         form.add_error(error.field if error.field in form.fields else None, str(error))
         return None
 

@@ -77,10 +77,8 @@ class OutcomeForm(_Crispy, cc4c_forms.Form):
         help_text="For an outreach clinic outcome: the coordinator then books the appointment.",
     )
 
-    def __init__(self, *args, clinics=False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not clinics:
-            del self.fields["refer_to_clinic"]
         self.helper = self._helper()
 
     def clean(self):

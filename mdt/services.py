@@ -5,7 +5,6 @@ and raises ``MdtError`` with a readable message when it refuses.
 """
 
 import datetime
-import importlib
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -13,6 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cc4c import formatting
+from cc4c.errors import ServiceError
+from clinics import services as clinic_services
 from hubs.access import can, may_chair, people_in, roles_by_hub
 from hubs.models import Hub, Role
 from mdt import emails
@@ -32,7 +33,7 @@ LONDON = ZoneInfo("Europe/London")
 DEFAULT_MEETING_TIME = datetime.time(12, 30)
 
 
-class MdtError(Exception):
+class MdtError(ServiceError):
     """A refusal with a message to show the person who asked."""
 
 
@@ -284,18 +285,6 @@ def record_attendance(*, meeting, by, present_people, guests=()):
         )
 
 
-def clinic_referral_service():
-    """The outreach clinics' ``refer`` service when that app is installed, else None.
-
-    Looked up at run time: clinics sits beside mdt in the layers, not below it.
-    """
-    try:
-        module = importlib.import_module("clinics.services")
-    except ImportError:
-        return None
-    return getattr(module, "refer", None)
-
-
 def record_outcome(
     *,
     case,
@@ -324,21 +313,18 @@ def record_outcome(
     case.plan = plan
     case.learning_points = learning_points
     case.named_professional = named_professional.strip()
-    refer = clinic_referral_service() if refer_to_clinic and newly_clinic else None
     with transaction.atomic():
         case.save()
-        if refer is not None:
+        if refer_to_clinic and newly_clinic:
             try:
-                refer(
+                clinic_services.refer(
                     child=case.child,
                     reason=case.plan or case.clinical_question or "MDT outcome: outreach clinic",
                     source="mdt",
                     by=by,
                 )
-            except Exception as exc:
-                if type(exc).__module__ == refer.__module__:
-                    raise MdtError(str(exc)) from exc
-                raise
+            except ServiceError as exc:
+                raise MdtError(str(exc), field=exc.field) from exc
     return case
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cc4c import csv_export, formatting
+from cc4c.errors import ServiceError
 from cc4c.measures import pct
 from hubs import audit
 from hubs.access import can, hub_ids, may_chair, requires
@@ -203,7 +204,7 @@ def meeting_start(request, pk):
     _require_chair(request, mtg)
     try:
         services.start_meeting(meeting=mtg, by=request.user)
-    except services.MdtError as error:
+    except ServiceError as error:
         return _refuse(request, error, mtg_url(mtg))
     first = queries.agenda(mtg).first()
     return redirect(reverse("mdt:case", args=[first.pk]) if first else mtg_url(mtg))
@@ -215,7 +216,7 @@ def meeting_finish(request, pk):
     _require_chair(request, mtg)
     try:
         moved = services.finish_meeting(meeting=mtg, by=request.user)
-    except services.MdtError as error:
+    except ServiceError as error:
         return _refuse(request, error, mtg_url(mtg))
     text = "Meeting finished."
     if moved:
@@ -246,7 +247,7 @@ def meeting_attendance(request, pk):
                 present_people=list(form.cleaned_data["present"]),
                 guests=form.cleaned_data["guests"],
             )
-        except services.MdtError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Attendance saved.")
@@ -271,7 +272,7 @@ def action_add(request, pk):
         return redirect(back)
     try:
         services.add_action(meeting=mtg, case=case, by=request.user, **form.cleaned_data)
-    except services.MdtError as error:
+    except ServiceError as error:
         return _refuse(request, error, back)
     messages.success(request, "Action added.")
     return redirect(back)
@@ -284,7 +285,7 @@ def action_done(request, pk):
     )
     try:
         services.complete_action(action=action, by=request.user)
-    except services.MdtError as error:
+    except ServiceError as error:
         return _refuse(request, error, "mdt:my_actions")
     messages.success(request, "Action marked done.")
     if request.POST.get("back") == "meeting":
@@ -301,7 +302,7 @@ def schedule(request, hub_pk):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.schedule_series(hub=hub, by=request.user, **form.cleaned_data)
-        except services.MdtError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{len(created)} meetings scheduled.")
@@ -340,7 +341,6 @@ def _case_page(request, c, outcome_form=None, status=200):
             "is_chair": is_chair,
             "outcome_form": outcome_form
             or OutcomeForm(
-                clinics=_clinics(),
                 initial={
                     "outcome": c.outcome,
                     "named_professional": c.named_professional,
@@ -361,19 +361,15 @@ def _case_page(request, c, outcome_form=None, status=200):
     )
 
 
-def _clinics():
-    return services.clinic_referral_service() is not None
-
-
 @require_POST
 def case_outcome(request, pk):
     c = _case(request, pk)
     _require_chair(request, c.meeting)
-    form = OutcomeForm(request.POST, clinics=_clinics())
+    form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
             services.record_outcome(case=c, by=request.user, **form.cleaned_data)
-        except services.MdtError as error:
+        except ServiceError as error:
             return _refuse(request, error, reverse("mdt:case", args=[c.pk]))
         messages.success(request, "Outcome saved.")
         nxt = (
@@ -396,7 +392,7 @@ def case_move(request, pk):
         return _refuse(request, "Choose a meeting to move the case to.", mtg_url(c.meeting))
     try:
         services.move_case(case=c, to_meeting=form.cleaned_data["to_meeting"], by=request.user)
-    except services.MdtError as error:
+    except ServiceError as error:
         return _refuse(request, error, mtg_url(c.meeting))
     messages.success(request, "Case moved.")
     return redirect(mtg_url(c.meeting))
@@ -408,7 +404,7 @@ def case_reorder(request, pk):
     _require_chair(request, c.meeting)
     try:
         services.reorder_case(case=c, up=request.POST.get("direction") == "up", by=request.user)
-    except services.MdtError as error:
+    except ServiceError as error:
         return _refuse(request, error, mtg_url(c.meeting))
     return redirect(mtg_url(c.meeting))
 
@@ -475,7 +471,7 @@ def put_forward_child(request, child_pk):
     if request.method == "POST" and form.is_valid():
         try:
             c = services.put_forward(by=request.user, child=child, **form.cleaned_data)
-        except services.MdtError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             when = timezone.localtime(c.meeting.starts_at)

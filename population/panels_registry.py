@@ -1,4 +1,5 @@
-"""Panels that later apps add to a child's page, without population importing them.
+"""Panels that later apps add to a child's page, without population importing them: the hook by
+which this lower floor calls upward.
 
 How an app adds a panel: give it a ``panels.py`` module with
 
@@ -6,32 +7,39 @@ How an app adds a panel: give it a ``panels.py`` module with
         '''Return None to show nothing, or a dict:
         {"title": "MDT case discussions", "template": "mdt/child_panel.html", "context": {...}}'''
 
-The child's page calls every installed app's ``child_panel`` in INSTALLED_APPS order and renders
-each panel's template with its context plus ``child`` and ``request``. A panel must scope its
-own reads (``visible_to(request.user)``) and must not write audit entries: the page writes the
-one entry for the look. Keep a panel to a few queries; it runs on every view of the page.
+and register it from the app's ``AppConfig.ready()`` with a plain import:
+
+    def ready(self):
+        from mdt import panels
+        from population import panels_registry
+
+        panels_registry.register(panels.child_panel)
+
+Django calls ``ready()`` in INSTALLED_APPS order, so the panels come in that order, and a
+``panels.py`` that fails to import stops the site from starting instead of being skipped. The
+child's page calls each panel and renders its template with its context plus ``child`` and
+``request``. A panel must scope its own reads (``visible_to(request.user)``) and must not write
+audit entries: the page writes the one entry for the look. Keep a panel to a few queries; it
+runs on every view of the page.
 """
 
-from functools import cache
-from importlib import import_module
+from collections.abc import Callable
 
-from django.apps import apps
 from django.template.loader import render_to_string
 
+_providers: list[Callable] = []
 
-@cache
+
+def register(provider):
+    """Add ``provider(request, child)`` to every child's page, after those registered before."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
 def panel_providers():
-    """The ``child_panel`` functions of installed apps, in app order."""
-    providers = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.panels")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.panels":
-                raise
-            continue
-        providers.append(module.child_panel)
-    return providers
+    """The registered ``child_panel`` functions, in the order their apps were made ready."""
+    return list(_providers)
 
 
 def child_panels(request, child):

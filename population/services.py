@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cc4c import queueing
+from cc4c.errors import ServiceError
 from hubs import access
 
 
-class PopulationError(Exception):
+class PopulationError(ServiceError):
     """A refused action, with a message a person can act on."""
 
 

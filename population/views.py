@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cc4c import csv_export
+from cc4c.errors import ServiceError
 from hubs import access, audit
 from population import queries, services
 from population.forms import PlanReviewedForm
@@ -195,7 +196,7 @@ def mark_plan_reviewed(request, pk):
             services.mark_asthma_plan_reviewed(
                 child=child, by=request.user, on=form.cleaned_data["reviewed_on"]
             )
-        except services.PopulationError as exc:
+        except ServiceError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Asthma plan review recorded for {child}.")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import (
     AttendanceForm,
@@ -86,7 +87,7 @@ def _done(request, appointment, run, success):
     """Run the service; say what it did, or why it was refused; back to where it was asked."""
     try:
         result = run()
-    except services.ClinicError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success(result) if callable(success) else success)
@@ -186,7 +187,7 @@ def appointment_follow_up(request, pk):
         new = services.book_follow_up(
             appointment=appointment, slot=form.cleaned_data["slot"], by=request.user
         )
-    except services.ClinicError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("clinics:appointment_detail", pk=appointment.pk)
     messages.success(request, f"Follow-up booked: {slot_label(new.slot)}. The practice is told.")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import DecisionForm, slot_label
 from clinics.models import NextStep, NotBroughtFollowUp
@@ -74,7 +75,7 @@ def follow_up_detail(request, pk):
                     to_waiting_list=data["next_step"] == "waiting_list",
                     by=user,
                 )
-            except services.ClinicError as exc:
+            except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _closed_message(closed))

@@ -4,6 +4,7 @@ cancelling."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import BookChildForm, CancelSessionForm, SessionForm
 from clinics.models import AppointmentStatus, ClinicSession, Outcome
@@ -31,7 +32,7 @@ def session_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             session = services.create_session(**form.cleaned_data, by=request.user)
-        except services.ClinicError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Session created with {session.slots.count()} slots.")
@@ -103,7 +104,7 @@ def slot_book(request, pk, slot_pk):
             services.book_appointment(
                 slot=slot, child=referral.child, referral=referral, by=request.user
             )
-        except services.ClinicError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, booked_message(referral.child, slot))
@@ -158,7 +159,7 @@ def session_cancel(request, pk):
                 rebook_ids=form.rebook_ids(),
                 by=request.user,
             )
-        except services.ClinicError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "The session is cancelled and the practices are told.")

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cc4c import csv_export
+from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import BookSlotForm, ReferralForm
 from clinics.models import Referral, ReferralStatus
@@ -59,7 +60,7 @@ def referral_book(request, pk):
         slot = form.cleaned_data["slot"]
         try:
             services.book_appointment(slot=slot, child=child, referral=referral, by=request.user)
-        except services.ClinicError as exc:
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, booked_message(child, slot))
@@ -117,7 +118,7 @@ def refer(request, child_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.refer(child=child, **form.cleaned_data, by=request.user)
-        except services.ClinicError as exc:
+        except ServiceError as exc:
             form.add_error("referral_date", str(exc))
         else:
             messages.success(request, "The child is on the clinic's waiting list.")

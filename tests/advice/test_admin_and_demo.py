@@ -39,7 +39,7 @@ def test_another_hubs_rota_is_404_in_the_admin(client_for, coordinator, other_hu
 def test_the_demo_loads_an_advice_line_and_a_second_run_changes_nothing(db):
     from advice import demo
     from hubs import demo as hubs_demo
-    from hubs.management.commands.load_demo import DemoContext
+    from hubs.demo import DemoContext
 
     ctx = DemoContext(2016, children=0)
     hubs_demo.load(ctx)

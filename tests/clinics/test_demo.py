@@ -8,7 +8,7 @@ from clinics.models import (
     Referral,
 )
 from hubs import demo as hubs_demo
-from hubs.management.commands.load_demo import DemoContext
+from hubs.demo import DemoContext
 from tests.factories import ChildFactory
 
 

@@ -1,5 +1,5 @@
 from hubs import demo as hubs_demo
-from hubs.management.commands.load_demo import DemoContext
+from hubs.demo import DemoContext
 from learning import demo
 from learning.models import LearningPoint, TeachingSession
 from mdt import demo as mdt_demo

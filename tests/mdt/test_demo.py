@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from hubs import demo as hubs_demo
-from hubs.management.commands.load_demo import DemoContext
+from hubs.demo import DemoContext
 from mdt import demo
 from mdt.metrics import mdt_measures
 from mdt.models import Action, CaseDiscussion, Meeting

@@ -2,7 +2,7 @@
 
 from cc4c.validators import nhs_number_is_valid
 from hubs import demo as hubs_demo
-from hubs.management.commands.load_demo import DemoContext
+from hubs.demo import DemoContext
 from population import demo
 from population.models import Child, SegmentSnapshot
 
