@@ -9,7 +9,6 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa import stages as mfa_stages
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib import messages
 
 from hubs import access, audit
 from hubs.cis2.config import PROVIDER_ID
@@ -70,9 +69,6 @@ def record(request, user, sociallogin=None):
     ) or [None]
     for hub_id in hub_ids:
         audit.record(request, action=action, hub=hub_id)
-    withheld = access.hubs_withheld_without_cis2(user)
-    if withheld:
-        messages.warning(request, withheld_message(withheld))
     return way
 
 
@@ -92,11 +88,3 @@ def second_factor_done(request):
         return True
     # Otherwise allauth asked for the authenticator code at sign-in, if the person has one.
     return Authenticator.objects.filter(user=request.user, type__in=SECOND_FACTORS).exists()
-
-
-def withheld_message(hubs):
-    names = ", ".join(hub.name for hub in hubs)
-    return (
-        f"{names} asks clinical staff to sign in with NHS CIS2 to see its children. "
-        "Sign out, then choose “Sign in with NHS CIS2”."
-    )

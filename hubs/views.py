@@ -19,11 +19,14 @@ LANDING = {
 def home(request):
     """Where each person starts: the places their roles work first, then their hubs."""
     memberships = memberships_for(request.user)
-    roles = sorted({m.role for m in memberships}, key=list(LANDING).index)
+    withheld = access.hubs_withheld_without_cis2(request.user)
+    # A hub that requires CIS2 for clinical roles gives none to this sign-in: no start there.
+    kept = [m for m in memberships if m.hub not in withheld or m.role not in access.CLINICAL_ROLES]
+    roles = sorted({m.role for m in kept}, key=list(LANDING).index)
     starts = [{"label": LANDING[role][0], "url": reverse(LANDING[role][1])} for role in roles]
     context = {
         "memberships": memberships,
         "starts": starts,
-        "withheld": access.hubs_withheld_without_cis2(request.user),
+        "withheld": withheld,
     }
     return render(request, "hubs/home.html", context)

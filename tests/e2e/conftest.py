@@ -125,7 +125,7 @@ def sign_in(page, person, *, password=TEST_PASSWORD):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(person.email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(re.compile(r"/(accounts/2fa/authenticate/)?$"))
     if "/2fa/authenticate/" in page.url:
         page.get_by_label("Code").fill(totp_code())

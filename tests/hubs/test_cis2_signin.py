@@ -121,9 +121,8 @@ def test_the_flow_uses_pkce_a_nonce_and_a_private_key_jwt_token_request(
     (assertion,) = cis2.assertions
     assert assertion["iss"] == assertion["sub"] == CLIENT_ID
     assert assertion["aud"] == f"{cis2.issuer}/token"
-    assert assertion["header"] == {"alg": "RS512", "kid": cis2_client_key.kid, "typ": "JWT"} or (
-        assertion["header"]["alg"] == "RS512" and assertion["header"]["kid"] == cis2_client_key.kid
-    )
+    assert assertion["header"]["alg"] == "RS512"
+    assert assertion["header"]["kid"] == cis2_client_key.kid
     assert assertion["exp"] - assertion["iat"] <= 300
 
 
@@ -339,6 +338,7 @@ def test_a_hub_can_require_cis2_for_clinical_staff(client, cis2, hub, practice, 
     client.post(reverse("mfa_authenticate"), {"code": current_code()})
     home = client.get(reverse("home")).content.decode()
     assert "asks clinical staff to sign in with NHS CIS2 to see its children" in home
+    assert "Your hub&#x27;s children" not in home and "Your hub's children" not in home
     assert client.get(reverse("population:child", args=[child.pk])).status_code == 404
     client.post(reverse("account_logout"))
 
