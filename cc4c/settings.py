@@ -44,7 +44,8 @@ def _site_url():
     if given:
         return given
     host = env.str("HOST", default="127.0.0.1")
-    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 (served on every address: name the machine)
+    # Served on every address: links must name the machine instead.
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104  # nosec B104
         host = socket.getfqdn()
     elif ":" in host and not host.startswith("["):
         host = f"[{host}]"
