@@ -34,6 +34,10 @@ test:
 
 lint: setup
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@# The floors (pyproject.toml, [tool.importlinter]): an import goes down, never up.
+	@.venv/bin/lint-imports
+	@# Every model change has its migration (no database needed for the check).
+	@$(ENV) $(PY) -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run
 	@# Security: bandit (config in pyproject.toml) and pip-audit (docs/security/README.md).
 	@.venv/bin/bandit -c pyproject.toml -r . -q
 	@.venv/bin/python scripts/audit_dependencies.py

@@ -8,7 +8,15 @@ lookup by name would have found it (or silently skipped it).
 """
 
 import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
+import pytest
 from django.apps import apps
 
 from cc4c import context_processors
@@ -47,3 +55,97 @@ def test_every_childs_page_panel_is_registered_in_app_order():
 def test_every_apps_measures_feed_the_evaluation():
     sources = {function.__module__.removesuffix(".metrics") for function, _ in compose.SOURCES}
     assert sources == set(apps_with("metrics")) - {"evaluation"}
+
+
+# --- the layers contract of `make lint` (pyproject.toml, [tool.importlinter]) ------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+(FLOORS,) = [c for c in CONFIG["contracts"] if c["type"] == "layers"]
+
+
+def _layer_modules(layer):
+    return {name.strip() for name in re.split(r"[|:]", layer)}
+
+
+def test_every_module_of_the_cc4c_package_is_on_the_project_or_the_library_floor():
+    project, library = _layer_modules(FLOORS["layers"][0]), _layer_modules(FLOORS["layers"][-1])
+    assert not project & library
+    modules = {
+        f"cc4c.{path.stem}"
+        for path in (ROOT / "cc4c").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
+    }
+    assert modules == project | library, (
+        "put each cc4c module in the first (project) or the last (library) layer of the floors "
+        f"contract: missing {sorted(modules - project - library)}, "
+        f"gone {sorted((project | library) - modules)}"
+    )
+
+
+def test_every_app_is_on_a_floor():
+    on_floors = set().union(*(_layer_modules(layer) for layer in FLOORS["layers"]))
+    project_apps = {
+        c.name for c in apps.get_app_configs() if not c.name.startswith(("django", "allauth"))
+    }
+    project_apps = {name for name in project_apps if "." not in name and (ROOT / name).is_dir()}
+    assert project_apps - {"cc4c"} <= on_floors
+    assert set(CONFIG["root_packages"]) == project_apps
+
+
+def lint_imports(tree):
+    """Run lint-imports, as `make lint` does, over a copy of the project's packages."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    tree = tmp_path_factory.mktemp("floors")
+    shutil.copy(ROOT / "pyproject.toml", tree)
+    for package in CONFIG["root_packages"]:
+        shutil.copytree(
+            ROOT / package, tree / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return tree
+
+
+def _with_import(tree, module, line):
+    path = tree.joinpath(*module.split(".")).with_suffix(".py")
+    original = path.read_text()
+    path.write_text(original + f"\n{line}\n")
+    return path, original
+
+
+def test_the_floors_contract_holds_for_the_code_as_it_is(tree):
+    result = lint_imports(tree)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "KEPT" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "module, line, upward",
+    [
+        # The library reaching up to hubs: what the import engine used to do.
+        ("cc4c.outbox", "from hubs.models import Hub  # noqa", "cc4c.outbox -> hubs.models"),
+        # A lower app reaching up to one that stands on it.
+        ("population.queries", "import mdt.models  # noqa", "population.queries -> mdt.models"),
+        # Sideways within a floor.
+        ("feedback.services", "import learning.models  # noqa", "feedback.services -> learning"),
+    ],
+)
+def test_an_import_up_or_sideways_breaks_the_floors_contract(tree, module, line, upward):
+    path, original = _with_import(tree, module, line)
+    try:
+        result = lint_imports(tree)
+    finally:
+        path.write_text(original)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
+    assert upward in result.stdout, result.stdout
