@@ -1,4 +1,5 @@
-# The two commands: `make run` and `make test`. Both install what is missing first.
+# `make run` is for trying the system (development server, demo data); `make serve` runs it for
+# real (docs/operations.md); `make test` tests it. Each installs what is missing first.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 ENV := source scripts/env.sh &&
@@ -6,7 +7,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup services stop migrate demo bench e2e format backup restore
+.PHONY: run serve test lint setup services stop migrate demo bench e2e format backup restore
 
 setup:
 	@bash scripts/services.sh setup
@@ -22,6 +23,14 @@ demo: migrate
 
 run: demo
 	@$(ENV) HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
+# The production start on one machine: gunicorn behind nginx (TLS), DEBUG off, the Celery
+# worker and beat, rotated logs, no demo data. Needs SECRET_KEY, SITE_URL, TLS_CERT and
+# TLS_KEY in the environment (docs/operations.md).
+serve:
+	@bash scripts/services.sh setup --proxy
+	@bash scripts/services.sh start
+	@bash scripts/production.sh serve
 
 # The suite and the bench run on the fast, non-durable private PostgreSQL (scripts/services.sh);
 # `make run` keeps its data on the durable one.

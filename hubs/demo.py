@@ -55,8 +55,12 @@ class DemoContext(dict):
         self.rng = random.Random(seed)
 
 
+# Every demo account's address ends @DEMO_DOMAIN (hubs/checks.py refuses them in production).
+DEMO_DOMAIN = "demo.cc4c.nhs.example"
+
+
 def demo_email(local, hub_code):
-    return f"{local}.{hub_code.split('-')[-1].lower()}@demo.cc4c.nhs.example"
+    return f"{local}.{hub_code.split('-')[-1].lower()}@{DEMO_DOMAIN}"
 
 
 def demo_logins():
