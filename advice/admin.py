@@ -19,7 +19,7 @@ class RotaEntryAdmin(HubScopedAdmin):
 
 @admin.register(AdviceLineSettings)
 class AdviceLineSettingsAdmin(HubScopedAdmin):
-    list_display = ["hub", "pause_clock_when_awaiting_info"]
+    list_display = ["hub", "pause_clock_when_awaiting_info", "urgent_target_hours"]
 
 
 @admin.register(AdviceRequest)

@@ -10,19 +10,29 @@ A hub's response target (``Hub.response_target``) is counted in ``Hub.response_t
   request received at 15:00 on a Friday with a one-working-day target is due at 15:00 on the
   next working Monday, and one received on Saturday is due at 17:00 on Monday.
 
+An urgent request has its own, shorter target: ``AdviceLineSettings.urgent_target_hours``
+working hours (default 4), counted by the same working-time clock whatever the hub's unit, so an
+urgent request received at 16:00 on a Friday with a 4-hour target is due at 12:00 on Monday.
+Each request is timed by its own target (``target_for(hub, urgency)``, a ``Target``).
+
 While the hub waits for the GP's further information the clock can be paused (hub setting,
-advice.models.AdviceLineSettings): paused time, counted in the same unit, moves the due time
-later. The queue, the reminder sweep and the evaluation measures all use these functions.
+advice.models.AdviceLineSettings): paused time, counted in the request's own clock, moves the
+due time later. A follow-up question asked after the answer is due one target after it was
+asked. The queue, the reminder sweep and the evaluation measures all use these functions.
 """
 
 import datetime
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Value
 
+from advice.models import AdviceLineSettings, Urgency
 from hubs.models import TargetUnit
+
+ROUTINE, URGENT = Urgency.ROUTINE, Urgency.URGENT
 
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
@@ -96,38 +106,90 @@ def add_working_seconds(start, seconds):
         current = _at(_next_working_day(current.date()), WORKDAY_START)
 
 
-def _working_days(hub):
-    return hub.response_target_unit == TargetUnit.WORKING_DAYS
+@dataclass(frozen=True)
+class Target:
+    """A request's response target: ``seconds`` of its own clock, which counts working time
+    only when ``working``. Every due time, elapsed share and within-target answer comes from
+    one of these."""
+
+    seconds: int
+    working: bool
+    text: str
+
+    def elapsed(self, start, end):
+        """Seconds of this clock between two instants (working time for a working clock)."""
+        if self.working:
+            return working_seconds_between(start, end)
+        return max(0.0, (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
+
+    def advance(self, start, seconds):
+        """The instant at which ``seconds`` of this clock have passed since ``start``."""
+        if self.working:
+            return add_working_seconds(start, seconds)
+        return start.astimezone(UTC) + datetime.timedelta(seconds=seconds)
+
+    def due_at(self, received_at, paused_seconds=0):
+        return self.advance(received_at, self.seconds + paused_seconds)
+
+    def fraction(self, received_at, now, paused_seconds=0, paused_since=None):
+        """How much of the target has been used: 0.75 is three quarters, above 1 is overdue."""
+        used = self.elapsed(received_at, now) - paused_seconds
+        if paused_since is not None:
+            used -= self.elapsed(paused_since, now)
+        if self.seconds == 0:
+            return 1.0
+        return max(0.0, used) / self.seconds
 
 
-def target_seconds(hub):
-    """The hub's response target in clock seconds of its own unit."""
-    per_unit = WORKDAY_SECONDS if _working_days(hub) else 3600
-    return hub.response_target * per_unit
+def _plural(n, unit):
+    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
-def elapsed_seconds(hub, start, end):
-    """Seconds of the hub's clock between two instants (working time for working days)."""
-    if _working_days(hub):
-        return working_seconds_between(start, end)
-    return max(0.0, (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
+def hub_target(hub):
+    """The hub's response target for routine requests, in its own unit."""
+    if hub.response_target_unit == TargetUnit.WORKING_DAYS:
+        text = _plural(hub.response_target, "working day")
+        return Target(hub.response_target * WORKDAY_SECONDS, True, text)
+    return Target(hub.response_target * 3600, False, _plural(hub.response_target, "hour"))
 
 
-def advance(hub, start, seconds):
-    """The instant at which ``seconds`` of the hub's clock have passed since ``start``."""
-    if _working_days(hub):
-        return add_working_seconds(start, seconds)
-    return start.astimezone(UTC) + datetime.timedelta(seconds=seconds)
+def urgent_target(hub):
+    """The hub's shorter target for urgent requests: working hours (a hub setting, default 4)."""
+    hours = AdviceLineSettings.for_hub(hub).urgent_target_hours
+    return Target(hours * 3600, True, _plural(hours, "working hour"))
 
 
-def due_at(hub, received_at, paused_seconds=0):
+def target_for(hub, urgency=ROUTINE):
+    """The target of a request of ``urgency`` in ``hub``: each request is timed by its own."""
+    return urgent_target(hub) if urgency == URGENT else hub_target(hub)
+
+
+def request_target(advice_request):
+    return target_for(advice_request.hub, advice_request.urgency)
+
+
+def target_seconds(hub, urgency=ROUTINE):
+    """The target in seconds of its own clock (working seconds for a working clock)."""
+    return target_for(hub, urgency).seconds
+
+
+def elapsed_seconds(hub, start, end, urgency=ROUTINE):
+    """Seconds of the request's clock between two instants (working time where it counts)."""
+    return target_for(hub, urgency).elapsed(start, end)
+
+
+def advance(hub, start, seconds, urgency=ROUTINE):
+    return target_for(hub, urgency).advance(start, seconds)
+
+
+def due_at(hub, received_at, paused_seconds=0, urgency=ROUTINE):
     """When a request received at ``received_at`` must have its first answer."""
-    return advance(hub, received_at, target_seconds(hub) + paused_seconds)
+    return target_for(hub, urgency).due_at(received_at, paused_seconds)
 
 
 def clock_hours_due_at(received="received_at", paused="paused_seconds", hub="hub"):
-    """``due_at`` as an SQL expression over advice requests, for hubs counting clock hours
-    (working-day hubs need ``due_at``): receipt + the target's hours + the paused seconds."""
+    """``due_at`` as an SQL expression over routine advice requests of hubs counting clock
+    hours (working clocks need ``due_at``): receipt + the target's hours + the paused seconds."""
     hour = Value(datetime.timedelta(hours=1), output_field=DurationField())
     second = Value(datetime.timedelta(seconds=1), output_field=DurationField())
     allowed = ExpressionWrapper(
@@ -136,27 +198,24 @@ def clock_hours_due_at(received="received_at", paused="paused_seconds", hub="hub
     return ExpressionWrapper(F(received) + allowed, output_field=DateTimeField())
 
 
-def elapsed_fraction(hub, received_at, now, paused_seconds=0, paused_since=None):
+def elapsed_fraction(hub, received_at, now, paused_seconds=0, paused_since=None, urgency=ROUTINE):
     """How much of the target has been used: 0.75 is three quarters, above 1 is overdue."""
-    used = elapsed_seconds(hub, received_at, now) - paused_seconds
-    if paused_since is not None:
-        used -= elapsed_seconds(hub, paused_since, now)
-    target = target_seconds(hub)
-    if target == 0:
-        return 1.0
-    return max(0.0, used) / target
+    return target_for(hub, urgency).fraction(received_at, now, paused_seconds, paused_since)
 
 
 def request_due_at(advice_request):
-    """The request's due time, or None while its clock is paused."""
+    """The request's due time, or None while its clock is paused. A follow-up question the GP
+    asked after the answer is due one target after it was asked."""
+    target = request_target(advice_request)
+    if advice_request.follow_up_since is not None:
+        return target.due_at(advice_request.follow_up_since)
     if advice_request.paused_since is not None:
         return None
-    return due_at(advice_request.hub, advice_request.received_at, advice_request.paused_seconds)
+    return target.due_at(advice_request.received_at, advice_request.paused_seconds)
 
 
 def request_fraction(advice_request, now):
-    return elapsed_fraction(
-        advice_request.hub,
+    return request_target(advice_request).fraction(
         advice_request.received_at,
         now,
         advice_request.paused_seconds,
@@ -164,14 +223,17 @@ def request_fraction(advice_request, now):
     )
 
 
-def within_target(hub, received_at, first_response_at, paused_seconds=0):
+def request_elapsed(advice_request, start, end):
+    """Seconds of the request's own clock between two instants (for pausing it)."""
+    return request_target(advice_request).elapsed(start, end)
+
+
+def within_target(hub, received_at, first_response_at, paused_seconds=0, urgency=ROUTINE):
     """Did the first answer come no later than the target? (None if there is no answer.)"""
     if first_response_at is None:
         return None
-    return first_response_at <= due_at(hub, received_at, paused_seconds)
+    return first_response_at <= due_at(hub, received_at, paused_seconds, urgency)
 
 
-def describe_target(hub):
-    unit = "working day" if _working_days(hub) else "hour"
-    plural = "" if hub.response_target == 1 else "s"
-    return f"{hub.response_target} {unit}{plural}"
+def describe_target(hub, urgency=ROUTINE):
+    return target_for(hub, urgency).text

@@ -42,8 +42,17 @@ ANSWER = (
     "Thank you. This can be managed in primary care: see the plan below, review in four "
     "weeks, and contact us again if it does not settle."
 )
-# (hours before now the request came in, answered after hours or None, outcome)
-OPEN = [(2, None, ""), (19, None, ""), (23, None, ""), (30, None, "")]
+# (hours before now the request came in, answered after hours or None, outcome, urgency);
+# the fourth asks about bruising a nursery noticed: urgent.
+OPEN = [
+    (2, None, "", "routine"),
+    (19, None, "", "routine"),
+    (23, None, "", "routine"),
+    (3, None, "", "urgent"),
+]
+FOLLOW_UP = "Thank you. Two weeks on, still not settling despite the plan: should we refer now?"
+# The first answered request: its GP replied with a follow-up question an hour ago.
+FOLLOW_UP_ON = len(OPEN) + 1
 
 
 def advice_address(hub):
@@ -81,8 +90,9 @@ def load(ctx):
         plan = list(OPEN)
         for _ in range(24):
             outcome = rng.choice(Outcome.values)
-            plan.append((24 * rng.randint(2, 80) + rng.randint(0, 8), rng.randint(1, 40), outcome))
-        for n, (ago, answered_after, outcome) in enumerate(plan, start=1):
+            ago = 24 * rng.randint(2, 80) + rng.randint(0, 8)
+            plan.append((ago, rng.randint(1, 40), outcome, "routine"))
+        for n, (ago, answered_after, outcome, urgency) in enumerate(plan, start=1):
             request_type, question = QUESTIONS[n % len(QUESTIONS)]
             received = now - datetime.timedelta(hours=ago)
             child = children[n % len(children)] if children and n % 3 else None
@@ -97,6 +107,7 @@ def load(ctx):
                     "child": child,
                     "question": question,
                     "request_type": request_type,
+                    "urgency": urgency,
                 },
             )
             if not created or answered_after is None:
@@ -114,4 +125,15 @@ def load(ctx):
             advice_request.claimed_at = answered_at
             advice_request.outcome = outcome
             advice_request.status = Status.CLOSED if outcome else Status.ANSWERED
+            if n == FOLLOW_UP_ON:
+                asked = now - datetime.timedelta(hours=1)
+                Reply.objects.create(
+                    request=advice_request,
+                    author=gp,
+                    kind=ReplyKind.FOLLOW_UP,
+                    text=FOLLOW_UP,
+                    created_at=asked,
+                )
+                advice_request.status = Status.FOLLOW_UP
+                advice_request.follow_up_since = asked
             advice_request.save()

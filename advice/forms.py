@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from advice import attachments
+from advice import attachments, clock
 from advice.models import Outcome, RequestType, Urgency
 from advice.services import FORWARDS
 from cc4c import forms as cc4c_forms
@@ -46,13 +46,17 @@ class AskForm(_Form):
     hub = forms.ModelChoiceField(queryset=None, empty_label=None, label="Hub")
     child = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     request_type = forms.ChoiceField(
-        label="What do you need?", choices=RequestType.choices, widget=forms.RadioSelect
+        label="What do you need?",
+        choices=RequestType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you need."},
     )
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE)
     question = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Say what you have found and what you want to know. "
         "Do not put the child's name or NHS number here: choose the child above.",
+        error_messages={"required": "Write the question."},
     )
     attachments = MultipleFileField(
         required=False,
@@ -61,8 +65,15 @@ class AskForm(_Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hub"].queryset = hubs_for(user, "advice.ask")
+        hubs = hubs_for(user, "advice.ask").select_related("advice_settings")
+        self.fields["hub"].queryset = hubs
         self.fields["child"].queryset = Child.objects.visible_to(user)
+        self.fields["urgency"].help_text = " ".join(
+            f"{hub.name}: urgent questions are answered within "
+            f"{clock.describe_target(hub, Urgency.URGENT)}, routine ones within "
+            f"{clock.describe_target(hub)}."
+            for hub in hubs
+        )
 
     def clean(self):
         data = super().clean()
@@ -126,7 +137,21 @@ class PhoneRequestForm(_Form):
 
 
 class ReplyForm(_Form):
-    text = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write your reply."},
+    )
+
+
+class FollowUpForm(_Form):
+    text = forms.CharField(
+        label="Your follow-up question",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="It goes to the paediatrician with the rest of this request. Do not put the "
+        "child's name or NHS number here.",
+        error_messages={"required": "Write the follow-up question."},
+    )
 
 
 class InformationForm(_Form):

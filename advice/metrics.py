@@ -1,8 +1,10 @@
 """Advice line measures for the evaluation report (docs/evaluation-measures.md).
 
 Requests are those *received* in the period, whole days in Europe/London. Within target uses
-the response clock (advice/clock.py): working days where the hub says so, and time paused
-while the hub waited for the GP's information does not count against it.
+the response clock (advice/clock.py) and each request's own target: the hub's response target
+for routine requests (working days where the hub says so), the hub's urgent target in working
+hours for urgent ones; time paused while the hub waited for the GP's information does not
+count against it.
 """
 
 import datetime
@@ -14,7 +16,7 @@ from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 
 from advice import clock
-from advice.models import AdviceRequest, Outcome
+from advice.models import AdviceRequest, Outcome, Urgency
 from cc4c import breakdown
 from cc4c.measures import pct, round_1dp
 from hubs.models import Hub, TargetUnit
@@ -41,13 +43,15 @@ def _hours(duration):
 
 def _groupings(hub_ids, date_from, date_to, now):
     """The counts and the median response time of the requests received in the period for
-    the hubs together, per hub and per month of receipt, from one query (GROUPING SETS);
-    requests of hubs counting working days are then timed by the response clock and added."""
+    the hubs together, per hub and per month of receipt, from one query (GROUPING SETS).
+    Within target is counted in that query for routine requests of hubs counting clock hours;
+    the others (hubs counting working days, and every urgent request, whose own target is in
+    working hours) are timed by the response clock and added."""
     start, end = _period(date_from, date_to)
     requests = AdviceRequest.objects.filter(
         hub_id__in=hub_ids, received_at__gte=start, received_at__lt=end
     )
-    in_hours = Q(hub__response_target_unit=TargetUnit.HOURS)
+    in_sql = Q(hub__response_target_unit=TargetUnit.HOURS) & Q(urgency=Urgency.ROUTINE)
     answered = Q(first_response_at__isnull=False)
     due = clock.clock_hours_due_at()
     groupings = breakdown.every_grouping(
@@ -59,24 +63,26 @@ def _groupings(hub_ids, date_from, date_to, now):
         total=Count("id"),
         answered=Count("id", filter=answered),
         with_outcome=Count("id", filter=~Q(outcome="")),
-        # Within target for hubs counting clock hours; working-day hubs are walked below.
-        met=Count("id", filter=in_hours & Q(LessThanOrEqual(F("first_response_at"), due))),
+        # Within target where the SQL can time it; the rest are walked below.
+        met=Count("id", filter=in_sql & Q(LessThanOrEqual(F("first_response_at"), due))),
         # Answered, or unanswered with the target passed (missed); not yet due: left out.
-        counted=Count("id", filter=in_hours & (answered | Q(LessThan(due, Value(now))))),
+        counted=Count("id", filter=in_sql & (answered | Q(LessThan(due, Value(now))))),
         **{o: Count("id", filter=Q(outcome=o)) for o in Outcome.values},
         median=breakdown.Median(
             F("first_response_at") - F("received_at"), output_field=DurationField()
         ),
     )
-    working_days = Hub.objects.filter(pk__in=hub_ids).exclude(response_target_unit=TargetUnit.HOURS)
-    hubs = {hub.pk: hub for hub in working_days}
-    if not hubs:
-        return groupings
-    walked = requests.filter(hub_id__in=list(hubs)).values_list(
-        "hub_id", "received_at", "first_response_at", "paused_seconds"
+    walked = requests.exclude(in_sql).values_list(
+        "hub_id", "urgency", "received_at", "first_response_at", "paused_seconds"
     )
-    for hub_id, received_at, first_response_at, paused_seconds in walked:
-        due_at = clock.due_at(hubs[hub_id], received_at, paused_seconds)
+    hubs = {}
+    for hub_id, urgency, received_at, first_response_at, paused_seconds in walked:
+        if not hubs:
+            hubs = {
+                hub.pk: hub
+                for hub in Hub.objects.filter(pk__in=hub_ids).select_related("advice_settings")
+            }
+        due_at = clock.due_at(hubs[hub_id], received_at, paused_seconds, urgency)
         if first_response_at is None and due_at >= now:
             continue  # not yet due: left out
         month = received_at.astimezone(clock.LONDON).date().replace(day=1)

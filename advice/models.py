@@ -27,19 +27,24 @@ class RequestType(models.TextChoices):
 
 class Urgency(models.TextChoices):
     ROUTINE = "routine", "Routine"
-    URGENT = "urgent", "Urgent (today if possible)"
+    URGENT = "urgent", "Urgent"
 
 
 class Status(models.TextChoices):
     OPEN = "open", "Open"
     CLAIMED = "claimed", "Being answered"
     AWAITING_INFO = "awaiting_info", "Waiting for more information"
+    FOLLOW_UP = "follow_up", "Follow-up question to answer"
     ANSWERED = "answered", "Answered"
     CLOSED = "closed", "Closed"
 
 
 # Requests still waiting for a paediatrician's answer: the queue and the reminder sweep.
-WAITING_STATUSES = (Status.OPEN, Status.CLAIMED, Status.AWAITING_INFO)
+WAITING_STATUSES = (Status.OPEN, Status.CLAIMED, Status.AWAITING_INFO, Status.FOLLOW_UP)
+# Requests on which the GP who asked may reply to the answer with a follow-up question.
+FOLLOW_UP_STATUSES = (Status.ANSWERED, Status.CLOSED)
+
+DEFAULT_URGENT_TARGET_HOURS = 4
 
 
 class Outcome(models.TextChoices):
@@ -58,19 +63,35 @@ class AdviceLineSettings(models.Model):
         default=True,
         help_text="Stop the response clock while the hub waits for the GP's further information.",
     )
+    urgent_target_hours = models.PositiveSmallIntegerField(
+        "urgent response target (working hours)",
+        default=DEFAULT_URGENT_TARGET_HOURS,
+        help_text="Working hours (09:00 to 17:00, Monday to Friday, bank holidays in England "
+        "excluded) from receipt to the first answer of an urgent request. Routine requests keep "
+        "the hub's response target.",
+    )
 
     class Meta:
         verbose_name = "advice line settings"
         verbose_name_plural = "advice line settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urgent_target_hours__gte=1, urgent_target_hours__lte=40),
+                name="advice_urgent_target_range",
+            ),
+        ]
 
     def __str__(self):
         return f"Advice line settings, {self.hub.code}"
 
     @classmethod
     def for_hub(cls, hub):
-        """The hub's settings, or the defaults when the coordinator has set none."""
-        found = cls.objects.filter(hub=hub).first()
-        return found or cls(hub=hub)
+        """The hub's settings, or the defaults when the coordinator has set none. Read through
+        the hub, so a list that selects ``hub__advice_settings`` asks the database nothing."""
+        try:
+            return hub.advice_settings
+        except cls.DoesNotExist:
+            return cls(hub=hub)
 
 
 class AdviceRequestQuerySet(models.QuerySet):
@@ -131,6 +152,8 @@ class AdviceRequest(models.Model):
     # paused, in the clock's own seconds (clock or working), and the start of a running pause.
     paused_seconds = models.PositiveIntegerField(default=0)
     paused_since = models.DateTimeField(null=True, blank=True)
+    # When the GP asked the follow-up question still waiting for its answer: its own clock.
+    follow_up_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -164,6 +187,10 @@ class AdviceRequest(models.Model):
     def is_waiting(self):
         return self.status in WAITING_STATUSES
 
+    @property
+    def is_urgent(self):
+        return self.urgency == Urgency.URGENT
+
 
 def attachment_path(instance, filename):
     # Stored under a random name: what the sender called the file never reaches the disk path.
@@ -195,6 +222,7 @@ class ReplyKind(models.TextChoices):
     ANSWER = "answer", "Answer"
     INFO_REQUEST = "info_request", "Request for more information"
     INFORMATION = "information", "Further information"
+    FOLLOW_UP = "follow_up", "Follow-up question"
 
 
 class Reply(models.Model):

@@ -20,7 +20,13 @@ def request_for(user, pk):
     """One request the user may open, with what its page shows, or 404."""
     return get_object_or_404(
         visible_requests(user).select_related(
-            "hub", "asked_by", "claimed_by", "practice", "child", "child__practice"
+            "hub",
+            "hub__advice_settings",
+            "asked_by",
+            "claimed_by",
+            "practice",
+            "child",
+            "child__practice",
         ),
         pk=pk,
     )
@@ -66,15 +72,18 @@ def covered_hub_ids(user, day=None):
 
 
 def queue(user, now=None):
-    """Waiting requests of the user's hubs: overdue first, then the ones the user covers or
-    has claimed, then by due time; requests paused for information come last."""
+    """Waiting requests of the user's hubs in three states: overdue first, then those whose
+    clock is running, then those paused for information. In each state urgent requests come
+    before routine ones, then the ones the user covers or has claimed, then by due time."""
     now = now or timezone.now()
     covered = covered_hub_ids(user, timezone.localdate(now))
     rows = []
     waiting = (
         visible_requests(user)
         .waiting()
-        .select_related("hub", "asked_by", "claimed_by", "practice", "child")
+        .select_related(
+            "hub", "hub__advice_settings", "asked_by", "claimed_by", "practice", "child"
+        )
         .order_by("received_at")
     )
     for advice_request in waiting:
@@ -90,7 +99,15 @@ def queue(user, now=None):
             )
         )
     far_future = now + datetime.timedelta(days=36500)
-    rows.sort(key=lambda r: (not r.overdue, not r.mine, r.due_at is None, r.due_at or far_future))
+    rows.sort(
+        key=lambda r: (
+            not r.overdue,
+            r.due_at is None,
+            not r.request.is_urgent,
+            not r.mine,
+            r.due_at or far_future,
+        )
+    )
     return rows
 
 

@@ -75,7 +75,7 @@ def due_requests():
             paused_since__isnull=True,
         )
         .exclude(reminders__kind=ReminderKind.ESCALATION_100, reminders__sent_at__isnull=False)
-        .select_related("hub", "hub__lead", "claimed_by")
+        .select_related("hub", "hub__lead", "hub__advice_settings", "claimed_by")
     )
 
 

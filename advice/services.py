@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from advice import attachments, clock
 from advice.models import (
+    FOLLOW_UP_STATUSES,
     AdviceLineSettings,
     AdviceRequest,
     Attachment,
@@ -219,13 +220,14 @@ def claim(*, advice_request, by):
 
 def _resume_clock(locked, now):
     if locked.paused_since is not None:
-        locked.paused_seconds += round(clock.elapsed_seconds(locked.hub, locked.paused_since, now))
+        locked.paused_seconds += round(clock.request_elapsed(locked, locked.paused_since, now))
         locked.paused_since = None
 
 
 @transaction.atomic
 def answer(*, advice_request, text, by):
-    """A signed answer; the first one stops the response clock. The GP gets a link by email."""
+    """A signed answer; the first one stops the response clock, a later one answers the GP's
+    follow-up question. The GP gets a link by email."""
     require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
     if not text.strip():
         raise AdviceError("Write the answer.")
@@ -242,9 +244,39 @@ def answer(*, advice_request, text, by):
     if locked.claimed_by_id is None:
         locked.claimed_by, locked.claimed_at = by, now
     locked.status = Status.ANSWERED
+    locked.follow_up_since = None
     locked.save()
     if locked.asked_by_id:
         _on_commit_send("answered", locked, [locked.asked_by.email])
+    return locked
+
+
+@transaction.atomic
+def ask_follow_up(*, advice_request, text, by):
+    """The GP who asked replies to the answer with a follow-up question on the same request:
+    it goes back to the queue with its own due time, and whoever answered is told."""
+    if by.pk != advice_request.asked_by_id:
+        raise AdviceError("Only the person who asked can ask a follow-up question.")
+    require(by, "advice.ask", advice_request.hub, "You cannot ask this hub's advice line.")
+    if not text.strip():
+        raise AdviceError("Write the follow-up question.")
+    locked = _locked(advice_request)
+    if locked.status not in FOLLOW_UP_STATUSES:
+        raise AdviceError(
+            "The paediatrician has not answered yet: add to the request once they reply."
+        )
+    now = timezone.now()
+    Reply.objects.create(
+        request=locked, author=by, kind=ReplyKind.FOLLOW_UP, text=text.strip(), created_at=now
+    )
+    locked.status = Status.FOLLOW_UP
+    locked.follow_up_since = now
+    locked.save()
+    if locked.claimed_by_id and locked.claimed_by.is_active:
+        recipients = [locked.claimed_by.email]
+    else:
+        recipients = [p.email for p in covering_paediatricians(locked.hub)]
+    _on_commit_send("follow_up", locked, recipients)
     return locked
 
 
@@ -264,8 +296,11 @@ def ask_for_information(*, advice_request, text, by):
     if locked.claimed_by_id is None:
         locked.claimed_by, locked.claimed_at = by, now
     locked.status = Status.AWAITING_INFO
+    # Only the first answer's clock pauses: the measure is of the first answer, whose time a
+    # question asked about a follow-up must not move.
     if (
         locked.paused_since is None
+        and locked.first_response_at is None
         and AdviceLineSettings.for_hub(locked.hub).pause_clock_when_awaiting_info
     ):
         locked.paused_since = now
@@ -290,7 +325,10 @@ def add_information(*, advice_request, text, by):
     Reply.objects.create(
         request=locked, author=by, kind=ReplyKind.INFORMATION, text=text.strip(), created_at=now
     )
-    locked.status = Status.CLAIMED if locked.claimed_by_id else Status.OPEN
+    if locked.follow_up_since is not None:
+        locked.status = Status.FOLLOW_UP
+    else:
+        locked.status = Status.CLAIMED if locked.claimed_by_id else Status.OPEN
     locked.save()
     if locked.claimed_by_id:
         _on_commit_send("information_added", locked, [locked.claimed_by.email])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/ask-info/", views.ask_info, name="ask_info"),
     path("<int:pk>/add-info/", views.add_info, name="add_info"),
+    path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("<int:pk>/outcome/", views.outcome, name="outcome"),
     path("<int:pk>/forward/", views.forward, name="forward"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),

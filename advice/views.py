@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 from advice import clock, queries, services
 from advice.forms import (
     AskForm,
+    FollowUpForm,
     ForwardForm,
     InformationForm,
     OutcomeForm,
     PhoneRequestForm,
     ReplyForm,
 )
-from advice.models import Status
+from advice.models import FOLLOW_UP_STATUSES, Status
 from cc4c.errors import ServiceError
 from hubs import audit
 from hubs.access import can, requires
@@ -22,33 +23,40 @@ from hubs.access import can, requires
 PAGE_SIZE = 50
 
 
+# What the one ask form is being asked to do: the child search and its choices are buttons of
+# the same form as the question, so nothing typed is lost on the way (no JavaScript needed).
+ASK_STEPS = ("search", "choose", "clear_child")
+KEPT_FIELDS = ("hub", "request_type", "urgency", "question")
+
+
+def _ask_step(request):
+    if request.method != "POST":
+        return "show"
+    return next((step for step in ASK_STEPS if step in request.POST), "send")
+
+
 @requires("advice.ask")
 def ask(request):
-    """A GP's question: search the hub's children, write the question, attach files."""
+    """A GP's question: find the child, write the question, attach files. Searching for the
+    child, choosing one or asking a general question instead keeps every field as typed."""
+    step = _ask_step(request)
+    data = request.POST if request.method == "POST" else request.GET
+    child_id = request.POST.get("choose") if step == "choose" else data.get("child")
     child = None
-    child_id = request.POST.get("child") or request.GET.get("child")
-    if child_id and str(child_id).isdigit():
+    if step != "clear_child" and child_id and str(child_id).isdigit():
         child = queries.askable_child(request.user, int(child_id))
-    search = request.GET.get("q", "")
-    initial = {"child": child, "hub": child.practice.hub if child else None}
-    form = AskForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            advice_request = services.ask(
-                hub=data["hub"],
-                child=data["child"],
-                question=data["question"],
-                request_type=data["request_type"],
-                urgency=data["urgency"],
-                files=data["attachments"],
-                by=request.user,
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Your question has been sent ({advice_request.reference}).")
-            return redirect("advice:detail", pk=advice_request.pk)
+    search = "" if child or step == "choose" else data.get("q", "").strip()
+    if step == "send":
+        form = AskForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            created = _send_question(request, form)
+            if created is not None:
+                return created
+    else:
+        kept = {name: data[name] for name in KEPT_FIELDS if data.get(name)}
+        if child is not None:
+            kept["hub"] = child.practice.hub_id
+        form = AskForm(initial={**kept, "child": child}, user=request.user)
     return render(
         request,
         "advice/ask.html",
@@ -57,8 +65,29 @@ def ask(request):
             "child": child,
             "search": search,
             "results": queries.search_children(request.user, search),
+            # A browser never sends chosen files again: say so rather than lose them quietly.
+            "files_dropped": step in ASK_STEPS and bool(request.FILES),
         },
     )
+
+
+def _send_question(request, form):
+    data = form.cleaned_data
+    try:
+        advice_request = services.ask(
+            hub=data["hub"],
+            child=data["child"],
+            question=data["question"],
+            request_type=data["request_type"],
+            urgency=data["urgency"],
+            files=data["attachments"],
+            by=request.user,
+        )
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(request, f"Your question has been sent ({advice_request.reference}).")
+    return redirect("advice:detail", pk=advice_request.pk)
 
 
 @requires("advice.answer")
@@ -117,19 +146,18 @@ def rota(request):
 
 
 def detail(request, pk):
-    advice_request = queries.request_for(request.user, pk)
-    if advice_request.child_id:
-        audit.record(
-            request,
-            action="advice.view",
-            hub=advice_request.hub_id,
-            child_id=advice_request.child_id,
-            obj=advice_request,
-        )
-    return _render_detail(request, advice_request)
+    return _render_detail(request, queries.request_for(request.user, pk))
 
 
 def _render_detail(request, advice_request, **forms):
+    # The question and the thread of replies are clinical: every look is audited.
+    audit.record(
+        request,
+        action="advice.view",
+        hub=advice_request.hub_id,
+        child_id=advice_request.child_id,
+        obj=advice_request,
+    )
     can_answer = can(request.user, "advice.answer", advice_request.hub_id)
     is_asker = advice_request.asked_by_id == request.user.pk
     due = clock.request_due_at(advice_request)
@@ -137,11 +165,15 @@ def _render_detail(request, advice_request, **forms):
         "advice_request": advice_request,
         "replies": queries.replies_of(advice_request),
         "files": advice_request.attachments.all(),
-        "target": clock.describe_target(advice_request.hub),
+        "target": clock.describe_target(advice_request.hub, advice_request.urgency),
         "due_at": due,
         "overdue": bool(due and advice_request.is_waiting and due < timezone.now()),
         "can_answer": can_answer,
         "can_add_info": (is_asker or can_answer) and advice_request.status == Status.AWAITING_INFO,
+        "can_follow_up": is_asker
+        and advice_request.status in FOLLOW_UP_STATUSES
+        and can(request.user, "advice.ask", advice_request.hub_id),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "info_form": forms.get("info_form") or InformationForm(),
         "outcome_form": forms.get("outcome_form")
@@ -217,6 +249,19 @@ def add_info(request, pk):
         "info_form",
         lambda r, d: services.add_information(advice_request=r, text=d["text"], by=request.user),
         "The information has been added.",
+    )
+
+
+@requires("advice.ask")
+@require_POST
+def follow_up(request, pk):
+    return _act(
+        request,
+        pk,
+        FollowUpForm,
+        "follow_up_form",
+        lambda r, d: services.ask_follow_up(advice_request=r, text=d["text"], by=request.user),
+        "Your follow-up question has been sent. The paediatrician is told.",
     )
 
 

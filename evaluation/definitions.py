@@ -216,10 +216,12 @@ def _measures():
             "advice_within_target_pct",
             "advice",
             "Answered within target (%)",
-            "Percentage of requests whose first response came no later than the hub's response "
-            "target after receipt (clock hours, or working days excluding weekends and bank "
-            "holidays in England). An unanswered request counts as missed once its target has "
-            "passed, and is left out while its target has not yet passed.",
+            "Percentage of requests whose first response came no later than the request's own "
+            "response target after receipt: the hub's response target for a routine request "
+            "(clock hours, or working days excluding weekends and bank holidays in England), the "
+            "hub's urgent target for an urgent one (working hours, default 4). An unanswered "
+            "request counts as missed once its target has passed, and is left out while its "
+            "target has not yet passed.",
             "pct",
             ("_advice_within_target_n", "_advice_target_due_n"),
         ),

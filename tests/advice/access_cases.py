@@ -53,6 +53,7 @@ URLS = [
         method="post",
         data=lambda w: {"text": "x"},
     ),
+    PatientData("advice:follow_up", build=on_request, method="post", data=lambda w: {"text": "x"}),
     PatientData(
         "advice:outcome", build=on_request, method="post", data=lambda w: {"outcome": "other"}
     ),

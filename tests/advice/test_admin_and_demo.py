@@ -51,6 +51,11 @@ def test_the_demo_loads_an_advice_line_and_a_second_run_changes_nothing(db):
     assert hub.advice_email == "advice.pad@demo.cc4c.nhs.example"
     assert AdviceRequest.objects.filter(first_response_at__isnull=True).exists()
     assert AdviceRequest.objects.exclude(outcome="").exists()
+    # The demo queue shows an urgent request and a GP's follow-up question.
+    assert AdviceRequest.objects.filter(hub=hub, urgency="urgent", status="open").exists()
+    follow_up = AdviceRequest.objects.get(hub=hub, status="follow_up")
+    assert follow_up.replies.filter(kind="follow_up").exists()
+    assert follow_up.follow_up_since > follow_up.first_response_at
     ctx2 = DemoContext(2016, children=0)
     hubs_demo.load(ctx2)
     demo.load(ctx2)

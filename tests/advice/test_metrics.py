@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from advice.metrics import KEYS, advice_measures
+from advice.models import AdviceLineSettings, AdviceRequest
 from cc4c.measures import round_1dp as one_dp
 from hubs.models import TargetUnit
 from tests.advice.factories import AdviceRequestFactory
@@ -82,3 +83,62 @@ def test_percentages_round_half_away_from_zero():
     assert one_dp(Decimal("2.25")) == Decimal("2.3")
     assert one_dp(Decimal("-2.25")) == Decimal("-2.3")
     assert one_dp(Decimal("2.249")) == Decimal("2.2")
+
+
+def london(month, day, hh, mm=0):
+    return datetime.datetime(2026, month, day, hh, mm, tzinfo=GMT)  # March 2026 is GMT
+
+
+# (received, first response, urgency, within its own target by hand). The hub: 24 clock hours
+# for routine requests, the default 4 working hours for urgent ones.
+URGENT_HAND_COUNT = [
+    (london(3, 10, 10), london(3, 10, 13, 30), "urgent", True),  # Tue: due 14:00
+    (london(3, 10, 10), london(3, 10, 15), "urgent", False),  # within 24 h, not within 4
+    (london(3, 13, 16), london(3, 16, 11), "urgent", True),  # Fri 16:00: due Mon 12:00
+    (london(3, 13, 16, 30), None, "urgent", None),  # due Mon 12:30: not yet due, left out
+    (london(3, 11, 9), None, "urgent", False),  # due Wed 13:00, never answered: missed
+    (london(3, 10, 10), london(3, 11, 6), "routine", True),  # 20 h
+    (london(3, 10, 10), london(3, 11, 16), "routine", False),  # 30 h
+]
+URGENT_NOW = london(3, 16, 11)
+
+
+def test_within_target_times_each_request_by_its_own_target_urgent_or_routine(db):
+    hub = HubFactory(response_target=24)
+    for received, responded, urgency, _ in URGENT_HAND_COUNT:
+        AdviceRequestFactory(
+            hub=hub, received_at=received, first_response_at=responded, urgency=urgency
+        )
+    met = sum(1 for *_, ok in URGENT_HAND_COUNT if ok)
+    counted = sum(1 for *_, ok in URGENT_HAND_COUNT if ok is not None)
+    assert (met, counted) == (3, 6)
+
+    span = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    result = advice_measures([hub.pk], *span, now=URGENT_NOW)
+    assert (result["_advice_within_target_n"], result["_advice_target_due_n"]) == (3, 6)
+    assert result["advice_within_target_pct"] == Decimal("50.0")
+    # Per hub and per month the same requests give the same figure.
+    assert advice_measures([hub.pk], *span, by="hub", now=URGENT_NOW)[hub.pk][
+        "advice_within_target_pct"
+    ] == Decimal("50.0")
+
+    # Timed by the hub's 24 hours alone they would count differently (3 of 7).
+    AdviceRequest.objects.update(urgency="routine")
+    assert advice_measures([hub.pk], *span, now=URGENT_NOW)["advice_within_target_pct"] == (
+        Decimal("42.9")
+    )
+
+
+def test_a_hub_with_a_shorter_urgent_target_counts_by_it(db):
+    hub = HubFactory(response_target=24)
+    AdviceLineSettings.objects.create(hub=hub, urgent_target_hours=2)
+    for received, responded, urgency, _ in URGENT_HAND_COUNT:
+        AdviceRequestFactory(
+            hub=hub, received_at=received, first_response_at=responded, urgency=urgency
+        )
+    # 2 working hours: Tue 10:00 is due 12:00 (answered 13:30, missed); Fri 16:00 is due Mon
+    # 10:00 (answered 11:00, missed); Fri 16:30 is due Mon 10:30, passed: missed.
+    result = advice_measures(
+        [hub.pk], datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), now=URGENT_NOW
+    )
+    assert (result["_advice_within_target_n"], result["_advice_target_due_n"]) == (1, 7)

@@ -1,6 +1,8 @@
 """The advice line end to end: a GP asks about a child with a photo, a paediatrician claims
 and answers, and the GP reads the answer."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,7 +40,7 @@ def test_gp_asks_with_a_photo_paediatrician_answers_and_gp_reads_it(page, browse
     ).click()
     page.get_by_label("Search by NHS number or name").fill(child.nhs_number)
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="Ask about this child").click()
+    page.get_by_role("button", name=re.compile("^Ask about this child")).click()
     expect(page.get_by_text("About Leo Adviceson")).to_be_visible()
     page.get_by_role("button", name="Send the question").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
@@ -99,7 +101,7 @@ def test_gp_asks_a_question_with_the_keyboard_alone(page):
     tab_to(page, page.get_by_label("Search by NHS number or name"))
     page.keyboard.type(child.nhs_number)
     page.keyboard.press("Enter")
-    tab_to(page, page.get_by_role("link", name="Ask about this child"))
+    tab_to(page, page.get_by_role("button", name=re.compile("^Ask about this child")))
     page.keyboard.press("Enter")
     expect(page.get_by_text("About Ava Keysworth")).to_be_visible()
 
