@@ -38,15 +38,18 @@ class ClinicError(ServiceError):
     """A refusal with a message a coordinator or clinician can act on."""
 
 
-def day_text(day):
-    """A date as the pages show it: "Tue 8 Dec 2026"."""
-    return formatting.weekday(day)
-
-
 def session_over_message(session):
     return (
-        f"The clinic of {day_text(session.date)} ended at {session.end_time:%H:%M}: it is over, "
+        f"The clinic of {formatting.weekday(session.date)} ended at "
+        f"{formatting.clock(session.end_time)}: it is over, "
         "so no one can be booked into it. Choose a slot in an upcoming session."
+    )
+
+
+def session_held_message(session):
+    return (
+        f"The clinic of {formatting.weekday(session.date)} is over: a session that has been held "
+        "cannot be cancelled."
     )
 
 
@@ -83,10 +86,7 @@ def cancel_session(*, session, reason, rebook_ids=None, by):
         if session.is_cancelled:
             raise ClinicError("This session is already cancelled.")
         if session.is_over():
-            raise ClinicError(
-                f"The clinic of {day_text(session.date)} is over: a session that has been held "
-                "cannot be cancelled."
-            )
+            raise ClinicError(session_held_message(session))
         session.status = SessionStatus.CANCELLED
         session.cancelled_reason = reason
         session.save(update_fields=["status", "cancelled_reason"])
@@ -405,7 +405,7 @@ def record_decision(*, follow_up, decision, note="", slot=None, to_waiting_list=
             )
             follow_up.next_step = NextStep.BOOKED
         elif to_waiting_list:
-            when = day_text(missed.slot.session.date)
+            when = formatting.weekday(missed.slot.session.date)
             _back_on_waiting_list(missed, f"Rebook: not brought to the clinic of {when}")
             follow_up.next_step = NextStep.WAITING_LIST
         follow_up.save()

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cc4c import formatting
 from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import DecisionForm, slot_label
@@ -31,7 +32,7 @@ def _closed_message(follow_up):
         referral = follow_up.appointment.referral
         return (
             f"Decision recorded and the follow-up closed. {child} is back on the waiting list, "
-            f"referred {services.day_text(referral.referral_date)}."
+            f"referred {formatting.weekday(referral.referral_date)}."
         )
     return "Decision recorded. The follow-up is closed."
 

@@ -4,6 +4,7 @@ cancelling."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cc4c import formatting
 from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import BookChildForm, CancelSessionForm, SessionForm
@@ -97,7 +98,7 @@ def slot_book(request, pk, slot_pk):
     elif session.is_over():
         refusal = services.session_over_message(session)
     elif taken is not None:
-        refusal = f"The {slot.start_time:%H:%M} slot is booked already."
+        refusal = f"The {formatting.clock(slot.start_time)} slot is booked already."
     if request.method == "POST" and form.is_valid():
         referral = form.cleaned_data["referral"]
         try:
@@ -134,7 +135,7 @@ def booked_message(child, slot):
     session = slot.session
     return (
         f"Booked: {child} (NHS number {child.formatted_nhs_number}) on "
-        f"{services.day_text(session.date)} at {slot.start_time:%H:%M}, "
+        f"{formatting.weekday(session.date)} at {formatting.clock(slot.start_time)}, "
         f"{session.host_practice.name}. The practice is told."
     )
 
@@ -142,11 +143,7 @@ def booked_message(child, slot):
 def session_cancel(request, pk):
     session = _session(request, pk, "clinic.book")
     if session.is_over() and not session.is_cancelled:
-        messages.error(
-            request,
-            f"The clinic of {services.day_text(session.date)} is over: a session that has been "
-            "held cannot be cancelled.",
-        )
+        messages.error(request, services.session_held_message(session))
         return redirect("clinics:session_detail", pk=session.pk)
     booked = [s.appointment for s in queries.session_slots(session) if s.appointment]
     booked = [a for a in booked if a.status == AppointmentStatus.BOOKED]

@@ -142,7 +142,7 @@ def test_the_queue_marks_urgent_requests_and_puts_them_before_routine_ones_of_th
     assert positions == sorted(positions)
     row = body[body.index(urgent.reference) : body.index("</tr>", body.index(urgent.reference))]
     assert '<span class="badge text-bg-danger">Urgent</span>' in row
-    assert "<strong>Urgent</strong>" in row and "due Mon 16 Mar 12:00" in row
+    assert "<strong>Urgent</strong>" in row and "due Mon 16 Mar 2026 12:00" in row
 
 
 @pytest.mark.parametrize("rows", [1, 50])

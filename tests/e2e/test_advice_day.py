@@ -59,9 +59,9 @@ def test_an_urgent_request_comes_first_in_the_queue_though_a_routine_one_is_due_
         rows = page.get_by_role("table").get_by_role("row")
         expect(rows.nth(1)).to_contain_text(urgent.reference)
         expect(rows.nth(1)).to_contain_text("Urgent")
-        expect(rows.nth(1)).to_contain_text("due Mon 16 Mar 12:00")
+        expect(rows.nth(1)).to_contain_text("due Mon 16 Mar 2026 12:00")
         expect(rows.nth(2)).to_contain_text(routine.reference)
-        expect(rows.nth(2)).to_contain_text("due Sat 14 Mar 12:00")
+        expect(rows.nth(2)).to_contain_text("due Sat 14 Mar 2026 12:00")
         axe_check(page, "paediatrician")
         screenshot(page, "advice-queue-urgent")
 
