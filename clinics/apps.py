@@ -10,3 +10,4 @@ class ClinicsConfig(AppConfig):
         from population import panels_registry
 
         panels_registry.register(panels.child_panel)
+        panels_registry.register_list_columns(panels.child_list_columns)

@@ -1,4 +1,9 @@
-from evaluation.models import EvaluationReport
+from django.db.models import Sum
+from django.utils import timezone
+
+from evaluation.definitions import HOSPITAL_ACTIVITIES
+from evaluation.models import EvaluationReport, HospitalActivity
+from evaluation.periods import add_months
 
 
 def reports_for(user):
@@ -8,3 +13,19 @@ def reports_for(user):
         .prefetch_related("hubs")
         .order_by("-requested_at", "-id")
     )
+
+
+def practice_hospital_activity(practice, months=12, today=None):
+    """The practice's imported hospital activity over the last ``months`` whole and current
+    months: [(label, count)] per kind of activity, and the first month counted (None if none)."""
+    today = today or timezone.localdate()
+    since = add_months(today.replace(day=1), -(months - 1))
+    counts = dict(
+        HospitalActivity.objects.filter(practice=practice, month__gte=since)
+        .order_by()
+        .values_list("activity")
+        .annotate(total=Sum("count"))
+    )
+    if not counts:
+        return [], None
+    return [(label, counts.get(key, 0)) for key, label in HOSPITAL_ACTIVITIES], since

@@ -1,14 +1,18 @@
 """Reads of the population framework, always scoped through hubs.access and visible_to(user)."""
 
+import copy
 import datetime
 
 from django.db import connection
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cc4c import formatting
 from hubs import access
+from population import panels_registry
 from population.models import Child, Flag, Segment, SegmentSnapshot, ValueSet
 from population.segmentation import ASTHMA_PLAN_DAYS, ASTHMA_VALUE_SET
 
@@ -21,6 +25,15 @@ SORTS = {
     "segment": ("segment", "family_name", "given_name", "id"),
     "plan": (F("asthma_plan_reviewed_on").asc(nulls_first=True), "family_name", "id"),
 }
+# Lists annotated with_hub_activity() sort by it too. Never seen by the hub comes first when
+# sorting by last contact (the longest without contact), last when sorting most recent first.
+ACTIVITY_SORTS = {
+    **SORTS,
+    "actions": (F("open_actions").asc(), "family_name", "given_name", "id"),
+    "contact": (F("last_contact").asc(nulls_first=True), "family_name", "given_name", "id"),
+}
+AGE_FILTERS = {f"{low}-{high}": (label, low, high) for label, low, high in AGE_BANDS}
+NO_CONTACT_DAYS = 365
 
 
 # Scope -----------------------------------------------------------------------------------
@@ -171,16 +184,63 @@ def segment_trend(hub, practice, months):
 # Lists of children ------------------------------------------------------------------------
 
 
-def sorted_by(children, sort):
-    """(queryset, sort key used): ``sort`` is a key of SORTS, '-' first for descending."""
+def sorted_by(children, sort, sorts=SORTS):
+    """(queryset, sort key used): ``sort`` is a key of ``sorts``, '-' first for descending."""
     sort = sort or "name"
     key = sort.lstrip("-")
-    if key not in SORTS:
+    if key not in sorts:
         sort, key = "name", "name"
-    fields = SORTS[key]
+    fields = sorts[key]
     if sort.startswith("-"):
-        fields = [f.desc() if hasattr(f, "desc") else f"-{f}" for f in fields]
+        fields = [_reversed(f) for f in fields]
     return children.select_related("practice").order_by(*fields), sort
+
+
+def _reversed(field):
+    if isinstance(field, str):
+        return field[1:] if field.startswith("-") else f"-{field}"
+    if isinstance(field, OrderBy):  # reversed with its nulls: first ascending, last descending
+        field = copy.copy(field)
+        field.reverse_ordering()
+        return field
+    return field.desc()
+
+
+def with_hub_activity(children):
+    """Each child with ``open_actions`` (agreed and not done, across the hub's services) and
+    ``last_contact`` (the last day the hub discussed, saw or was asked about them), as
+    subqueries of the one query: the apps above population give them (panels_registry)."""
+    columns = panels_registry.list_columns()
+    counts = [Coalesce(c, 0) for c in columns["open_actions"]]
+    days = columns["last_contact"]
+    open_actions = sum(counts[1:], counts[0]) if counts else Value(0)
+    if len(days) > 1:
+        last_contact = Greatest(*days, output_field=DateField())
+    elif days:
+        last_contact = days[0]
+    else:
+        last_contact = Value(None, output_field=DateField())
+    return children.annotate(
+        open_actions=Coalesce(open_actions, 0, output_field=IntegerField()),
+        last_contact=last_contact,
+    )
+
+
+def filtered(children, *, age=None, open_actions=False, no_recent_contact=False, today=None):
+    """Children of one age band ("0-4"), with open actions, or not in touch for a year."""
+    today = today or timezone.localdate()
+    if age in AGE_FILTERS:
+        _label, low, high = AGE_FILTERS[age]
+        children = children.filter(
+            date_of_birth__gt=_years_before(today, high + 1),
+            date_of_birth__lte=_years_before(today, low),
+        )
+    if open_actions:
+        children = children.filter(open_actions__gt=0)
+    if no_recent_contact:
+        since = today - datetime.timedelta(days=NO_CONTACT_DAYS)
+        children = children.filter(Q(last_contact__isnull=True) | Q(last_contact__lt=since))
+    return children
 
 
 # Registers and the asthma worklist -------------------------------------------------------

@@ -7,8 +7,18 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("hub/<int:hub_id>/", views.hub_population, name="hub"),
     path("hub/<int:hub_id>/segment/<int:number>/", views.segment_children, name="segment"),
+    path(
+        "hub/<int:hub_id>/segment/<int:number>.csv",
+        views.segment_children_csv,
+        name="segment_csv",
+    ),
     path("hub/<int:hub_id>/registers/", views.registers, name="registers"),
     path("hub/<int:hub_id>/registers/<int:value_set_id>/", views.register, name="register"),
+    path(
+        "hub/<int:hub_id>/registers/<int:value_set_id>.csv",
+        views.register_csv,
+        name="register_csv",
+    ),
     path("hub/<int:hub_id>/asthma-worklist/", views.asthma_worklist, name="asthma_worklist"),
     path(
         "hub/<int:hub_id>/asthma-worklist.csv",

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cc4c import csv_export
+from cc4c import csv_export, formatting
 from cc4c.errors import ServiceError
 from hubs import access, audit
 from population import queries, services
-from population.forms import PlanReviewedForm
+from population.forms import ChildListForm, PlanReviewedForm
 from population.panels_registry import child_panels
 
 PAGE_SIZE = 50
@@ -78,14 +78,62 @@ def _list_context(request, children, default_sort="name"):
     return {"page": _page(request, children), "sort": sort, "q": request.GET.get("q", "")}
 
 
+def _child_list(request, children):
+    """A segment's or register's children as the list shows them: searched, filtered, with
+    their open actions and last hub contact, sorted."""
+    form = ChildListForm(request.GET or None)
+    q = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    children = queries.filtered(queries.with_hub_activity(children.search(q)), **form.filters())
+    children, sort = queries.sorted_by(
+        children, request.GET.get("sort"), sorts=queries.ACTIVITY_SORTS
+    )
+    return children, {"form": form, "sort": sort, "q": q}
+
+
+def _segment_scope(request, hub_id, number, action):
+    hub, practice = _scope(request, hub_id, action)
+    segment = queries.segment(number)
+    children = queries.registered_children(request.user, hub, practice, action)
+    return hub, practice, segment, children.filter(segment=number)
+
+
+def _list_page(request, template, children, **context):
+    children, list_context = _child_list(request, children)
+    return render(request, template, {**context, **list_context, "page": _page(request, children)})
+
+
+def _list_csv(request, children, *, action, hub, obj, name):
+    """The list as CSV, as filtered and sorted on the page: one audit entry per download."""
+    children, _context = _child_list(request, children)
+    audit.record(request, action=action, hub=hub, obj=obj)
+    return _children_csv(children, f"{name}-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv")
+
+
 def segment_children(request, hub_id, number):
     """Drill down: the children of a hub (or practice) in one segment."""
-    hub, practice = _scope(request, hub_id, "child.view")
-    segment = queries.segment(number)
-    children = queries.registered_children(request.user, hub, practice).filter(segment=number)
-    context = {"hub": hub, "practice": practice, "segment": segment}
-    context.update(_list_context(request, children))
-    return render(request, "population/segment_children.html", context)
+    hub, practice, segment, children = _segment_scope(request, hub_id, number, "child.view")
+    csv_url = reverse("population:segment_csv", args=[hub.pk, segment.number])
+    return _list_page(
+        request,
+        "population/segment_children.html",
+        children,
+        hub=hub,
+        practice=practice,
+        segment=segment,
+        csv_url=csv_url,
+    )
+
+
+def segment_children_csv(request, hub_id, number):
+    hub, _practice, segment, children = _segment_scope(request, hub_id, number, "child.export")
+    return _list_csv(
+        request,
+        children,
+        action="population.segment_csv",
+        hub=hub,
+        obj=segment,
+        name=f"segment-{segment.number}",
+    )
 
 
 def registers(request, hub_id):
@@ -100,14 +148,80 @@ def registers(request, hub_id):
     )
 
 
+def _register_scope(request, hub_id, value_set_id, action):
+    hub, practice = _scope(request, hub_id, action)
+    value_set = queries.value_set(value_set_id)
+    children = queries.registered_children(request.user, hub, practice, action)
+    return hub, practice, value_set, queries.register(children, value_set)
+
+
 def register(request, hub_id, value_set_id):
     """The hub's children who match one value set."""
-    hub, practice = _scope(request, hub_id, "child.view")
-    value_set = queries.value_set(value_set_id)
-    children = queries.register(queries.registered_children(request.user, hub, practice), value_set)
-    context = {"hub": hub, "practice": practice, "value_set": value_set}
-    context.update(_list_context(request, children))
-    return render(request, "population/register.html", context)
+    hub, practice, value_set, children = _register_scope(
+        request, hub_id, value_set_id, "child.view"
+    )
+    csv_url = reverse("population:register_csv", args=[hub.pk, value_set.pk])
+    return _list_page(
+        request,
+        "population/register.html",
+        children,
+        hub=hub,
+        practice=practice,
+        value_set=value_set,
+        csv_url=csv_url,
+    )
+
+
+def register_csv(request, hub_id, value_set_id):
+    hub, _practice, value_set, children = _register_scope(
+        request, hub_id, value_set_id, "child.export"
+    )
+    return _list_csv(
+        request,
+        children,
+        action="population.register_csv",
+        hub=hub,
+        obj=value_set,
+        name=f"register-{value_set.name}",
+    )
+
+
+CHILD_LIST_COLUMNS = [
+    "NHS number",
+    "Family name",
+    "Given name",
+    "Date of birth",
+    "Age",
+    "Practice",
+    "Segment",
+    "Why",
+    "Open actions",
+    "Last hub contact",
+]
+
+
+def _children_csv(children, name):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv_export.writer(response)
+    writer.writerow(CHILD_LIST_COLUMNS)
+    today = timezone.localdate()
+    for child in children.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                child.nhs_number,
+                child.family_name,
+                child.given_name,
+                formatting.day(child.date_of_birth),
+                child.age_text(today),
+                child.practice.name,
+                child.segment,
+                "; ".join(child.segment_reasons),
+                child.open_actions,
+                formatting.day(child.last_contact),
+            ]
+        )
+    return response
 
 
 def _worklist(request, hub_id):
@@ -153,9 +267,9 @@ def asthma_worklist_csv(request, hub_id):
                 child.nhs_number,
                 child.family_name,
                 child.given_name,
-                child.date_of_birth.isoformat(),
+                formatting.day(child.date_of_birth),
                 child.practice.name,
-                child.asthma_plan_reviewed_on.isoformat() if child.asthma_plan_reviewed_on else "",
+                formatting.day(child.asthma_plan_reviewed_on),
             ]
         )
     return response
@@ -182,6 +296,7 @@ def child_record(request, pk):
         "plan_form": PlanReviewedForm(initial={"next": request.get_full_path()}),
         "panels": child_panels(request, child),
     }
+    context["next_steps"] = [step for panel in context["panels"] for step in panel["next_steps"]]
     return render(request, "population/child.html", context)
 
 

@@ -52,6 +52,16 @@ def test_every_childs_page_panel_is_registered_in_app_order():
     assert [p.__module__.removesuffix(".panels") for p in providers] == apps_with("panels")
 
 
+def test_every_list_column_provider_is_registered_in_app_order():
+    providers = panels_registry.list_column_providers()
+    with_columns = [
+        app
+        for app in apps_with("panels")
+        if hasattr(importlib.import_module(f"{app}.panels"), "child_list_columns")
+    ]
+    assert [p.__module__.removesuffix(".panels") for p in providers] == with_columns
+
+
 def test_every_apps_measures_feed_the_evaluation():
     sources = {function.__module__.removesuffix(".metrics") for function, _ in compose.SOURCES}
     assert sources == set(apps_with("metrics")) - {"evaluation"}

@@ -23,7 +23,17 @@ URLS = [
         lambda w: {"hub_id": w.hub_b.pk, "number": 1},
         action="child.view",
     ),
+    PatientData(
+        "population:segment_csv",
+        lambda w: {"hub_id": w.hub_b.pk, "number": 1},
+        action="child.export",
+    ),
     PatientData("population:registers", _hub, action="child.view"),
+    PatientData(
+        "population:register_csv",
+        lambda w: {**_hub(w), "value_set_id": _asthma_id()},
+        action="child.export",
+    ),
     PatientData(
         "population:register",
         lambda w: {**_hub(w), "value_set_id": _asthma_id()},
