@@ -202,7 +202,8 @@ def pg_bindir():
 
 class PrivatePostgres:
     """A throwaway PostgreSQL cluster in a temporary folder (owned by ``postgres`` when we are
-    root, since PostgreSQL refuses to run as root)."""
+    root, since PostgreSQL refuses to run as root). Durable: PostgreSQL's own defaults, fsync,
+    synchronous_commit and full_page_writes on, so a crash loses nothing it confirmed."""
 
     def __init__(self):
         self.bin = pg_bindir()
@@ -229,12 +230,36 @@ class PrivatePostgres:
         if not (self.data / "PG_VERSION").exists():
             self._run("initdb", "-D", str(self.data), "-U", "cc4c", "--auth=trust", "-E", "UTF8",
                       "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
+        # initdb --no-sync: only the operating system crashing (which no test does) could lose
+        # what it wrote. The server itself runs with the durable defaults.
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
         self._pg_ctl("-o", options, "start")
         return self
+
+    def postmaster(self):
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def crash(self):
+        """``kill -9`` of the postmaster and all its children at once, as a crash would, then
+        wait until every one of them is gone (a restart finds what they left on disk)."""
+        pid = self.postmaster()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for victim in [pid, *map(int, children)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: not self._processes(), timeout=30, what="crashed PostgreSQL gone")
+        # The dead postmaster's lock files name it; nothing of it is left (above).
+        (self.data / "postmaster.pid").unlink(missing_ok=True)
+        (self.folder / f".s.PGSQL.{self.port}.lock").unlink(missing_ok=True)
+
+    def _processes(self):
+        data = str(self.data.resolve())
+        found = []
+        for cwd in glob.glob("/proc/[0-9]*/cwd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(cwd) == data:
+                    found.append(cwd)
+        return found
 
     def restart(self):
         self._pg_ctl("-m", "fast", "restart")
