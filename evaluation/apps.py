@@ -8,6 +8,9 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from evaluation import panels
+        from evaluation import waiting as evaluation_waiting
+        from hubs import waiting_registry
         from population import panels_registry
 
         panels_registry.register(panels.child_panel)
+        waiting_registry.register(evaluation_waiting.waiting_for)

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
-from hubs import access
+from hubs import access, waiting_registry
 from hubs.models import Role
 from hubs.queries import memberships_for
 
@@ -17,7 +17,8 @@ LANDING = {
 
 
 def home(request):
-    """Where each person starts: the places their roles work first, then their hubs."""
+    """Where each person starts: what is waiting for them (counts and links, from every app),
+    the places their roles work first, then their hubs."""
     memberships = memberships_for(request.user)
     withheld = access.hubs_withheld_without_cis2(request.user)
     # A hub that requires CIS2 for clinical roles gives none to this sign-in: no start there.
@@ -28,5 +29,6 @@ def home(request):
         "memberships": memberships,
         "starts": starts,
         "withheld": withheld,
+        "waiting": waiting_registry.waiting_for(request.user),
     }
     return render(request, "hubs/home.html", context)

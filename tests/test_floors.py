@@ -3,8 +3,8 @@ name each app they gather with a plain import, and a lower floor reaches upward 
 hook.
 
 These tests keep the explicit lists complete: an app that grows a ``nav.py``, ``demo.py``,
-``panels.py`` or measures in ``metrics.py`` and is left out of its list fails here, where a
-lookup by name would have found it (or silently skipped it).
+``panels.py``, ``waiting.py`` or measures in ``metrics.py`` and is left out of its list fails
+here, where a lookup by name would have found it (or silently skipped it).
 """
 
 import importlib.util
@@ -22,6 +22,7 @@ from django.apps import apps
 from cc4c import context_processors
 from cc4c.management.commands import load_demo
 from evaluation import compose
+from hubs import waiting_registry
 from population import panels_registry
 
 
@@ -60,6 +61,11 @@ def test_every_list_column_provider_is_registered_in_app_order():
         if hasattr(importlib.import_module(f"{app}.panels"), "child_list_columns")
     ]
     assert [p.__module__.removesuffix(".panels") for p in providers] == with_columns
+
+
+def test_every_apps_waiting_counts_are_on_the_home_page_in_app_order():
+    providers = waiting_registry.providers()
+    assert [p.__module__.removesuffix(".waiting") for p in providers] == apps_with("waiting")
 
 
 def test_every_apps_measures_feed_the_evaluation():
