@@ -17,6 +17,7 @@ from advice.forms import (
 )
 from advice.models import FOLLOW_UP_STATUSES, Status
 from cc4c.errors import ServiceError
+from clinics import queries as clinic_queries
 from hubs import audit
 from hubs.access import can, requires
 
@@ -57,6 +58,10 @@ def ask(request):
         if child is not None:
             kept["hub"] = child.practice.hub_id
         form = AskForm(initial={**kept, "child": child}, user=request.user)
+    results = list(queries.search_children(request.user, search))
+    shared = clinic_queries.mark_shared_names(
+        results, clinic_queries.names_shared_among(results), child=lambda c: c
+    )
     return render(
         request,
         "advice/ask.html",
@@ -64,7 +69,8 @@ def ask(request):
             "form": form,
             "child": child,
             "search": search,
-            "results": queries.search_children(request.user, search),
+            "results": results,
+            "shared_names": shared,
             # A browser never sends chosen files again: say so rather than lose them quietly.
             "files_dropped": step in ASK_STEPS and bool(request.FILES),
         },

@@ -110,6 +110,14 @@ def shared_names(referrals):
     return {(row["given"], row["family"]) for row in rows}
 
 
+def names_shared_among(children):
+    """The names two or more of ``children`` (already read, e.g. search results) share."""
+    seen = {}
+    for c in children:
+        seen.setdefault((c.given_name.lower(), c.family_name.lower()), set()).add(c.pk)
+    return {name for name, ids in seen.items() if len(ids) > 1}
+
+
 def mark_shared_names(rows, names, child=lambda row: row.child):
     """Set ``shares_name`` on each row whose child has one of ``names``; the names as shown."""
     shown = {}

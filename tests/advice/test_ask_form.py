@@ -97,3 +97,17 @@ def test_a_search_for_another_hubs_child_finds_no_one_and_choosing_one_is_404(
     assert other_child.family_name not in body and "No children found" in body
     response = client.post(reverse("advice:ask"), typed(hub, choose=other_child.pk))
     assert response.status_code == 404
+
+
+def test_the_child_search_warns_when_two_children_found_share_a_name(client_for, gp, practice):
+    twins = [
+        ChildFactory(practice=practice, given_name="Amelia", family_name="Jones") for _ in "ab"
+    ]
+    ChildFactory(practice=practice, given_name="Amelia", family_name="Joneson")
+    body = client_for(gp).get(reverse("advice:ask"), {"q": "Amelia"}).content.decode()
+    assert "Children on this list share a name" in body
+    assert "on this list is called <strong>Amelia Jones</strong>" in body
+    assert "before you choose" in body
+    assert body.count("Same name as another child") == 2
+    for twin in twins:
+        assert twin.date_of_birth.strftime("%b %Y") in body and twin.age_text() in body
