@@ -7,7 +7,7 @@ from django.urls import path, reverse
 
 from cc4c.imports import ImportFailed, get_format, registered_kinds, run_import, template_csv
 from cc4c.models import BackupRun, ImportRun
-from hubs.admin_scoping import HubScopedAdmin
+from hubs.admin_scoping import HubScopedAdmin, SuperuserOnlyAdmin
 
 # The page lists at most this many problems; the run keeps the first STORED_ERRORS.
 SHOWN_ERRORS = 500
@@ -113,9 +113,11 @@ class ImportRunAdmin(HubScopedAdmin):
 
 
 @admin.register(BackupRun)
-class BackupRunAdmin(admin.ModelAdmin):
-    """Nightly backups, good and bad (cc4c/backups.py): for the site's operator only."""
+class BackupRunAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Nightly backups, good and bad (cc4c/backups.py): for the site's operator only, to read
+    (a backup is taken by the nightly task or `make backup`, never from here)."""
 
+    actions = None
     list_display = ["started_at", "succeeded", "file_name", "size_shown", "rows", "files", "error"]
     list_filter = ["succeeded"]
     fields = [
@@ -136,15 +138,6 @@ class BackupRunAdmin(admin.ModelAdmin):
         from cc4c.uploads import megabytes
 
         return megabytes(run.size)
-
-    def _operator(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_module_permission(self, request):
-        return self._operator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._operator(request)
 
     def has_add_permission(self, request):
         return False

@@ -42,8 +42,6 @@ class UploadLimitMiddleware:
             safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
             context = {"size": megabytes(size), "limit": megabytes(limit)}
             context["back"] = back if safe else ""
-            response = render(request, "upload_too_large.html", context, status=413)
-            # The body was not read: the connection cannot carry another request.
-            response["Connection"] = "close"
-            return response
+            # The unread body is the server's to discard (WSGI leaves connections to it).
+            return render(request, "upload_too_large.html", context, status=413)
         return self.get_response(request)

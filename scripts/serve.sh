@@ -30,6 +30,7 @@ $(python manage.py load_demo --list-logins | sed 's/^/    /')
     $(python manage.py shell -v 0 -c "from hubs.demo import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)")
   or print the current code with: python manage.py demo_totp EMAIL
   Ctrl-C stops the site, the worker and beat; 'make stop' stops PostgreSQL and Redis.
+  This is for trying the system. To run it for real: make serve (docs/operations.md).
 
 MSG
 wait -n "${pids[@]}"

@@ -206,7 +206,11 @@ def test_a_backup_that_fails_is_recorded_and_shows_on_healthz_and_in_the_admin(
     client.force_login(PersonFactory(is_superuser=True, is_staff=True))
     response = client.get(reverse("admin:cc4c_backuprun_changelist"))
     assert response.status_code == 200
-    assert "not-a-folder" in response.content.decode()
+    page = response.content.decode()
+    assert "not-a-folder" in page
+    # To read only: a backup is taken by the nightly task or `make backup`.
+    assert reverse("admin:cc4c_backuprun_add") not in page
+    assert client.get(reverse("admin:cc4c_backuprun_add")).status_code == 403
 
     settings.BACKUP_DIR = tmp_path / "backups"
     assert backups.create().succeeded
