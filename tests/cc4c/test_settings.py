@@ -7,12 +7,13 @@ from django.conf import settings
 PROBE = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cc4c.settings'; django.setup()"
 
 
-def _start(**env):
+def start_settings(probe=PROBE, **env):
+    """Run ``probe`` (Python) in a fresh process whose settings come from ``env`` alone."""
     unset = ("DEBUG", "SECRET_KEY", "SITE_URL", "HOST", "PORT", "ALLOWED_HOSTS")
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         env=clean,
         capture_output=True,
         text=True,
@@ -22,13 +23,13 @@ def _start(**env):
 
 
 def test_production_refuses_to_start_with_the_development_secret():
-    result = _start(DEBUG="0", SITE_URL="https://hubs.example.nhs.uk")
+    result = start_settings(DEBUG="0", SITE_URL="https://hubs.example.nhs.uk")
     assert result.returncode != 0
     assert "SECRET_KEY is the development default" in result.stderr
 
 
 def test_production_starts_with_a_real_secret():
-    result = _start(
+    result = start_settings(
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-0123456789abcdef",
         SITE_URL="https://hubs.example.nhs.uk",
@@ -37,7 +38,7 @@ def test_production_starts_with_a_real_secret():
 
 
 def test_a_bad_boolean_in_the_environment_fails_loudly():
-    result = _start(DEBUG="perhaps")
+    result = start_settings(DEBUG="perhaps")
     assert result.returncode != 0
 
 

@@ -4,14 +4,12 @@ required, and must be the https:// address."""
 
 import ast
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.cc4c.test_settings import start_settings
 from tests.faults.servers import database_url_for_tests
 
 ROOT = Path(settings.BASE_DIR)
@@ -48,23 +46,9 @@ print(json.dumps({
 """
 
 
-def start(probe, **env):
-    unset = ("DEBUG", "SECRET_KEY", "SITE_URL", "HOST", "PORT", "ALLOWED_HOSTS")
-    clean = {k: v for k, v in os.environ.items() if k not in unset}
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", probe],
-        env=clean,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-
-
 def links(**env):
     # The probe reads the schema of the test database (no rows are needed).
-    result = start(LINKS_PROBE, DATABASE_URL=database_url_for_tests(), **env)
+    result = start_settings(LINKS_PROBE, DATABASE_URL=database_url_for_tests(), **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -104,15 +88,13 @@ def test_production_links_point_at_site_url_and_its_host_is_allowed():
 
 
 def test_production_refuses_to_start_without_site_url():
-    result = start("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cc4c.settings'; "
-                   "django.setup()", DEBUG="0", SECRET_KEY="prod-" + "s1Te" * 16)  # fmt: skip
+    result = start_settings(DEBUG="0", SECRET_KEY="prod-" + "s1Te" * 16)
     assert result.returncode != 0
     assert "SITE_URL is not set" in result.stderr
 
 
 def test_production_refuses_a_site_url_that_is_not_https():
-    result = start(
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cc4c.settings'; django.setup()",
+    result = start_settings(
         DEBUG="0",
         SECRET_KEY="prod-" + "s1Te" * 16,
         SITE_URL="http://hubs.example.nhs.uk",
