@@ -7,7 +7,7 @@ from django.urls import path, reverse
 
 from cc4c.imports import ImportFailed, get_format, registered_kinds, run_import, template_csv
 from cc4c.models import BackupRun, ImportRun
-from hubs.admin_scoping import HubScopedAdmin, SuperuserOnlyAdmin
+from hubs.admin_scoping import HubScopedAdmin
 
 # The page lists at most this many problems; the run keeps the first STORED_ERRORS.
 SHOWN_ERRORS = 500
@@ -113,10 +113,14 @@ class ImportRunAdmin(HubScopedAdmin):
 
 
 @admin.register(BackupRun)
-class BackupRunAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+class BackupRunAdmin(HubScopedAdmin):
     """Nightly backups, good and bad (cc4c/backups.py): for the site's operator only, to read
-    (a backup is taken by the nightly task or `make backup`, never from here)."""
+    (a backup is taken by the nightly task or `make backup`, never from here). They belong to
+    no hub: a coordinator sees none of them."""
 
+    hub_field = None
+    global_data = True
+    readonly = True
     actions = None
     list_display = ["started_at", "succeeded", "file_name", "size_shown", "rows", "files", "error"]
     list_filter = ["succeeded"]
@@ -139,11 +143,11 @@ class BackupRunAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
         return megabytes(run.size)
 
-    def has_add_permission(self, request):
-        return False
+    def _allowed(self, request):
+        return request.user.is_active and request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def scope(self, queryset, request):
+        return queryset if self._allowed(request) else queryset.none()
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def in_scope(self, request, obj, *, wholly=False):
+        return self._allowed(request)
