@@ -98,5 +98,7 @@ def _activities(champion, today, rng):
             hours=Decimal(rng.choice(["1", "1.5", "2", "2.5", "3", "4"])),
             people_reached=rng.randint(0, 40),
             notes="",
+            # A champion with a sign-in logs their own: they may correct this month's.
+            recorded_by=champion.person,
         )
     Activity.objects.bulk_create(rows.values(), ignore_conflicts=True)

@@ -24,14 +24,14 @@ class ActivityForm(cc4c_forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submit_label="Save activity", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hours"].max_value = 24
         self.fields["hours"].widget.attrs.update(min="0", max="24", step="0.25")
         self.fields["people_reached"].widget.attrs.update(min="0")
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("save", "Save activity"))
+        self.helper.add_input(Submit("save", submit_label))
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -167,6 +167,16 @@ class Activity(models.Model):
     )
     people_reached = models.PositiveIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Who wrote it down: the champion on their own page (who may then correct it), or empty for
+    # an activity brought in by the hub's import or admin.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

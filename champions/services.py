@@ -9,8 +9,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from cc4c import outbox
+from cc4c import formatting, outbox
 from cc4c.errors import ServiceError
+from champions import closing
 from champions.models import (
     EXPIRY_NOTICE_DAYS,
     Activity,
@@ -29,10 +30,23 @@ class ChampionError(ServiceError):
     """A refusal with a message the person can act on."""
 
 
+DUPLICATE = "An activity of this type is already recorded on that date: change that one instead."
+
+
+def _refuse_closed_month(champion, day):
+    if closing.is_closed(champion.hub_id, day):
+        raise ChampionError(
+            f"The report for {formatting.month(day)} is built, so its activities can no longer "
+            "be changed. If one is wrong, tell your hub coordinator."
+        )
+
+
 def record_activity(*, champion, date, type, hours, people_reached=None, notes="", by):
-    """Record one activity; refuses a second of the same type on the same day, or a future date."""
+    """Record one activity; refuses a second of the same type on the same day, a future date,
+    or a month whose report is built."""
     if date > timezone.localdate():
         raise ChampionError("The date of an activity cannot be in the future.")
+    _refuse_closed_month(champion, date)
     try:
         with transaction.atomic():
             return Activity.objects.create(
@@ -42,11 +56,59 @@ def record_activity(*, champion, date, type, hours, people_reached=None, notes="
                 hours=hours,
                 people_reached=people_reached,
                 notes=notes,
+                recorded_by=by if by.is_authenticated else None,
             )
     except IntegrityError:
-        raise ChampionError(
-            "An activity of this type is already recorded on that date: change that one instead."
-        ) from None
+        raise ChampionError(DUPLICATE) from None
+
+
+def may_change(activity, user, closed=None):
+    """Whether ``user`` may correct or delete the activity: they recorded it themselves and its
+    month's report is not built (``closed``: the hub's closed months, if already known)."""
+    if activity.recorded_by_id is None or activity.recorded_by_id != user.pk:
+        return False
+    if closed is None:
+        closed = closing.closed_months(activity.champion.hub_id, {activity.date})
+    return activity.date.replace(day=1) not in closed
+
+
+def change_activity(*, activity, by, date, type, hours, people_reached=None, notes=""):
+    """Correct an activity the champion recorded, while its month (and the month it moves to)
+    is open; the same rules as recording one."""
+    if activity.recorded_by_id != by.pk:
+        raise ChampionError("Only the champion who recorded this activity can change it.")
+    if date > timezone.localdate():
+        raise ChampionError("The date of an activity cannot be in the future.")
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        _refuse_closed_month(activity.champion, activity.date)
+        _refuse_closed_month(activity.champion, date)
+        for field, value in {
+            "date": date,
+            "type": type,
+            "hours": hours,
+            "people_reached": people_reached,
+            "notes": notes,
+        }.items():
+            setattr(activity, field, value)
+        try:
+            with transaction.atomic():
+                activity.save()
+        except IntegrityError:
+            raise ChampionError(DUPLICATE) from None
+    return activity
+
+
+def delete_activity(*, activity, by):
+    """Delete an activity the champion recorded, while its month's report is not built."""
+    if activity.recorded_by_id != by.pk:
+        raise ChampionError("Only the champion who recorded this activity can delete it.")
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+        if activity is None:
+            raise ChampionError("This activity was deleted already.")
+        _refuse_closed_month(activity.champion, activity.date)
+        activity.delete()
 
 
 def coordinator_emails(hub_id, on=None):

@@ -9,4 +9,6 @@ urlpatterns = [
     path("practice/<int:practice_id>/", views.practice_page, name="practice"),
     path("me/", views.own_page, name="me"),
     path("me/activities/new/", views.add_own_activity, name="add_activity"),
+    path("me/activities/<int:pk>/", views.change_own_activity, name="change_activity"),
+    path("me/activities/<int:pk>/delete/", views.delete_own_activity, name="delete_activity"),
 ]

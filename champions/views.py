@@ -5,8 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cc4c import formatting
 from cc4c.errors import ServiceError
-from champions import queries, services
+from champions import closing, queries, services
 from champions.charts import bars
 from champions.forms import ActivityForm
 from hubs import access
@@ -90,11 +91,12 @@ def own_page(request):
     context = {"champion": champion}
     if champion is not None:
         checks, trainings = queries.own_status(champion)
-        context.update(
-            checks=checks,
-            trainings=trainings,
-            page=Paginator(queries.own_activities(champion), 50).get_page(request.GET.get("page")),
-        )
+        page = Paginator(queries.own_activities(champion), 50).get_page(request.GET.get("page"))
+        closed = closing.closed_months(champion.hub_id, {a.date for a in page})
+        for activity in page:
+            activity.closed = activity.date.replace(day=1) in closed
+            activity.changeable = services.may_change(activity, request.user, closed)
+        context.update(checks=checks, trainings=trainings, page=page)
     return render(request, "champions/me.html", context)
 
 
@@ -114,3 +116,63 @@ def add_own_activity(request):
             messages.success(request, "Thank you: your activity is recorded.")
             return redirect("champions:me")
     return render(request, "champions/activity_form.html", {"form": form, "champion": champion})
+
+
+def _own_activity_or_404(request, pk):
+    champion = queries.own_champion(request.user)
+    if champion is None:
+        raise Http404("Your sign-in is not linked to a champion record yet.")
+    activity = queries.own_activities(champion).filter(pk=pk, recorded_by=request.user).first()
+    if activity is None:
+        raise Http404("No such activity of yours.")
+    activity.champion = champion
+    return activity
+
+
+@access.requires("champions.self")
+@require_http_methods(["GET", "POST"])
+def change_own_activity(request, pk):
+    """A champion corrects an activity they recorded, until its month's report is built."""
+    activity = _own_activity_or_404(request, pk)
+    closed = not services.may_change(activity, request.user)
+    form = ActivityForm(request.POST or None, instance=activity, submit_label="Save changes")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_activity(activity=activity, by=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Your activity on {formatting.day(form.cleaned_data['date'])} is changed."
+            )
+            return redirect("champions:me")
+    return render(
+        request,
+        "champions/activity_form.html",
+        {"form": form, "activity": activity, "closed": closed},
+    )
+
+
+@access.requires("champions.self")
+@require_http_methods(["GET", "POST"])
+def delete_own_activity(request, pk):
+    """A champion deletes an activity they recorded (asked to confirm first), until its month's
+    report is built."""
+    activity = _own_activity_or_404(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.delete_activity(activity=activity, by=request.user)
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, f"Your activity on {formatting.day(activity.date)} is deleted."
+            )
+            return redirect("champions:me")
+    closed = not services.may_change(activity, request.user)
+    return render(
+        request,
+        "champions/activity_delete.html",
+        {"activity": activity, "closed": closed, "error": error},
+    )

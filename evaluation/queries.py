@@ -2,7 +2,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from evaluation.definitions import HOSPITAL_ACTIVITIES
-from evaluation.models import EvaluationReport, HospitalActivity
+from evaluation.models import EvaluationReport, HospitalActivity, ReportStatus
 from evaluation.periods import add_months
 
 
@@ -29,3 +29,18 @@ def practice_hospital_activity(practice, months=12, today=None):
     if not counts:
         return [], None
     return [(label, counts.get(key, 0)) for key, label in HOSPITAL_ACTIVITIES], since
+
+
+def months_reported(hub_id, months):
+    """The months (first days) among ``months`` whose monthly report for the hub is built: their
+    champions' activities are closed for changes (champions.closing)."""
+    if not months:
+        return set()
+    return set(
+        EvaluationReport.objects.filter(
+            hubs=hub_id,
+            schedule_key__startswith="monthly:",
+            status=ReportStatus.DONE,
+            period_from__in=list(months),
+        ).values_list("period_from", flat=True)
+    )
