@@ -1,11 +1,15 @@
-"""Demo hospital activity (two years per practice, falling after the hub started) and costs."""
+"""Demo hospital activity (two years per practice, falling after the hub started), costs, and the
+monthly reports of the last few months, built as the schedule builds them (idempotent: a month's
+report is made once)."""
 
 from django.utils import timezone
 
 from evaluation.definitions import HOSPITAL_ACTIVITIES
 from evaluation.models import HospitalActivity, UnitCost
 from evaluation.periods import add_months, financial_year_of
+from evaluation.tasks import monthly_reports
 
+REPORTED_MONTHS = 3
 # Monthly counts per 1,000 registered patients before the hub, and the share left after it.
 RATES = {
     "op_new": (2.2, 0.61),
@@ -46,3 +50,6 @@ def load(ctx):
         [HospitalActivity(practice=p, month=m, activity=a, count=c) for p, m, a, c in rows],
         ignore_conflicts=True,
     )
+    # The scheduled report of each of the last months, for the first of the month after it.
+    for months_ago in range(REPORTED_MONTHS - 1, -1, -1):
+        monthly_reports(today=add_months(today.replace(day=1), -months_ago).isoformat())

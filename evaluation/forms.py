@@ -25,14 +25,25 @@ class BuildReportForm(cc4c_forms.Form):
     baseline_to = forms.DateField(
         label="Baseline to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    suppressed = forms.BooleanField(
-        label="Hide small numbers (always on for commissioners)", required=False, initial=True
-    )
+    suppressed = forms.BooleanField(label="Hide small numbers", required=False, initial=True)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["hubs"].queryset = access.hubs_for(user, "report.view")
+        hubs = access.hubs_for(user, "report.view").order_by("name")
+        self.fields["hubs"].queryset = hubs
+        # One hub is chosen already, and said rather than offered.
+        choices = list(hubs)
+        self.only_hub = choices[0] if len(choices) == 1 else None
+        if self.only_hub:
+            self.fields["hubs"].initial = [self.only_hub.pk]
+            self.fields["hubs"].widget = forms.MultipleHiddenInput()
+        # Someone who may see no hub's identifiable figures always gets small numbers hidden:
+        # a statement on the page, not a box to click.
+        viewable = access.hub_ids(user, "report.view")
+        self.always_suppressed = not (viewable & access.hub_ids(user, "report.identifiable"))
+        if self.always_suppressed:
+            del self.fields["suppressed"]
 
     def clean(self):
         data = super().clean()
@@ -48,6 +59,6 @@ class BuildReportForm(cc4c_forms.Form):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
         allowed = access.hub_ids(self.user, "report.identifiable")
-        if not {hub.pk for hub in data["hubs"]} <= allowed:
+        if self.always_suppressed or not {hub.pk for hub in data["hubs"]} <= allowed:
             data["suppressed"] = True
         return data

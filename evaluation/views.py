@@ -33,7 +33,11 @@ def report_list(request):
         messages.success(request, "The report is being built. This page shows when it is ready.")
         return redirect("evaluation:detail", pk=report.pk)
     page = Paginator(reports_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "evaluation/report_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "evaluation/report_list.html",
+        {"form": form, "page": page, "download_formats": list(CONTENT_TYPES)},
+    )
 
 
 def report_detail(request, pk):
