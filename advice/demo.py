@@ -17,26 +17,57 @@ from advice.models import (
 )
 from hubs.demo import demo_email
 from hubs.models import Person
+from population import demo as population_demo
 from population.models import Child
 
+ECZEMA = ("24079001", "43116000")
+# (type, question, the ages in years it fits, conditions the child has one of): a question about
+# a child is asked about a child it fits; nursery bruising about a toddler, asthma about a child
+# with asthma.
 QUESTIONS = [
     (
         RequestType.CAUSE_INVESTIGATION,
         "Recurrent abdominal pain for three months, growth normal. "
         "Which investigations before referring?",
+        (4, 17),
+        (),
     ),
     (
         RequestType.MANAGEMENT,
         "Eczema not controlled on emollients and mild steroid. What step up do you suggest?",
+        (0, 17),
+        ECZEMA,
     ),
     (
         RequestType.WHETHER_TO_REFER,
         "Constipation since weaning, no red flags. Refer or manage here?",
+        (1, 8),
+        (),
     ),
-    (RequestType.MANAGEMENT, "Asthma: using reliever most days despite low-dose inhaled steroid."),
-    (RequestType.CAUSE_INVESTIGATION, "Bruising noticed by nursery; bloods normal so far."),
-    (RequestType.WHETHER_TO_REFER, "Faltering weight over six months; feeding history attached."),
-    (RequestType.OTHER, "Which local service takes referrals for sleep problems?"),
+    (
+        RequestType.MANAGEMENT,
+        "Asthma: using reliever most days despite low-dose inhaled steroid.",
+        (5, 17),
+        (population_demo.ASTHMA,),
+    ),
+    (
+        RequestType.CAUSE_INVESTIGATION,
+        "Bruising noticed by nursery; bloods normal so far.",
+        (1, 4),
+        (),
+    ),
+    (
+        RequestType.WHETHER_TO_REFER,
+        "Faltering weight over six months; feeding history attached.",
+        (0, 4),
+        (),
+    ),
+    (
+        RequestType.OTHER,
+        "Which local service takes referrals for sleep problems?",
+        (1, 17),
+        (),
+    ),
 ]
 ANSWER = (
     "Thank you. This can be managed in primary care: see the plan below, review in four "
@@ -64,8 +95,8 @@ def _children(ctx, hub):
     if given:
         for key in (hub, hub.pk, hub.code):
             if key in given:
-                return list(given[key])[:50]
-    return list(Child.objects.filter(practice__hub=hub).order_by("pk")[:50])
+                return list(given[key])[:300]
+    return list(Child.objects.filter(practice__hub=hub).order_by("pk")[:300])
 
 
 def load(ctx):
@@ -93,9 +124,13 @@ def load(ctx):
             ago = 24 * rng.randint(2, 80) + rng.randint(0, 8)
             plan.append((ago, rng.randint(1, 40), outcome, "routine"))
         for n, (ago, answered_after, outcome, urgency) in enumerate(plan, start=1):
-            request_type, question = QUESTIONS[n % len(QUESTIONS)]
+            request_type, question, ages, conditions = QUESTIONS[n % len(QUESTIONS)]
             received = now - datetime.timedelta(hours=ago)
-            child = children[n % len(children)] if children and n % 3 else None
+            child = None
+            if children and n % 3:  # every third is a general question, about no child
+                child = population_demo.fitting_child(
+                    children, ages=ages, conditions=conditions, today=today, start=n * 7
+                )
             advice_request, created = AdviceRequest.objects.get_or_create(
                 hub=hub,
                 reference=f"DEMO-{n:03d}",

@@ -22,6 +22,7 @@ from clinics.models import (
     Slot,
 )
 from hubs.models import Membership, Role
+from population import demo as population_demo
 from population.models import Child
 
 PAST_SESSIONS = 12
@@ -32,15 +33,18 @@ OUTCOMES = [
     ("hub_follow_up", 30),
     ("hospital_referral", 15),
 ]
+ECZEMA = ("24079001", "43116000")
+# (reason, the ages in years it fits, conditions the child must have one of): an asthma review is
+# for a child with asthma, faltering growth for the under-fives, headaches for school age.
 REASONS = [
-    "Constipation not settling with first-line treatment",
-    "Eczema despite emollients and steroid steps",
-    "Recurrent wheeze, asthma review",
-    "Faltering growth",
-    "Recurrent abdominal pain",
-    "Sleep difficulties and behaviour",
-    "Headaches",
-    "Urinary tract infections",
+    ("Constipation not settling with first-line treatment", (1, 17), ()),
+    ("Eczema despite emollients and steroid steps", (0, 17), ECZEMA),
+    ("Recurrent wheeze, asthma review", (2, 17), (population_demo.ASTHMA,)),
+    ("Faltering growth", (0, 4), ()),
+    ("Recurrent abdominal pain", (4, 17), ()),
+    ("Sleep difficulties and behaviour", (2, 12), ()),
+    ("Headaches", (5, 17), ()),
+    ("Urinary tract infections", (0, 17), ()),
 ]
 
 
@@ -78,9 +82,17 @@ def _load_hub(ctx, hub, practices, children, today):
     for n in range(PAST_SESSIONS):
         day = today - datetime.timedelta(days=3 + 14 * n)
         session, slots = _session(hub, rng.choice(practices), day, clinicians)
+        in_session = set()  # no child is booked twice into one clinic
         for slot in slots[: rng.randint(6, len(slots))]:
-            follow_up = seen and rng.random() < 0.2
-            child = rng.choice(seen) if follow_up else (pool.pop() if pool else rng.choice(seen))
+            again = [c for c in seen if c.pk not in in_session]
+            follow_up = bool(again) and (rng.random() < 0.2 or not pool)
+            if follow_up:
+                child = rng.choice(again)
+            elif pool:
+                child = pool.pop()
+            else:
+                break
+            in_session.add(child.pk)
             status = "attended"
             if not_brought_left and (n == 0 and slot is slots[1] or rng.random() < 0.02):
                 status, not_brought_left = "not_brought", not_brought_left - 1
@@ -146,14 +158,17 @@ def _load_hub(ctx, hub, practices, children, today):
             appointment.save(update_fields=["referral"])
 
     referrals = []
-    for _ in range(min(WAITING, len(pool))):
-        child = pool.pop()
+    for _ in range(WAITING):
+        child, reason = _child_for_a_reason(rng, pool, today)
+        if child is None:
+            break
+        pool.remove(child)
         referrals.append(
             Referral(
                 child=child,
                 hub=hub,
                 referral_date=today - datetime.timedelta(days=rng.randint(3, 60)),
-                reason=rng.choice(REASONS),
+                reason=reason,
                 priority=rng.choices(["routine", "soon", "urgent"], [70, 25, 5])[0],
                 source=rng.choice(["gp", "gp", "mdt", "advice"]),
                 referred_by=gp,
@@ -161,6 +176,20 @@ def _load_hub(ctx, hub, practices, children, today):
             )
         )
     Referral.objects.bulk_create(referrals)
+
+
+def _child_for_a_reason(rng, pool, today):
+    """(a child of the pool, the reason they are referred) where the reason fits the child."""
+    if not pool:
+        return None, None
+    start = rng.randrange(len(pool))
+    for reason, ages, conditions in rng.sample(REASONS, len(REASONS)):
+        child = population_demo.fitting_child(
+            pool, ages=ages, conditions=conditions, today=today, start=start
+        )
+        if child is not None:
+            return child, reason
+    return None, None
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 with cases on its agenda, and actions, some done, some overdue."""
 
 import datetime
-import itertools
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -19,36 +18,60 @@ from mdt.models import (
     Outcome,
     ReferrerRole,
 )
+from population import demo as population_demo
 from population.models import Child
 
 LONDON = ZoneInfo("Europe/London")
 PAST_MEETINGS = 8
 CASES_PER_MEETING = (10, 15)
 
+ECZEMA = ("24079001", "43116000")
+# (clinical question, what was tried, the ages in years it fits, conditions the child has one
+# of): cow's milk allergy is asked about a baby, headaches and missed school about a pupil.
 QUESTIONS = [
     (
         "Recurrent wheeze with three courses of oral steroids: is this asthma, and what next?",
         "Salbutamol as needed; one trial of a low-dose preventer.",
+        (1, 10),
+        (),
     ),
     (
         "Constipation not settling after three months of macrogol: refer or continue?",
         "Macrogol with dose titration, diet advice.",
+        (1, 17),
+        (),
     ),
     (
         "Eczema with repeated infections: can we manage this in the practice?",
         "Emollients, two courses of topical steroids.",
+        (0, 17),
+        ECZEMA,
     ),
-    ("Faltering growth in a toddler: which tests first?", "Weight checks with the health visitor."),
+    (
+        "Faltering growth in a toddler: which tests first?",
+        "Weight checks with the health visitor.",
+        (1, 3),
+        (),
+    ),
     (
         "Frequent emergency visits for fever: how can we support the family?",
         "Safety-netting advice at each visit.",
+        (0, 10),
+        (),
     ),
-    ("Headaches and missed school: is specialist review needed?", "Headache diary."),
+    ("Headaches and missed school: is specialist review needed?", "Headache diary.", (6, 17), ()),
     (
         "Possible cow's milk protein allergy: which formula and who follows up?",
         "Extensively hydrolysed formula for two weeks.",
+        (0, 1),
+        (),
     ),
-    ("Bedwetting at nine despite alarm: next step?", "Alarm for three months."),
+    (
+        "Bedwetting despite three months of the alarm: next step?",
+        "Alarm for three months.",
+        (7, 14),
+        (),
+    ),
 ]
 PLANS = {
     Outcome.PRIMARY_CARE_ADVICE: "Continue in primary care as agreed; review in 3 months.",
@@ -86,6 +109,19 @@ def _at(day):
     return datetime.datetime.combine(day, datetime.time(12, 30), tzinfo=LONDON)
 
 
+def _case(rng, pool, day, taken):
+    """(child, clinical question, what was tried) where the question fits the child's age and
+    conditions; (None, None, None) when no child of the pool fits any question."""
+    start = rng.randrange(len(pool))
+    for question, tried, ages, conditions in rng.sample(QUESTIONS, len(QUESTIONS)):
+        child = population_demo.fitting_child(
+            pool, ages=ages, conditions=conditions, today=day, start=start, exclude=taken
+        )
+        if child is not None:
+            return child, question, tried
+    return None, None, None
+
+
 def load(ctx):
     rng = ctx.rng
     today = timezone.localdate()
@@ -109,7 +145,7 @@ def load(ctx):
         ]
         owners = invitees or ([chair] if chair else [])
         cadence = datetime.timedelta(weeks=hub.mdt_cadence_weeks)
-        picks = itertools.cycle(rng.sample(children, min(len(children), 200)))
+        pool = rng.sample(children, min(len(children), 200))
 
         for k in range(PAST_MEETINGS, 0, -1):
             starts = _at(today - cadence * k)
@@ -132,11 +168,10 @@ def load(ctx):
             cases = []
             seen = set()
             for order, outcome in enumerate(_outcomes(rng, n), start=1):
-                child = next(picks)
-                if child.pk in seen:
+                child, question, tried = _case(rng, pool, starts.date(), seen)
+                if child is None:
                     continue
                 seen.add(child.pk)
-                question, tried = rng.choice(QUESTIONS)
                 cases.append(
                     CaseDiscussion(
                         meeting=meeting,
@@ -162,11 +197,15 @@ def load(ctx):
             if owners:
                 for case in cases[:3]:
                     due = starts.date() + datetime.timedelta(days=21)
+                    # Health visitors see the under-fives; school nurses the children at school.
+                    who = (
+                        "health visitor" if case.child.age_on(starts.date()) < 5 else "school nurse"
+                    )
                     Action.objects.create(
                         meeting=meeting,
                         case=case,
                         owner=rng.choice(owners),
-                        description="Send the MDT summary to the family's health visitor.",
+                        description=f"Send the MDT summary to the family's {who}.",
                         due_on=due,
                         # Older actions are done; the last meeting's are still open.
                         done_at=_at(due) if k > 1 else None,
@@ -181,20 +220,23 @@ def load(ctx):
             chair=chair,
         )
         upcoming.invitees.set(invitees)
-        bulk_create_with_history(
-            [
+        coming, taken = [], set()
+        for order in range(1, 7):
+            child, question, tried = _case(rng, pool, today, taken)
+            if child is None:
+                break
+            taken.add(child.pk)
+            coming.append(
                 CaseDiscussion(
                     meeting=upcoming,
-                    child=next(picks),
+                    child=child,
                     put_forward_by=rng.choice(gps) if gps else None,
                     referrer_role=ReferrerRole.GP,
                     referred_on=today - datetime.timedelta(days=rng.randint(1, 14)),
-                    clinical_question=q,
+                    clinical_question=question,
                     tried=tried,
                     consent_recorded=True,
                     agenda_order=order,
                 )
-                for order, (q, tried) in enumerate(rng.sample(QUESTIONS, 6), start=1)
-            ],
-            CaseDiscussion,
-        )
+            )
+        bulk_create_with_history(coming, CaseDiscussion)

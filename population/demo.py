@@ -13,12 +13,17 @@ from cc4c.validators import synthetic_nhs_number
 from population.models import Child, Flag
 from population.segmentation import resegment_children, take_month_end_snapshot
 
-GIVEN_NAMES = [
-    "Aisha", "Amelia", "Arjun", "Ava", "Ayaan", "Chloe", "Daniel", "Eliza", "Emeka", "Fatima",
-    "Freya", "George", "Grace", "Hana", "Harry", "Ibrahim", "Isla", "Jack", "Jamal", "Kai",
-    "Layla", "Leo", "Lily", "Maya", "Mohammed", "Noah", "Nia", "Olivia", "Omar", "Oscar",
-    "Priya", "Rosa", "Ruby", "Samir", "Sofia", "Theo", "Yusuf", "Zara", "Zoe", "Kofi",
-]  # fmt: skip
+# Given names as recorded with the child's sex: girls' names for girls, boys' names for boys.
+GIVEN_NAMES = {
+    "female": [
+        "Aisha", "Amelia", "Ava", "Chloe", "Eliza", "Fatima", "Freya", "Grace", "Hana", "Isla",
+        "Layla", "Lily", "Maya", "Nia", "Olivia", "Priya", "Rosa", "Ruby", "Sofia", "Zara",
+    ],
+    "male": [
+        "Arjun", "Ayaan", "Daniel", "Emeka", "George", "Harry", "Ibrahim", "Jack", "Jamal", "Kai",
+        "Kofi", "Leo", "Mohammed", "Noah", "Omar", "Oscar", "Samir", "Theo", "Yusuf", "Zain",
+    ],
+}  # fmt: skip
 FAMILY_NAMES = [
     "Ahmed", "Ali", "Brown", "Campbell", "Chen", "Clarke", "Costa", "Davies", "Evans", "Green",
     "Hall", "Hassan", "Hughes", "Ibrahim", "Jones", "Khan", "Kowalski", "Lewis", "Martin",
@@ -26,32 +31,35 @@ FAMILY_NAMES = [
     "Shah", "Silva", "Singh", "Smith", "Taylor", "Thomas", "Walker", "White", "Williams",
     "Wilson", "Wright", "Yilmaz",
 ]  # fmt: skip
-# (SNOMED CT concept id, prevalence among children)
+ASTHMA = "195967001"
+# (SNOMED CT concept id, prevalence among children old enough, the youngest age in years at
+# which it is diagnosed): asthma is not diagnosed in babies, nor ADHD before school.
 CONDITIONS = [
-    ("195967001", 0.10),  # asthma
-    ("24079001", 0.07),  # eczema (atopic dermatitis)
-    ("43116000", 0.03),  # eczema
-    ("14760008", 0.04),  # constipation
-    ("396331005", 0.01),  # coeliac disease
-    ("44054006", 0.002),  # type 2 diabetes
-    ("84757009", 0.006),  # epilepsy
-    ("417357006", 0.004),  # sickle cell disease
-    ("406506008", 0.03),  # ADHD
-    ("46635009", 0.003),  # type 1 diabetes
-    ("190905008", 0.0008),  # cystic fibrosis
-    ("128188000", 0.002),  # cerebral palsy
-    ("41040004", 0.001),  # Down syndrome
+    (ASTHMA, 0.12, 2),  # asthma
+    ("24079001", 0.07, 0),  # eczema (atopic dermatitis)
+    ("43116000", 0.03, 0),  # eczema
+    ("14760008", 0.04, 0),  # constipation
+    ("396331005", 0.01, 1),  # coeliac disease
+    ("44054006", 0.004, 10),  # type 2 diabetes
+    ("84757009", 0.006, 0),  # epilepsy
+    ("417357006", 0.004, 0),  # sickle cell disease (found by newborn screening)
+    ("406506008", 0.045, 6),  # ADHD
+    ("46635009", 0.003, 1),  # type 1 diabetes
+    ("190905008", 0.0008, 0),  # cystic fibrosis (found by newborn screening)
+    ("128188000", 0.002, 1),  # cerebral palsy
+    ("41040004", 0.001, 0),  # Down syndrome
 ]
+# (flag, prevalence, youngest age in years): a young carer or an EHCP is of school age.
 FLAGS = [
-    (Flag.CHILD_PROTECTION_PLAN, 0.005),
-    (Flag.CHILD_IN_NEED, 0.03),
-    (Flag.LOOKED_AFTER, 0.007),
-    (Flag.SEND_EHCP, 0.04),
-    (Flag.YOUNG_CARER, 0.01),
-    (Flag.PALLIATIVE_CARE, 0.001),
-    (Flag.TECHNOLOGY_DEPENDENT, 0.002),
-    (Flag.ACUTE_ILLNESS_RECENT, 0.08),
-    (Flag.ACUTE_SEVERE_RECENT, 0.01),
+    (Flag.CHILD_PROTECTION_PLAN, 0.005, 0),
+    (Flag.CHILD_IN_NEED, 0.03, 0),
+    (Flag.LOOKED_AFTER, 0.007, 0),
+    (Flag.SEND_EHCP, 0.05, 3),
+    (Flag.YOUNG_CARER, 0.015, 8),
+    (Flag.PALLIATIVE_CARE, 0.001, 0),
+    (Flag.TECHNOLOGY_DEPENDENT, 0.002, 0),
+    (Flag.ACUTE_ILLNESS_RECENT, 0.08, 0),
+    (Flag.ACUTE_SEVERE_RECENT, 0.01, 0),
 ]
 SNAPSHOT_MONTHS = 4
 # Demo NHS numbers start at this seed, away from the low numbers tests use.
@@ -67,25 +75,57 @@ def month_ends(today, count):
     return list(reversed(ends))
 
 
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_fits(child, ages, today):
+    """Whether the child's age in years on ``today`` is within ``ages`` (youngest, oldest)."""
+    youngest, oldest = ages
+    return youngest <= child.age_on(today) <= oldest
+
+
+def fitting_child(children, *, ages=(0, 17), conditions=(), today, start=0, exclude=()):
+    """The first child from position ``start`` on (going round) whose age fits and who has one
+    of ``conditions`` when given, and is not in ``exclude`` (ids): the child a demo case,
+    referral or question is about. None when no child fits."""
+    count = len(children)
+    for offset in range(count):
+        child = children[(start + offset) % count]
+        if child.pk in exclude or not age_fits(child, ages, today):
+            continue
+        if conditions and not set(conditions) & set(child.conditions):
+            continue
+        return child
+    return None
+
+
 def synthetic_child(rng, practice, today, nhs_number):
     """An unsaved child at plausible prevalences of conditions, flags and deprivation."""
     age_days = rng.randrange(0, 18 * 365 - 1)
     born = today - datetime.timedelta(days=age_days)
-    conditions = [code for code, p in CONDITIONS if rng.random() < p]
-    flags = [str(flag) for flag, p in FLAGS if rng.random() < p]
+    age = age_days // 365
+    conditions = [code for code, p, youngest in CONDITIONS if age >= youngest and rng.random() < p]
+    flags = [str(flag) for flag, p, youngest in FLAGS if age >= youngest and rng.random() < p]
+    sex = rng.choice(["female", "male"])
     reviewed = None
-    if "195967001" in conditions and rng.random() < 0.6:
-        reviewed = today - datetime.timedelta(days=rng.randrange(0, 600))
+    if ASTHMA in conditions and rng.random() < 0.6:
+        # Never before the child was old enough to have asthma diagnosed.
+        since_diagnosis = (today - _years_after(born, 2)).days
+        reviewed = today - datetime.timedelta(days=rng.randrange(0, min(600, since_diagnosis) + 1))
     registered = max(born, today - datetime.timedelta(days=rng.randrange(200, 4000)))
     left = None
     if rng.random() < 0.02:
         left = min(today, registered + datetime.timedelta(days=rng.randrange(1, 150)))
     return Child(
         nhs_number=nhs_number,
-        given_name=rng.choice(GIVEN_NAMES),
+        given_name=rng.choice(GIVEN_NAMES[sex]),
         family_name=rng.choice(FAMILY_NAMES),
         date_of_birth=born,
-        sex=rng.choice(["female", "male"]),
+        sex=sex,
         postcode=practice.postcode,
         imd_decile=rng.choice([1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, None]),
         practice=practice,

@@ -41,3 +41,37 @@ def test_demo_clinics_load_twice_to_the_same_data(db):
         assert Referral.objects.filter(child_id=child_id, status="waiting").exists() or (
             Appointment.objects.filter(child_id=child_id, status="booked").exists()
         )
+
+
+def _with_demo_children():
+    from django.utils import timezone
+
+    from population import demo as population_demo
+
+    ctx = DemoContext(2016, children=600)
+    hubs_demo.load(ctx)
+    population_demo.load(ctx)
+    demo.load(ctx)
+    return timezone.localdate()
+
+
+def test_no_demo_child_is_booked_twice_into_one_clinic(db):
+    from django.db.models import Count
+
+    _with_demo_children()
+    twice = (
+        Appointment.objects.values("slot__session", "child").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    assert not twice.exists()
+    assert Appointment.objects.count() > 50
+
+
+def test_demo_referral_reasons_fit_the_childs_age_and_conditions(db):
+    today = _with_demo_children()
+    reasons = {reason: (ages, conditions) for reason, ages, conditions in demo.REASONS}
+    referrals = Referral.objects.exclude(reason__startswith="Rebook").select_related("child")
+    assert referrals.count() >= 12
+    for referral in referrals:
+        (youngest, oldest), conditions = reasons[referral.reason]
+        assert youngest <= referral.child.age_on(today) <= oldest, referral.reason
+        assert not conditions or set(conditions) & set(referral.child.conditions), referral.reason

@@ -41,3 +41,38 @@ def test_demo_children_are_plausible(db):
     assert 30 <= with_asthma <= 100  # about one in ten
     assert {c.segment for c in children} >= {1, 2, 3, 5}
     assert SegmentSnapshot.objects.values("month_end").distinct().count() == demo.SNAPSHOT_MONTHS
+
+
+def test_demo_conditions_and_flags_fit_the_childs_age(db):
+    load()
+    youngest = {code: age for code, _p, age in demo.CONDITIONS}
+    flag_youngest = {str(flag): age for flag, _p, age in demo.FLAGS}
+    children = list(Child.objects.all())
+    for child in children:
+        age = child.age_on()
+        assert all(age >= youngest[code] for code in child.conditions), child.pk
+        assert all(age >= flag_youngest[flag] for flag in child.flags), child.pk
+    assert not [c for c in children if ASTHMA in c.conditions and c.age_on() < 2]
+    assert not [c for c in children if "406506008" in c.conditions and c.age_on() < 6]
+    reviewed = [c for c in children if c.asthma_plan_reviewed_on]
+    assert reviewed and all(
+        c.asthma_plan_reviewed_on >= demo._years_after(c.date_of_birth, 2) for c in reviewed
+    )
+
+
+def test_demo_names_fit_the_recorded_sex(db):
+    load()
+    for child in Child.objects.all():
+        assert child.given_name in demo.GIVEN_NAMES[child.sex], (child.given_name, child.sex)
+    assert not set(demo.GIVEN_NAMES["female"]) & set(demo.GIVEN_NAMES["male"])
+
+
+def test_a_demo_case_picks_a_child_of_the_right_age_and_condition(db):
+    from django.utils import timezone
+
+    load()
+    today = timezone.localdate()
+    children = list(Child.objects.order_by("pk"))
+    child = demo.fitting_child(children, ages=(6, 12), conditions=[ASTHMA], today=today)
+    assert 6 <= child.age_on(today) <= 12 and ASTHMA in child.conditions
+    assert demo.fitting_child(children, ages=(30, 40), today=today) is None
