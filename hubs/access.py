@@ -51,6 +51,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Every meeting and case of the hub; mdt_member sees only meetings they are invited to.
     "mdt.view_hub": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.COORDINATOR}),
     "mdt.put_forward": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.MDT_MEMBER}),
+    # Adding a case to an agenda: those who put cases forward, and coordinators adding one for
+    # its referrer. An MDT member finds only the children on agendas they are invited to
+    # (mdt.queries.put_forward_children).
+    "mdt.add_case": frozenset({Role.GP, Role.PAEDIATRICIAN, Role.MDT_MEMBER, Role.COORDINATOR}),
     "mdt.chair": frozenset({Role.PAEDIATRICIAN}),
     "mdt.manage": frozenset({Role.COORDINATOR, Role.PAEDIATRICIAN}),
     "advice.ask": frozenset({Role.GP, Role.PAEDIATRICIAN}),

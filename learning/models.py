@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from cc4c import formatting
 from hubs.models import Hub
-from mdt.models import Meeting
+from mdt.models import CaseDiscussion, Meeting
 from population.models import Segment
 
 
@@ -49,6 +49,15 @@ class LearningPoint(models.Model):
     """A lesson from an MDT meeting, free of anything that identifies a child."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="learning_points")
+    # Set when the point was typed on a case during the meeting: one draft per case, kept up to
+    # date with the case until the chair reviews it. Never shown in the library.
+    case = models.OneToOneField(
+        CaseDiscussion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="learning_point",
+    )
     title = models.CharField(max_length=150)
     topic = models.CharField(max_length=30, choices=Topic.choices)
     segment = models.ForeignKey(

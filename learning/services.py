@@ -4,6 +4,8 @@ Each function takes keyword arguments with the acting person as ``by``, runs in 
 and raises ``LearningError`` (naming the field when there is one) when it refuses.
 """
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ from cc4c.errors import ServiceError
 from hubs import access
 from hubs.access import can
 from learning import identifiers
-from learning.models import LearningPoint, PointStatus, TeachingSession
+from learning.models import LearningPoint, PointStatus, TeachingSession, Topic
 from mdt.models import MeetingStatus
 
 # A lesson is recorded once the meeting has run, during it or after.
@@ -35,6 +37,41 @@ def refuse_identifiers(meeting, *, title, text):
         found = identifiers.problems(value, children)
         if found:
             raise LearningError(" ".join(found), field=field)
+
+
+def identifier_problem(meeting, text):
+    """Why ``text`` may not go to the library (it identifies a child), or ""."""
+    return " ".join(identifiers.problems(text, _children_discussed(meeting)))
+
+
+def draft_title(text):
+    """A title for a draft: the text's first sentence, cut at a word to fit the title field."""
+    first = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0].rstrip(".")
+    limit = LearningPoint._meta.get_field("title").max_length
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return first
+
+
+def draft_from_case(*, case, text, by):
+    """The case's learning point as a draft waiting for the chair, written or brought up to date
+    with ``text`` (in the caller's transaction). One that was reviewed is left as it is."""
+    text = text.strip()
+    point = LearningPoint.objects.select_for_update().filter(case=case).first()
+    if point is None:
+        return LearningPoint.objects.create(
+            meeting=case.meeting,
+            case=case,
+            title=draft_title(text),
+            topic=Topic.OTHER,
+            text=text,
+            recorded_by=by,
+            status=PointStatus.AWAITING,
+        )
+    if point.status == PointStatus.AWAITING and point.text != text:
+        point.title, point.text = draft_title(text), text
+        point.save(update_fields=["title", "text"])
+    return point
 
 
 def record_point(*, meeting, title, topic, text, by, segment=None):

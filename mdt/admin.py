@@ -20,7 +20,7 @@ class MeetingAdmin(HubScopedAdmin):
     list_select_related = ["hub", "chair"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["invitees"]
-    readonly_fields = ["agenda_sent_at", "started_at", "finished_at"]
+    readonly_fields = ["agenda_sent_at", "started_at", "finished_at", "cancelled_at"]
     inlines = [AttendanceInline]
 
 

@@ -16,6 +16,7 @@ class MeetingStatus(models.TextChoices):
     AGENDA_SENT = "agenda_sent", "Agenda sent"
     IN_PROGRESS = "in_progress", "In progress"
     FINISHED = "finished", "Finished"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 # Meetings that can still take cases.
@@ -67,6 +68,7 @@ class Meeting(models.Model):
     agenda_sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -83,6 +85,10 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=MeetingStatus.FINISHED) | Q(finished_at__isnull=False),
                 name="mdt_meeting_finished_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MeetingStatus.CANCELLED) | Q(cancelled_at__isnull=False),
+                name="mdt_meeting_cancelled_has_time",
             ),
         ]
 

@@ -4,11 +4,12 @@ GPs, paediatricians and coordinators of a hub see all of its meetings and cases;
 sees only the meetings they are invited to and those meetings' cases; everyone else nothing.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from hubs.access import hub_ids
-from mdt.models import OPEN_STATUSES, Action, CaseDiscussion, Meeting, Outcome
+from mdt.models import OPEN_STATUSES, Action, CaseDiscussion, Meeting, MeetingStatus, Outcome
+from population.models import Child
 
 
 def _meeting_scope(user):
@@ -40,11 +41,55 @@ def actions_visible_to(user):
     )
 
 
+def put_forward_children(user):
+    """The children ``user`` may find and put forward (docs/access.md).
+
+    Everyone of a hub's children for those who see the hub's whole MDT and bring or manage its
+    cases (GPs, paediatricians, coordinators); for an MDT member, only the children on the
+    agendas of the meetings they are invited to.
+    """
+    bringing = hub_ids(user, "mdt.add_case")
+    whole_hubs = bringing & hub_ids(user, "mdt.view_hub")
+    scope = Q(practice__hub_id__in=whole_hubs)
+    invited_hubs = bringing - whole_hubs
+    if invited_hubs:
+        on_invited_agenda = CaseDiscussion.objects.filter(
+            child_id=OuterRef("pk"),
+            meeting__in=meetings_visible_to(user).filter(hub_id__in=invited_hubs).values("pk"),
+        )
+        scope |= Q(practice__hub_id__in=invited_hubs) & Q(Exists(on_invited_agenda))
+    return Child.objects.filter(scope)
+
+
+def meetings_taking_cases(hub, user):
+    """The hub's meetings ahead that are open for cases, full or not, that ``user`` may put a
+    case forward to: any, for those who see the hub's whole MDT; for an MDT member only the
+    meetings they are invited to (putting a case forward invites its presenter, who then sees
+    the whole agenda)."""
+    meetings = Meeting.objects.filter(
+        hub=hub, status__in=OPEN_STATUSES, starts_at__gt=timezone.now()
+    )
+    if hub.pk not in hub_ids(user, "mdt.view_hub"):
+        meetings = meetings.filter(pk__in=meetings_visible_to(user).values("pk"))
+    return meetings
+
+
+def meetings_with_room(hub, user, limit=8):
+    """The meetings of ``meetings_taking_cases`` that can still take a case, soonest first, with
+    their counts."""
+    return (
+        meetings_taking_cases(hub, user)
+        .annotate(case_count=Count("cases"))
+        .filter(case_count__lt=hub.mdt_case_cap)
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
 def upcoming_meetings(user, now=None):
     now = now or timezone.now()
     return (
         meetings_visible_to(user)
-        .exclude(status="finished")
+        .exclude(status=MeetingStatus.FINISHED)
         .filter(starts_at__gte=now - timezone.timedelta(hours=12))
         .select_related("hub", "chair")
         .annotate(case_count=Count("cases"))
@@ -55,7 +100,7 @@ def upcoming_meetings(user, now=None):
 def recent_meetings(user, limit=10):
     return (
         meetings_visible_to(user)
-        .filter(status="finished")
+        .filter(status=MeetingStatus.FINISHED)
         .select_related("hub", "chair")
         .annotate(
             case_count=Count("cases"), discussed_count=Count("cases", Q(cases__discussed=True))
@@ -107,11 +152,12 @@ def my_cases(user):
 
 
 def my_actions(user):
+    """The person's own actions: open ones first, soonest due first; then done, latest first."""
     return (
         actions_visible_to(user)
         .filter(owner=user)
         .select_related("meeting", "meeting__hub", "case", "case__child")
-        .order_by("done_at", "due_on", "id")
+        .order_by(F("done_at").desc(nulls_first=True), "due_on", "id")
     )
 
 

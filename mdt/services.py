@@ -1,22 +1,21 @@
-"""Every business action on MDT meetings: putting cases forward, running and finishing meetings.
+"""Every business action on MDT meetings: putting cases forward, managing the agenda, running
+and finishing meetings.
 
 Each function takes keyword arguments with the acting person as ``by``, runs in one transaction
 and raises ``MdtError`` with a readable message when it refuses.
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from cc4c import formatting
 from cc4c.errors import ServiceError
 from clinics import services as clinic_services
 from hubs.access import can, may_chair, people_in, roles_by_hub
-from hubs.models import Hub, Role
-from mdt import emails
+from hubs.models import Role
+from mdt import emails, lessons
 from mdt.models import (
     OPEN_STATUSES,
     Action,
@@ -28,22 +27,49 @@ from mdt.models import (
     Outcome,
     ReferrerRole,
 )
+from mdt.scheduling import (
+    LONDON,
+    carry_over,
+    lock_hub,
+    meeting_with_room,
+    next_order,
+)
 
-LONDON = ZoneInfo("Europe/London")
-DEFAULT_MEETING_TIME = datetime.time(12, 30)
+# The chair may open a meeting this long before it starts, on its own day.
+EARLY_START = datetime.timedelta(hours=1)
 
 
 class MdtError(ServiceError):
-    """A refusal with a message to show the person who asked."""
+    """A refusal with a message to show the person who asked, about ``field`` when given."""
 
 
-# --- meetings --------------------------------------------------------------------------------
+# --- who may do what to a meeting ------------------------------------------------------------
 
 
-def _lock_hub(hub):
-    # The hub's row is the turnstile for making its meetings: two people at once would
-    # otherwise both find no meeting (with room, or at that time) and both create one.
-    list(Hub.objects.select_for_update().filter(pk=hub.pk).values_list("pk", flat=True))
+def may_manage(person, meeting):
+    """Who looks after the agenda: the hub's coordinators and paediatricians, and the chair
+    (``hubs.access.may_chair``)."""
+    return can(person, "mdt.manage", meeting.hub_id) or may_chair(person, meeting)
+
+
+def _require_chair(by, meeting):
+    if not may_chair(by, meeting):
+        raise MdtError("Only the chair or a paediatrician of the hub can do this.")
+
+
+def _require_manage(by, meeting):
+    if not may_manage(by, meeting):
+        raise MdtError("Only the hub's coordinator, a paediatrician or the chair can do this.")
+
+
+def _require_open(meeting, doing):
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise MdtError(f"This meeting was cancelled: {doing} is no longer possible.")
+    if meeting.status not in OPEN_STATUSES:
+        raise MdtError(f"This meeting has started: {doing} is possible only before it starts.")
+
+
+# --- scheduling and changing meetings --------------------------------------------------------
 
 
 def schedule_series(
@@ -57,7 +83,7 @@ def schedule_series(
     local_first = timezone.localtime(first_starts_at, LONDON)
     meetings = []
     with transaction.atomic():
-        _lock_hub(hub)
+        lock_hub(hub)
         starts = [
             # Keep the local clock time across daylight-saving changes.
             datetime.datetime.combine(
@@ -69,10 +95,9 @@ def schedule_series(
         ]
         taken = Meeting.objects.filter(hub=hub, starts_at__in=starts).order_by("starts_at").first()
         if taken is not None:  # a form sent twice, or two coordinators at once
-            when = timezone.localtime(taken.starts_at, LONDON)
             raise MdtError(
-                f"The hub already has a meeting at {formatting.clock(when)} on "
-                f"{formatting.day(when)}: nothing was scheduled."
+                f"The hub already has a meeting on {formatting.weekday_when(taken.starts_at)}: "
+                "nothing was scheduled."
             )
         for starts_at in starts:
             meeting = Meeting.objects.create(
@@ -83,145 +108,57 @@ def schedule_series(
     return meetings
 
 
-def _next_meeting_after(hub, last):
-    """A new meeting one cadence after ``last`` (or from today), copying its place and people."""
-    now = timezone.now()
-    if last is not None:
-        local = timezone.localtime(last.starts_at, LONDON)
-        day, at = local.date(), local.time()
-    else:
-        day, at = timezone.localdate(), DEFAULT_MEETING_TIME
-    step = datetime.timedelta(weeks=hub.mdt_cadence_weeks or 1)
-    day += step
-    while datetime.datetime.combine(day, at, tzinfo=LONDON) <= now:
-        day += step
-    meeting = Meeting.objects.create(
-        hub=hub,
-        starts_at=datetime.datetime.combine(day, at, tzinfo=LONDON),
-        place=last.place if last else "",
-        video_link=last.video_link if last else "",
-        chair=last.chair if last else None,
-    )
-    if last is not None:
-        meeting.invitees.set(last.invitees.all())
-    return meeting
-
-
-def meeting_with_room(hub, *, exclude=None):
-    """The hub's next open meeting with fewer cases than its cap, created per cadence if none.
-
-    Locks the meetings it looks at so two people putting cases forward cannot overfill one.
-    """
-    now = timezone.now()
-    _lock_hub(hub)
-    candidates = Meeting.objects.select_for_update().filter(
-        hub=hub, status__in=OPEN_STATUSES, starts_at__gt=now
-    )
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude.pk)
-    for meeting in candidates.order_by("starts_at", "id"):
-        if meeting.cases.count() < hub.mdt_case_cap:
-            return meeting
-    last = Meeting.objects.filter(hub=hub).order_by("-starts_at", "-id").first()
-    return _next_meeting_after(hub, last)
-
-
-def _next_order(meeting):
-    return (meeting.cases.aggregate(m=Max("agenda_order"))["m"] or 0) + 1
-
-
-def _referrer_role_of(person, hub):
-    """The referrer's role as the case records it, from their membership of the hub."""
-    roles = roles_by_hub(person).get(hub.pk, set())
-    for role in (Role.PAEDIATRICIAN, Role.GP):
-        if role in roles:
-            return ReferrerRole(role.value)
-    return ReferrerRole.OTHER
-
-
-def put_forward(
-    *,
-    by,
-    child,
-    clinical_question,
-    consent_recorded,
-    background="",
-    tried="",
-    involved="",
-    referrer_role="",
-    referred_on=None,
-):
-    """Put a child forward to the next meeting of their hub that has room."""
-    hub = child.practice.hub
-    if not can(by, "mdt.put_forward", hub):
-        raise MdtError("You cannot put cases forward to this hub's MDT.")
-    if not (clinical_question or "").strip():
-        raise MdtError("Write the clinical question you want the meeting to answer.")
-    if not consent_recorded:
-        raise MdtError("Record consent to discussion before putting the case forward.")
-    if referrer_role not in ReferrerRole.values:
-        referrer_role = _referrer_role_of(by, hub)
+def change_meeting(*, meeting, by, starts_at, place="", video_link=""):
+    """Change a meeting's time, place and video link before it starts; invitees who already
+    have the agenda are told. Returns (the names of what changed, how many were told)."""
+    _require_manage(by, meeting)
+    _require_open(meeting, "changing it")
+    place, video_link = place.strip(), video_link.strip()
+    if starts_at <= timezone.now():
+        raise MdtError("The meeting must be in the future.", field="starts_at")
+    if not place and not video_link:
+        raise MdtError("Give a place or a video link.", field="place")
     with transaction.atomic():
-        meeting = meeting_with_room(hub)
-        if meeting.cases.filter(child=child).exists():
-            raise MdtError("This child is already on the agenda of the next meeting.")
-        case = CaseDiscussion.objects.create(
-            meeting=meeting,
-            child=child,
-            put_forward_by=by,
-            referrer_role=referrer_role,
-            referred_on=referred_on or timezone.localdate(),
-            clinical_question=clinical_question.strip(),
-            background=background,
-            tried=tried,
-            involved=involved,
-            consent_recorded=True,
-            agenda_order=_next_order(meeting),
+        lock_hub(meeting.hub)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_open(meeting, "changing it")
+        clash = (
+            Meeting.objects.filter(hub_id=meeting.hub_id, starts_at=starts_at)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .exclude(pk=meeting.pk)
         )
-        # Whoever puts a case forward is invited to present it.
-        meeting.invitees.add(by)
-    return case
-
-
-def _require_chair(by, meeting):
-    if not may_chair(by, meeting):
-        raise MdtError("Only the chair or a paediatrician of the hub can do this.")
-
-
-def move_case(*, case, to_meeting, by):
-    """Move an undiscussed case to another open meeting of the same hub with room."""
-    _require_chair(by, case.meeting)
-    if to_meeting.hub_id != case.meeting.hub_id or not to_meeting.is_open:
-        raise MdtError("Choose an open meeting of the same hub.")
-    if case.discussed:
-        raise MdtError("This case has been discussed; it stays with its meeting.")
-    with transaction.atomic():
-        to_meeting = Meeting.objects.select_for_update().get(pk=to_meeting.pk)
-        if to_meeting.cases.count() >= to_meeting.hub.mdt_case_cap:
-            raise MdtError("That meeting is full.")
-        if to_meeting.cases.filter(child_id=case.child_id).exists():
-            raise MdtError("This child is already on that meeting's agenda.")
-        case.meeting = to_meeting
-        case.agenda_order = _next_order(to_meeting)
-        case.save(update_fields=["meeting", "agenda_order"])
-    return case
-
-
-def reorder_case(*, case, up, by):
-    """Swap a case with its neighbour on the agenda."""
-    _require_chair(by, case.meeting)
-    with transaction.atomic():
-        cases = list(case.meeting.cases.select_for_update().order_by("agenda_order", "id"))
-        for position, c in enumerate(cases, start=1):
-            c.agenda_order = position
-        index = next(i for i, c in enumerate(cases) if c.pk == case.pk)
-        other = index - 1 if up else index + 1
-        if 0 <= other < len(cases):
-            cases[index].agenda_order, cases[other].agenda_order = (
-                cases[other].agenda_order,
-                cases[index].agenda_order,
+        if clash.exists():
+            raise MdtError("The hub already has a meeting at that time.", field="starts_at")
+        changed = [
+            label
+            for label, old, new in (
+                ("time", meeting.starts_at, starts_at),
+                ("place", meeting.place, place),
+                ("video link", meeting.video_link, video_link),
             )
-        CaseDiscussion.objects.bulk_update(cases, ["agenda_order"])
+            if old != new
+        ]
+        if not changed:
+            return [], 0
+        meeting.starts_at, meeting.place, meeting.video_link = starts_at, place, video_link
+        meeting.save(update_fields=["starts_at", "place", "video_link"])
+        told = emails.meeting_changed(meeting) if meeting.status == MeetingStatus.AGENDA_SENT else 0
+    return changed, told
+
+
+def cancel_meeting(*, meeting, by):
+    """Cancel a meeting before it starts: its cases move on as ``plan_carry_over`` says and the
+    invitees are told (dates only). Returns (the plan carried out, how many were told)."""
+    _require_manage(by, meeting)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("hub").get(pk=meeting.pk)
+        _require_open(meeting, "cancelling it")
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancelled_at = timezone.now()
+        meeting.save(update_fields=["status", "cancelled_at"])
+        plan = carry_over(meeting)
+        told = emails.meeting_cancelled(meeting, plan)
+    return plan, told
 
 
 def send_agenda(*, meeting, now=None):
@@ -234,6 +171,25 @@ def send_agenda(*, meeting, now=None):
         if claimed:  # the notices are written to the outbox with the claim, or not at all
             emails.agenda_notice(meeting)
     return bool(claimed)
+
+
+def send_agenda_now(*, meeting, by, last_sent_at):
+    """Send the agenda now, or again, to everyone invited; returns how many were sent it.
+
+    ``last_sent_at`` is when the page asking showed it last sent (None: never): a second press
+    of the same button, or two people at once, sends it only once.
+    """
+    _require_manage(by, meeting)
+    _require_open(meeting, "sending the agenda")
+    if not meeting.invitees.filter(is_active=True).exists():
+        raise MdtError("No one is invited to this meeting yet: nothing was sent.")
+    with transaction.atomic():
+        claimed = Meeting.objects.filter(
+            pk=meeting.pk, status__in=OPEN_STATUSES, agenda_sent_at=last_sent_at
+        ).update(status=MeetingStatus.AGENDA_SENT, agenda_sent_at=timezone.now())
+        if not claimed:
+            raise MdtError("The agenda has just been sent: it was not sent again.")
+        return emails.agenda_notice(meeting, again=last_sent_at is not None)
 
 
 def send_due_agendas(now=None):
@@ -249,15 +205,227 @@ def send_due_agendas(now=None):
     return sent
 
 
+# --- the agenda ------------------------------------------------------------------------------
+
+
+def _referrer_role_of(person, hub):
+    """The referrer's role as the case records it, from their membership of the hub."""
+    roles = roles_by_hub(person).get(hub.pk, set())
+    for role in (Role.PAEDIATRICIAN, Role.GP):
+        if role in roles:
+            return ReferrerRole(role.value)
+    return ReferrerRole.OTHER
+
+
+def remembered_referrer_role(person):
+    """The role the person gave when they last put a case forward here, or ""."""
+    return (
+        CaseDiscussion.objects.filter(put_forward_by=person, source="app")
+        .exclude(referrer_role="")
+        .order_by("-created_at", "-id")
+        .values_list("referrer_role", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _chosen_meeting(hub, meeting, child, by):
+    """``meeting`` locked and checked to take this child, or the next with room if None.
+
+    Someone who does not see the hub's whole MDT (an MDT member) puts cases forward only to a
+    meeting they are invited to: being invited to present shows the whole agenda.
+    """
+    if not can(by, "mdt.view_hub", hub) and (
+        meeting is None or not meeting.invitees.filter(pk=by.pk).exists()
+    ):
+        raise MdtError(
+            "Choose one of the meetings you are invited to: the hub's coordinator can invite you.",
+            field="meeting",
+        )
+    if meeting is None:
+        meeting = meeting_with_room(hub)
+    else:
+        lock_hub(hub)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.hub_id != hub.pk:
+            raise MdtError("Choose a meeting of the child's hub.", field="meeting")
+        if meeting.status not in OPEN_STATUSES or meeting.starts_at <= timezone.now():
+            raise MdtError(
+                "That meeting is no longer taking cases: choose another.", field="meeting"
+            )
+        if meeting.cases.count() >= hub.mdt_case_cap:
+            raise MdtError("That meeting's agenda is now full: choose another.", field="meeting")
+    if meeting.cases.filter(child=child).exists():
+        raise MdtError(
+            "This child is already on the agenda of the meeting on "
+            f"{formatting.weekday_when(meeting.starts_at)}.",
+            field="meeting",
+        )
+    return meeting
+
+
+def put_forward(
+    *,
+    by,
+    child,
+    clinical_question,
+    consent_recorded,
+    background="",
+    tried="",
+    involved="",
+    referrer_role="",
+    referred_on=None,
+    meeting=None,
+):
+    """Put a child forward to ``meeting`` of their hub, or the next one with room."""
+    hub = child.practice.hub
+    if not can(by, "mdt.add_case", hub):
+        raise MdtError("You cannot put cases forward to this hub's MDT.")
+    if not (clinical_question or "").strip():
+        raise MdtError(
+            "Write the clinical question you want the meeting to answer.",
+            field="clinical_question",
+        )
+    if not consent_recorded:
+        raise MdtError(
+            "Record consent to discussion before putting the case forward.",
+            field="consent_recorded",
+        )
+    if referrer_role not in ReferrerRole.values:
+        referrer_role = _referrer_role_of(by, hub)
+    with transaction.atomic():
+        meeting = _chosen_meeting(hub, meeting, child, by)
+        case = CaseDiscussion.objects.create(
+            meeting=meeting,
+            child=child,
+            put_forward_by=by,
+            referrer_role=referrer_role,
+            referred_on=referred_on or timezone.localdate(),
+            clinical_question=clinical_question.strip(),
+            background=background,
+            tried=tried,
+            involved=involved,
+            consent_recorded=True,
+            agenda_order=next_order(meeting),
+        )
+        # Whoever puts a case forward is invited to present it.
+        meeting.invitees.add(by)
+    return case
+
+
+def move_case(*, case, to_meeting, by):
+    """Move an undiscussed case to another open meeting of the same hub with room."""
+    _require_manage(by, case.meeting)
+    if to_meeting.hub_id != case.meeting.hub_id or not to_meeting.is_open:
+        raise MdtError("Choose an open meeting of the same hub.")
+    if case.discussed:
+        raise MdtError("This case has been discussed; it stays with its meeting.")
+    with transaction.atomic():
+        to_meeting = Meeting.objects.select_for_update().get(pk=to_meeting.pk)
+        if to_meeting.cases.count() >= to_meeting.hub.mdt_case_cap:
+            raise MdtError("That meeting is full.")
+        if to_meeting.cases.filter(child_id=case.child_id).exists():
+            raise MdtError("This child is already on that meeting's agenda.")
+        case.meeting = to_meeting
+        case.agenda_order = next_order(to_meeting)
+        case.save(update_fields=["meeting", "agenda_order"])
+    return case
+
+
+def reorder_case(*, case, up, by):
+    """Swap a case with its neighbour on the agenda; returns its new place (1 = first)."""
+    _require_manage(by, case.meeting)
+    if case.meeting.status in (MeetingStatus.FINISHED, MeetingStatus.CANCELLED):
+        raise MdtError("This meeting is over: its agenda no longer changes.")
+    with transaction.atomic():
+        cases = list(case.meeting.cases.select_for_update().order_by("agenda_order", "id"))
+        for position, c in enumerate(cases, start=1):
+            c.agenda_order = position
+        index = next(i for i, c in enumerate(cases) if c.pk == case.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(cases):
+            cases[index].agenda_order, cases[other].agenda_order = (
+                cases[other].agenda_order,
+                cases[index].agenda_order,
+            )
+            index = other
+        CaseDiscussion.objects.bulk_update(cases, ["agenda_order"])
+    return index + 1
+
+
+def check_removable(*, case, by):
+    """Raise MdtError unless ``by`` may take ``case`` off its meeting's agenda now."""
+    _require_manage(by, case.meeting)
+    _require_open(case.meeting, "taking cases off its agenda")
+    if case.discussed:
+        raise MdtError("This case has been discussed; it stays with its meeting.")
+    if case.actions.exists():
+        raise MdtError("Actions were agreed on this case; it stays with its meeting.")
+
+
+def remove_case(*, case, by, reason):
+    """Take a case off the agenda before its meeting: its history keeps who, when and why, and
+    whoever put it forward is told (no detail)."""
+    check_removable(case=case, by=by)
+    reason = reason.strip()
+    if not reason:
+        raise MdtError("Say why the case is taken off the agenda.", field="reason")
+    with transaction.atomic():
+        case._change_reason = reason[:100]
+        case._history_user = by
+        meeting, referrer = case.meeting, case.put_forward_by
+        case.delete()
+        if referrer is not None and referrer.pk != by.pk:
+            emails.case_removed(meeting, referrer)
+
+
+# --- running a meeting -----------------------------------------------------------------------
+
+
+def earliest_start(meeting):
+    """When the chair may start the meeting: an hour before it, but not before its own day."""
+    local = timezone.localtime(meeting.starts_at, LONDON)
+    midnight = datetime.datetime.combine(local.date(), datetime.time(0), tzinfo=LONDON)
+    return max(meeting.starts_at - EARLY_START, midnight)
+
+
 def start_meeting(*, meeting, by):
+    """Open the meeting for outcomes: from an hour before it on its day, never earlier."""
     _require_chair(by, meeting)
     if meeting.status == MeetingStatus.FINISHED:
         raise MdtError("This meeting has finished.")
-    if meeting.status != MeetingStatus.IN_PROGRESS:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise MdtError("This meeting was cancelled; it cannot be started.")
+    if meeting.status == MeetingStatus.IN_PROGRESS:
+        return meeting
+    opens = earliest_start(meeting)
+    if timezone.now() < opens:
+        raise MdtError(
+            f"This meeting is on {formatting.weekday_when(meeting.starts_at)}. It cannot be "
+            f"started before {formatting.clock(opens)} that day."
+        )
+    with transaction.atomic():
         meeting.status = MeetingStatus.IN_PROGRESS
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["status", "started_at"])
     return meeting
+
+
+def finish_meeting(*, meeting, by):
+    """Finish a meeting under way; cases not discussed move on as ``plan_carry_over`` says.
+
+    Returns the plan carried out (each ``Carry`` with the meeting it went to)."""
+    _require_chair(by, meeting)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("hub").get(pk=meeting.pk)
+        if meeting.status == MeetingStatus.FINISHED:
+            raise MdtError("This meeting has already finished.")
+        if meeting.status != MeetingStatus.IN_PROGRESS:
+            raise MdtError("Start the meeting before finishing it.")
+        meeting.status = MeetingStatus.FINISHED
+        meeting.finished_at = timezone.now()
+        meeting.save(update_fields=["status", "finished_at"])
+        return carry_over(meeting)
 
 
 def hub_people(hub):
@@ -305,9 +473,12 @@ def record_outcome(
     if case.meeting.status not in (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED):
         raise MdtError("Start the meeting before recording outcomes.")
     if outcome not in Outcome.values:
-        raise MdtError("Choose an outcome.")
+        raise MdtError("Choose an outcome.", field="outcome")
     if outcome == Outcome.NAMED_PROFESSIONAL and not named_professional.strip():
-        raise MdtError("Name the professional or service the child is referred to.")
+        raise MdtError(
+            "Name the professional or service the child is referred to.",
+            field="named_professional",
+        )
     case.outcome = outcome
     case.discussed = True
     case.plan = plan
@@ -326,6 +497,42 @@ def record_outcome(
             except ServiceError as exc:
                 raise MdtError(str(exc), field=exc.field) from exc
     return case
+
+
+def record_discussion(
+    *,
+    case,
+    by,
+    outcome,
+    plan="",
+    learning_points="",
+    named_professional="",
+    refer_to_clinic=False,
+    actions=(),
+):
+    """A case's outcome, plan, learning point and new actions, saved together or not at all.
+
+    ``actions`` are dicts of ``add_action``'s owner, description and due_on. A learning point
+    becomes (or updates) the case's draft in the learning library, for the chair to publish.
+    Returns (case, actions added, draft learning point or None).
+    """
+    learning_points = learning_points.strip()
+    problem = lessons.problem(case.meeting, learning_points) if learning_points else None
+    if problem:
+        raise MdtError(problem, field="learning_points")
+    with transaction.atomic():
+        record_outcome(
+            case=case,
+            by=by,
+            outcome=outcome,
+            plan=plan,
+            learning_points=learning_points,
+            named_professional=named_professional,
+            refer_to_clinic=refer_to_clinic,
+        )
+        added = [add_action(meeting=case.meeting, case=case, by=by, **row) for row in actions]
+        draft = lessons.draft(case=case, text=learning_points, by=by) if learning_points else None
+    return case, added, draft
 
 
 def add_action(*, meeting, by, owner, description, due_on, case=None):
@@ -357,28 +564,6 @@ def complete_action(*, action, by):
         with transaction.atomic():
             action.save(update_fields=["done_at"])
     return action
-
-
-def finish_meeting(*, meeting, by):
-    """Finish the meeting; cases not discussed move to the next meeting with room."""
-    _require_chair(by, meeting)
-    if meeting.status == MeetingStatus.FINISHED:
-        raise MdtError("This meeting has already finished.")
-    moved = []
-    with transaction.atomic():
-        meeting.status = MeetingStatus.FINISHED
-        meeting.finished_at = timezone.now()
-        meeting.started_at = meeting.started_at or meeting.finished_at
-        meeting.save(update_fields=["status", "finished_at", "started_at"])
-        for case in meeting.cases.filter(discussed=False).order_by("agenda_order", "id"):
-            target = meeting_with_room(meeting.hub, exclude=meeting)
-            if target.cases.filter(child_id=case.child_id).exists():
-                continue
-            case.meeting = target
-            case.agenda_order = _next_order(target)
-            case.save(update_fields=["meeting", "agenda_order"])
-            moved.append(case)
-    return moved
 
 
 def send_overdue_action_reminders(now=None):

@@ -24,7 +24,7 @@ def waiting_for(user):
         cases = (
             cases_visible_to(user)
             .filter(discussed=False)
-            .exclude(meeting__status=MeetingStatus.FINISHED)
+            .exclude(meeting__status__in=(MeetingStatus.FINISHED, MeetingStatus.CANCELLED))
             .aggregate(
                 mine=Count("id", filter=Q(put_forward_by=user)),
                 chairing=Count("id", filter=Q(meeting__chair=user)),

@@ -1,7 +1,9 @@
 """The GOV.UK error summary: "There is a problem", then each message once, linked to its field.
 
 ``{% error_summary form %}`` draws it once per form however many templates ask (a page's own
-include and crispy's error block), so a message never shows twice at the top.
+include and crispy's error block), so a message never shows twice at the top; a page with
+several forms passes an object whose ``summary_parts`` are those forms and gets one summary
+for them all.
 """
 
 from django import template
@@ -37,6 +39,10 @@ def error_summary(context, form=None):
     if form is None or not getattr(form, "errors", None) or getattr(form, _SHOWN, False):
         return ""
     setattr(form, _SHOWN, True)
+    # A page of several forms passes one object standing for them all (``summary_parts``): its
+    # summary is theirs, so crispy's error block of each draws no second one.
+    for part in getattr(form, "summary_parts", ()):
+        setattr(part, _SHOWN, True)
     return render_to_string(
         "includes/error_summary_box.html", {"items": summary_items(form), "form": form}
     )

@@ -63,21 +63,26 @@ def test_paediatrician_runs_a_meeting_records_outcome_and_action_then_finishes(p
     # Starting opens the first case on the agenda, one screen per case.
     page.get_by_label("Advice given, care stays in primary care").check()
     page.get_by_label("Plan").fill("GP to start a trial of laxatives; review in six weeks.")
-    page.get_by_role("button", name="Save outcome").click()
+    page.get_by_role("button", name="Save outcome and actions").click()
     expect(page.get_by_role("status").first).to_contain_text("Outcome saved")
     axe_check(page, "paediatrician")
     screenshot(page, "mdt-run-case")
 
+    # Back on the first case, its outcome is kept and an action is added with it.
     page.goto(f"/mdt/cases/{discussed.pk}/")
-    page.get_by_label("Description").fill("Send the family the constipation leaflet")
-    page.get_by_label("Owner").select_option(label=paediatrician.display_name)
-    page.get_by_label("Due date").fill(
+    expect(page.get_by_label("Advice given, care stays in primary care")).to_be_checked()
+    page.get_by_label("What is to be done").fill("Send the family the constipation leaflet")
+    page.get_by_label("Who will do it").select_option(label=paediatrician.display_name)
+    page.get_by_label("Due by").fill(
         (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
     )
-    page.get_by_role("button", name="Add action").click()
+    page.get_by_role("button", name="Save outcome and actions").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 action added")
 
     page.goto(f"/mdt/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Finish the meeting").click()
     page.get_by_role("button", name="Finish the meeting").click()
+    expect(page.get_by_role("status").first).to_contain_text("Meeting finished")
     axe_check(page, "paediatrician")
     screenshot(page, "mdt-finished")
 

@@ -26,7 +26,8 @@ def hub_world(transactional_db):
     child = ChildFactory(
         practice=practice, given_name="Maya", family_name="Tourchild", conditions=["195967001"]
     )
-    meeting = MeetingFactory(hub=hub)
+    # Today's meeting: a meeting can be started only on its day.
+    meeting = MeetingFactory(hub=hub, starts_at=timezone.now())
     CaseFactory(meeting=meeting, child=child)
     session = ClinicSessionFactory(host_practice=practice)
     ReferralFactory(child=ChildFactory(practice=practice))
@@ -114,9 +115,10 @@ def test_paediatrician_tour_ending_with_an_mdt_meeting_run(page, hub_world):
     screenshot(page, "mdt-case-in-meeting")
     page.get_by_label("Advice given, care stays in primary care").check()
     page.get_by_label("Plan").fill("Trial of inhaled steroid; GP to review in six weeks.")
-    page.get_by_role("button", name="Save outcome").click()
+    page.get_by_role("button", name="Save outcome and actions").click()
     expect(page.get_by_role("status")).to_contain_text("Outcome saved")
     page.goto(reverse("mdt:meeting", args=[w["meeting"].pk]))
+    page.get_by_role("link", name="Finish the meeting").click()
     page.get_by_role("button", name="Finish the meeting").click()
     expect(page.get_by_role("status")).to_contain_text("Meeting finished")
     w["meeting"].refresh_from_db()

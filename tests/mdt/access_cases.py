@@ -63,6 +63,28 @@ URLS = [
         "mdt:meeting_attendance", action="mdt.chair", build=lambda w: {"pk": case_b(w).meeting_id}
     ),
     PatientData(
+        "mdt:meeting_edit",
+        action="mdt.manage",
+        build=lambda w: {"pk": case_b(w).meeting_id},
+        method="post",
+        data=lambda w: {"starts_at": "2040-01-01T12:30", "place": "Elsewhere"},
+    ),
+    PatientData(
+        "mdt:meeting_cancel",
+        action="mdt.manage",
+        build=lambda w: {"pk": case_b(w).meeting_id},
+        method="post",
+    ),
+    PatientData(
+        "mdt:meeting_send_agenda",
+        action="mdt.manage",
+        build=lambda w: {"pk": case_b(w).meeting_id},
+        method="post",
+    ),
+    PatientData(
+        "mdt:meeting_letters", action="mdt.view", build=lambda w: {"pk": case_b(w).meeting_id}
+    ),
+    PatientData(
         "mdt:action_add",
         action="mdt.chair",
         build=lambda w: {"pk": case_b(w).meeting_id},
@@ -86,19 +108,27 @@ URLS = [
     ),
     PatientData(
         "mdt:case_move",
-        action="mdt.chair",
+        action="mdt.manage",
         build=lambda w: {"pk": case_b(w).pk},
         method="post",
         data=lambda w: {"to_meeting": case_b(w).meeting_id},
     ),
     PatientData(
         "mdt:case_reorder",
-        action="mdt.chair",
+        action="mdt.manage",
         build=lambda w: {"pk": case_b(w).pk},
         method="post",
         data=lambda w: {"direction": "up"},
     ),
+    PatientData(
+        "mdt:case_remove",
+        action="mdt.manage",
+        build=lambda w: {"pk": case_b(w).pk},
+        method="post",
+        data=lambda w: {"reason": "Family moved away"},
+    ),
     PatientData("mdt:case_letter", action="mdt.view", build=lambda w: {"pk": case_b(w).pk}),
+    PatientData("mdt:case_letter_pdf", action="mdt.view", build=lambda w: {"pk": case_b(w).pk}),
     PatientData(
         "mdt:put_forward",
         build=with_case,
@@ -109,7 +139,7 @@ URLS = [
     ),
     PatientData(
         "mdt:put_forward_child",
-        action="mdt.put_forward",
+        action="mdt.add_case",
         build=lambda w: {"child_pk": w.child_b.pk},
     ),
 ]

@@ -7,17 +7,22 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from cc4c import formatting
 from hubs.models import AuditEvent
 from mdt import services
 from mdt.models import Action, Attendance, CaseDiscussion, Meeting, MeetingStatus
+from mdt.scheduling import open_meetings
 from tests.factories import ChildFactory
+from tests.mdt.forms import outcome_data
 from tests.outbox import sent_mail
 
 
-def put_forward(client, child, question="Recurrent wheeze: is this asthma?"):
+def put_forward(client, child, question="Recurrent wheeze: is this asthma?", meeting=None):
+    meeting = meeting or open_meetings(child.practice.hub).first()
     return client.post(
         reverse("mdt:put_forward_child", args=[child.pk]),
         {
+            "meeting": meeting.pk,
             "clinical_question": question,
             "background": "Three courses of oral steroids this year.",
             "tried": "Inhaled salbutamol",
@@ -81,14 +86,15 @@ def test_a_full_meeting_from_cases_put_forward_to_finish(
     first.refresh_from_db()
     assert first.status == MeetingStatus.AGENDA_SENT
 
-    # The chair starts the meeting and lands on the first case's screen.
-    client.force_login(paediatrician)
-    response = client.post(reverse("mdt:meeting_start", args=[first.pk]))
-    assert response["Location"] == reverse("mdt:case", args=[cases[0].pk])
+    # On the day, the chair starts the meeting and lands on the first case's screen.
+    with time_machine.travel(first.starts_at - datetime.timedelta(minutes=20)):
+        client.force_login(paediatrician)
+        response = client.post(reverse("mdt:meeting_start", args=[first.pk]))
+        assert response["Location"] == reverse("mdt:case", args=[cases[0].pk])
     response = client.get(response["Location"])
     assert response.status_code == 200
     assert children[0].formatted_nhs_number in response.content.decode()
-    assert "Save outcome" in response.content.decode()
+    assert "Save outcome and actions" in response.content.decode()
 
     # Attendance: who was there, with professions, and a guest.
     response = client.post(
@@ -104,36 +110,35 @@ def test_a_full_meeting_from_cases_put_forward_to_finish(
     # Outcomes, live, one screen per case; the next case follows.
     response = client.post(
         reverse("mdt:case_outcome", args=[cases[0].pk]),
-        {"outcome": "primary_care_advice", "plan": "Start a preventer inhaler."},
+        outcome_data(outcome="primary_care_advice", plan="Start a preventer inhaler."),
     )
     assert response["Location"] == reverse("mdt:case", args=[cases[1].pk])
     response = client.post(
-        reverse("mdt:case_outcome", args=[cases[1].pk]), {"outcome": "named_professional"}
+        reverse("mdt:case_outcome", args=[cases[1].pk]), outcome_data(outcome="named_professional")
     )
     assert response.status_code == 400
     assert "Name the professional or service" in response.content.decode()
-    response = client.post(
-        reverse("mdt:case_outcome", args=[cases[1].pk]),
-        {"outcome": "named_professional", "named_professional": "Community dietician"},
-    )
-    assert response.status_code == 302
 
-    # An action on the case, with an owner and a due date.
+    # An action on the case, with an owner and a due date, saved with the outcome.
     due = timezone.localdate() + datetime.timedelta(days=14)
     response = client.post(
-        reverse("mdt:action_add", args=[first.pk]),
-        {
-            "case": cases[1].pk,
-            "description": "Share the feeding plan with the nursery",
-            "owner": mdt_member.pk,
-            "due_on": due.isoformat(),
-        },
+        reverse("mdt:case_outcome", args=[cases[1].pk]),
+        outcome_data(
+            outcome="named_professional",
+            named_professional="Community dietician",
+            actions=[("Share the feeding plan with the nursery", mdt_member.pk, due.isoformat())],
+        ),
     )
     assert response.status_code == 302
     action = Action.objects.get()
     assert (action.case_id, action.owner_id, action.due_on) == (cases[1].pk, mdt_member.pk, due)
 
-    # Finishing moves the undiscussed case to the next meeting.
+    # Finishing asks first, naming the meeting the undiscussed case goes to, then moves it.
+    body = client.get(reverse("mdt:meeting_finish", args=[first.pk])).content.decode()
+    assert children[2].family_name in body
+    assert formatting.weekday_when(second.starts_at) in body
+    first.refresh_from_db()
+    assert first.status == MeetingStatus.IN_PROGRESS
     response = client.post(reverse("mdt:meeting_finish", args=[first.pk]))
     assert response.status_code == 302
     first.refresh_from_db()
@@ -216,7 +221,7 @@ def test_the_chair_reorders_and_moves_cases(client, hub, practice, paediatrician
 def test_the_outcome_history_keeps_the_earlier_version(hub, paediatrician):
     from tests.mdt.factories import CaseFactory, MeetingFactory
 
-    meeting = MeetingFactory(hub=hub)
+    meeting = MeetingFactory(hub=hub, starts_at=timezone.now())
     case = CaseFactory(meeting=meeting)
     services.start_meeting(meeting=meeting, by=paediatrician)
     services.record_outcome(case=case, by=paediatrician, outcome="outreach_clinic")
@@ -249,11 +254,11 @@ def test_an_outreach_clinic_outcome_puts_the_child_on_the_clinic_waiting_list_on
     referral_model = pytest.importorskip("clinics.models").Referral
     from tests.mdt.factories import CaseFactory, MeetingFactory
 
-    meeting = MeetingFactory(hub=hub)
+    meeting = MeetingFactory(hub=hub, starts_at=timezone.now())
     case = CaseFactory(meeting=meeting)
     services.start_meeting(meeting=meeting, by=paediatrician)
     client.force_login(paediatrician)
-    data = {"outcome": "outreach_clinic", "plan": "Review growth", "refer_to_clinic": "on"}
+    data = outcome_data(outcome="outreach_clinic", plan="Review growth", refer_to_clinic="on")
     client.post(reverse("mdt:case_outcome", args=[case.pk]), data)
     client.post(reverse("mdt:case_outcome", args=[case.pk]), data)
     referral = referral_model.objects.get(child=case.child)

@@ -2,12 +2,17 @@
 
 import datetime
 
+import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from hubs.models import AuditEvent, Role
 from mdt import queries
+from mdt.models import CaseDiscussion
+from tests.access import child_identifiers, make_world
 from tests.factories import member
+from tests.mdt import access_cases
 from tests.mdt.factories import ActionFactory, CaseFactory, MeetingFactory
 
 
@@ -84,16 +89,74 @@ def test_my_actions_lists_only_the_persons_own(client, hub, mdt_member, gp):
     assert "Phone the school" not in body
 
 
-def test_mdt_member_can_only_find_a_child_by_exact_nhs_number(client, hub, practice, mdt_member):
+def test_mdt_member_finds_and_opens_only_children_on_agendas_they_are_invited_to(
+    client, hub, practice, mdt_member
+):
     from tests.factories import ChildFactory
 
-    child = ChildFactory(practice=practice, family_name="Zephyrine")
+    invited = CaseFactory(
+        meeting=MeetingFactory(hub=hub, invitees=[mdt_member]),
+        child=ChildFactory(practice=practice, family_name="Zephyrine"),
+    )
+    elsewhere = CaseFactory(
+        meeting=MeetingFactory(hub=hub),
+        child=ChildFactory(practice=practice, family_name="Zephyrine"),
+    )
+    nowhere = ChildFactory(practice=practice, family_name="Zephyrine")
     client.force_login(mdt_member)
+
     body = client.get(reverse("mdt:put_forward"), {"q": "Zephyrine"}).content.decode()
-    assert "No child found" in body
-    body = client.get(reverse("mdt:put_forward"), {"q": child.nhs_number}).content.decode()
-    assert reverse("mdt:put_forward_child", args=[child.pk]) in body
-    assert "Zephyrine" not in body
+    assert reverse("mdt:put_forward_child", args=[invited.child_id]) in body
+    for child in (elsewhere.child, nowhere):
+        body = client.get(reverse("mdt:put_forward"), {"q": child.nhs_number}).content.decode()
+        assert "No child found" in body
+        assert reverse("mdt:put_forward_child", args=[child.pk]) not in body
+        for method in (client.get, client.post):
+            response = method(reverse("mdt:put_forward_child", args=[child.pk]))
+            assert response.status_code == 404
+            assert child.formatted_nhs_number not in response.content.decode()
+            assert child.practice.name not in response.content.decode()
+    assert not AuditEvent.objects.filter(child_id__in=[elsewhere.child_id, nowhere.pk]).exists()
+
+    response = client.get(reverse("mdt:put_forward_child", args=[invited.child_id]))
+    assert response.status_code == 200
+    assert invited.child.formatted_nhs_number in response.content.decode()
+    look = AuditEvent.objects.get(action="mdt.put_forward.view")
+    assert (look.person, look.child_id, look.hub_id) == (mdt_member, invited.child_id, hub.pk)
+    assert AuditEvent.objects.filter(
+        action="mdt.put_forward.search", child_id=invited.child_id
+    ).exists()
+    assert CaseDiscussion.objects.count() == 2
+
+
+def test_an_mdt_member_puts_a_case_forward_only_to_a_meeting_they_are_invited_to(
+    client, hub, mdt_member
+):
+    invited = MeetingFactory(hub=hub, invitees=[mdt_member])
+    later_invited = MeetingFactory(
+        hub=hub, invitees=[mdt_member], starts_at=invited.starts_at + datetime.timedelta(weeks=4)
+    )
+    other = MeetingFactory(hub=hub, starts_at=invited.starts_at + datetime.timedelta(weeks=2))
+    case = CaseFactory(meeting=invited)
+    client.force_login(mdt_member)
+    url = reverse("mdt:put_forward_child", args=[case.child_id])
+    body = client.get(url).content.decode()
+    assert f'value="{later_invited.pk}"' in body
+    assert f'value="{other.pk}"' not in body
+    data = {"clinical_question": "Bring back", "referrer_role": "health_visitor"}
+    data["consent_recorded"] = "on"
+    response = client.post(url, {**data, "meeting": other.pk})
+    assert "That meeting is no longer taking cases: choose another" in response.content.decode()
+    assert not other.invitees.filter(pk=mdt_member.pk).exists()
+    assert client.post(url, {**data, "meeting": later_invited.pk}).status_code == 302
+    assert later_invited.cases.filter(child=case.child).exists()
+
+
+def test_gp_finds_any_child_of_the_hubs_practices_by_name_or_number(client, gp, child):
+    client.force_login(gp)
+    for q in (child.family_name, child.nhs_number):
+        body = client.get(reverse("mdt:put_forward"), {"q": q}).content.decode()
+        assert reverse("mdt:put_forward_child", args=[child.pk]) in body
 
 
 def test_the_childs_page_lists_their_mdt_discussions(client, hub, gp, paediatrician):
@@ -120,3 +183,20 @@ def test_an_invited_member_sees_no_actions_of_meetings_they_were_not_invited_to(
     client.force_login(gp)
     body = client.get(reverse("mdt:meeting", args=[meeting.pk])).content.decode()
     assert "Chase the safeguarding referral" in body
+
+
+@pytest.mark.parametrize("case", access_cases.URLS, ids=lambda c: c.name)
+def test_an_mdt_member_not_invited_reaches_no_child_or_case_of_their_own_hub(case, db):
+    """The access matrix's MDT URLs, tried by an MDT member of the records' own hub who is
+    invited to no meeting: 404, or (a list) a page without the child."""
+    world = make_world()
+    url = reverse(case.name, kwargs=case.build(world))
+    data = case.data(world) if case.data else {}
+    outsider = member(Role.MDT_MEMBER, world.hub_b, profession="Social worker")
+    client = Client()
+    client.force_login(outsider)
+    response = getattr(client, case.method)(url, data)
+    body = response.content.decode(errors="replace")
+    if not case.scoped_list:
+        assert response.status_code == 404
+    assert not [i for i in child_identifiers(world.child_b) if i in body]
