@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from advice import attachments, clock
+from advice import attachments, clock, signals
 from advice.models import (
     FOLLOW_UP_STATUSES,
     AdviceLineSettings,
@@ -239,13 +239,16 @@ def answer(*, advice_request, text, by):
     Reply.objects.create(
         request=locked, author=by, kind=ReplyKind.ANSWER, text=text.strip(), created_at=now
     )
-    if locked.first_response_at is None:
+    first = locked.first_response_at is None
+    if first:
         locked.first_response_at = now
     if locked.claimed_by_id is None:
         locked.claimed_by, locked.claimed_at = by, now
     locked.status = Status.ANSWERED
     locked.follow_up_since = None
     locked.save()
+    if first and locked.child_id:
+        signals.request_answered.send(AdviceRequest, advice_request=locked)
     if locked.asked_by_id:
         _on_commit_send("answered", locked, [locked.asked_by.email])
     return locked

@@ -7,6 +7,7 @@ from advice import nav as advice_nav
 from champions import nav as champions_nav
 from clinics import nav as clinics_nav
 from evaluation import nav as evaluation_nav
+from families import nav as families_nav
 from feedback import nav as feedback_nav
 from hubs.access import can, membership_hub_codes
 from learning import nav as learning_nav
@@ -23,6 +24,7 @@ PARTS = [
     champions_nav,
     learning_nav,
     feedback_nav,
+    families_nav,
     evaluation_nav,
 ]
 

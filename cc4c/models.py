@@ -128,3 +128,92 @@ class BackupRun(models.Model):
     def __str__(self):
         outcome = "succeeded" if self.succeeded else "failed"
         return f"Backup {self.started_at:%Y-%m-%d %H:%M} {outcome}"
+
+
+class NotificationStatus(models.TextChoices):
+    """Where one GOV.UK Notify text or email is: waiting here, with Notify, or done."""
+
+    QUEUED = "queued", "Waiting to be sent"
+    KEPT = "kept", "Not sent: no Notify key (shown on the outbox page)"
+    WITHDRAWN = "withdrawn", "Not sent: no longer wanted"
+    SENDING = "sending", "Sent to Notify"
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent-failure", "Not delivered: the number or address is wrong"
+    TEMPORARY_FAILURE = "temporary-failure", "Not delivered: the phone or inbox was unavailable"
+    TECHNICAL_FAILURE = "technical-failure", "Not delivered: a fault at Notify"
+
+
+# Nothing more will happen to a message in these states.
+FINAL_NOTIFICATION_STATUSES = (
+    NotificationStatus.KEPT,
+    NotificationStatus.WITHDRAWN,
+    NotificationStatus.DELIVERED,
+    NotificationStatus.PERMANENT_FAILURE,
+    NotificationStatus.TEMPORARY_FAILURE,
+    NotificationStatus.TECHNICAL_FAILURE,
+)
+
+
+class OutboxNotification(models.Model):
+    """One text message or email to send through GOV.UK Notify (cc4c.govuk_notify), written in
+    the same transaction as the change it tells a family about.
+
+    A relay task queued on commit sends it; a sweep every minute sends anything the task did
+    not (Redis down, worker lost, Notify down). A row is claimed with a row lock while it is
+    sent and marked sent in that transaction, so each message goes once. Notify's notification
+    id is kept, and its delivery receipts update ``status``.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text message"
+        EMAIL = "email", "Email"
+
+    kind = models.CharField(max_length=60, help_text="What the message is about, for the logs.")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=254, help_text="A mobile number or an email address.")
+    template_id = models.CharField(max_length=36, blank=True)
+    personalisation = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
+    status_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    notify_id = models.CharField("Notify's notification id", max_length=36, blank=True)
+    earlier_notify_ids = ArrayField(
+        models.CharField(max_length=36),
+        default=list,
+        blank=True,
+        help_text="Notify's ids of earlier sends that failed for a while and were sent again.",
+    )
+    resends = models.PositiveSmallIntegerField(default=0)
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When Notify was last asked for the status."
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="notification_queued_due",
+            ),
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(status="sending"),
+                name="notification_awaiting_receipt",
+            ),
+            models.Index(fields=["notify_id"], name="notification_notify_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind or 'message'} by {self.get_channel_display().lower()} ({self.status})"
+
+    @property
+    def reference(self):
+        """Our reference, sent to Notify with the message and given back in its receipts."""
+        return f"cc4c-{self.pk}"

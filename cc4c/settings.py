@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "champions",
     "learning",
     "feedback",
+    # Families in the loop: carers, and texts and emails to them through GOV.UK Notify.
+    "families",
     # Reads every app's metrics.py, so it comes after them (demo data is loaded in this order).
     "evaluation",
 ]
@@ -284,6 +286,39 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CC4C hubs <no-reply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that stops answering fails the send (retried from the outbox), never hangs it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# Texts and emails to families through GOV.UK Notify (cc4c/govuk_notify.py). Without a key
+# nothing is sent: messages are kept on the families' outbox page (docs/messages-and-letters.md).
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=10)
+# The bearer token Notify's delivery receipts carry (set the same in Notify's callback settings);
+# empty: the receipts endpoint answers 404 and statuses are asked for instead.
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+# The Notify template of each message to families, by message and channel (families/wording.py).
+NOTIFY_MESSAGES = ["booked", "moved", "reminder", "waiting_check", "rebook", "feedback"]
+NOTIFY_TEMPLATES = {
+    f"{message}_{channel}": env.str(f"NOTIFY_TEMPLATE_{message.upper()}_{channel.upper()}", "")
+    for message in NOTIFY_MESSAGES
+    for channel in ("sms", "email")
+}
+if NOTIFY_API_KEY:
+    _notify_key = NOTIFY_API_KEY.strip()
+    _uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    import re as _re
+
+    if not _re.fullmatch(rf".+-{_uuid}-{_uuid}", _notify_key):
+        raise ImproperlyConfigured(
+            "NOTIFY_API_KEY is not a GOV.UK Notify API key (name-serviceid-secret, as Notify "
+            "shows it once when it is created)."
+        )
+    _missing = sorted(k for k, v in NOTIFY_TEMPLATES.items() if not _re.fullmatch(_uuid, v))
+    if _missing:
+        raise ImproperlyConfigured(
+            "NOTIFY_API_KEY is set, so every family message needs its Notify template id: set "
+            + ", ".join(f"NOTIFY_TEMPLATE_{k.upper()}" for k in _missing)
+            + " (docs/messages-and-letters.md)."
+        )
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

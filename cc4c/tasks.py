@@ -33,3 +33,27 @@ def nightly_backup():
 
     run = backups.create()
     return {"succeeded": run.succeeded, "file": run.file_name, "error": run.error}
+
+
+@shared_task
+def relay_notifications(ids):
+    """Queued when a transaction that wrote texts or emails to families commits: send them."""
+    from cc4c import govuk_notify
+
+    return govuk_notify.relay(ids)
+
+
+@shared_task
+def relay_unsent_notifications():
+    """Every minute (django-celery-beat): send every family message still waiting."""
+    from cc4c import govuk_notify
+
+    return govuk_notify.relay()
+
+
+@shared_task
+def check_notification_statuses():
+    """Every 15 minutes: ask Notify about messages with no delivery receipt after an hour."""
+    from cc4c import govuk_notify
+
+    return govuk_notify.check_statuses()

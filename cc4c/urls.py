@@ -10,6 +10,7 @@ admin.site.index_title = "Your hubs"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("notify/receipts", views.notify_receipt, name="notify_receipt"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("population/", include("population.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("champions/", include("champions.urls")),
     path("learning/", include("learning.urls")),
     path("feedback/", include("feedback.urls")),
+    path("families/", include("families.urls")),
     path("reports/", include("evaluation.urls")),
     path("", include("hubs.urls")),
 ]

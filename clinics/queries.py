@@ -178,3 +178,22 @@ def child_appointments(user, child):
 
 def hubs_for(user, action):
     return Hub.objects.filter(id__in=hub_ids(user, action))
+
+
+def given_back_by_families(user):
+    """Appointments families cancelled whose slot, in a session still to come, is free now: for
+    the coordinator to offer to the waiting list."""
+    now = timezone.localtime()
+    taken = Appointment.objects.live().values("slot_id")
+    return (
+        Appointment.objects.visible_to(user, "clinic.book")
+        .filter(
+            status=AppointmentStatus.CANCELLED_BY_FAMILY,
+            slot__session__status="scheduled",
+            slot__session__date__gte=now.date(),
+        )
+        .exclude(slot__in=taken)
+        .exclude(slot__session__date=now.date(), slot__start_time__lte=now.time())
+        .select_related("child", "slot__session__host_practice")
+        .order_by("slot__session__date", "slot__start_time")
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cc4c import formatting
 from cc4c.errors import ServiceError
-from clinics import notify
+from clinics import notify, signals
 from clinics.models import (
     CANCELLED_STATUSES,
     NEEDS_NEXT_PLACE,
@@ -150,6 +150,7 @@ def book_appointment(*, slot, child, by, referral=None, appointment_type=None, r
             if referral is not None:
                 Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.BOOKED)
             notify.tell_practice(appointment, "booked")
+            signals.appointment_booked.send(Appointment, appointment=appointment)
     except IntegrityError as exc:
         if "appointment_one_live_per_slot" in str(exc):
             raise ClinicError(SLOT_TAKEN) from exc
@@ -164,6 +165,7 @@ def move_appointment(*, appointment, slot, reason="", by):
     if slot.pk == appointment.slot_id:
         raise ClinicError("The appointment is already in that slot.")
     _check_slot(slot, appointment.child)
+    old_slot = appointment.slot
     appointment.slot = slot
     appointment.reason = reason
     appointment._change_reason = "moved"
@@ -171,6 +173,7 @@ def move_appointment(*, appointment, slot, reason="", by):
         with transaction.atomic():
             appointment.save(update_fields=["slot", "reason"])
             notify.tell_practice(appointment, "moved")
+            signals.appointment_moved.send(Appointment, appointment=appointment, old_slot=old_slot)
     except IntegrityError as exc:
         if "appointment_one_live_per_slot" in str(exc):
             raise ClinicError(SLOT_TAKEN) from exc
@@ -188,6 +191,11 @@ def _cancel(appointment, status, reason, return_to_waiting_list):
     elif appointment.referral_id:
         Referral.objects.filter(pk=appointment.referral_id).update(status=ReferralStatus.CLOSED)
     notify.tell_practice(appointment, "cancelled")
+    signals.appointment_cancelled.send(
+        Appointment,
+        appointment=appointment,
+        by_family=status == AppointmentStatus.CANCELLED_BY_FAMILY,
+    )
 
 
 def _back_on_waiting_list(appointment, reason):
@@ -254,6 +262,7 @@ def mark_attended(*, appointment, by, outcome="", note=""):
         appointment.save(update_fields=["status", "outcome", "note"])
         if outcome and appointment.referral_id:
             _close_referral_after(appointment)
+        signals.appointment_attended.send(Appointment, appointment=appointment)
     return appointment
 
 
@@ -299,7 +308,11 @@ def mark_not_brought(*, appointment, by):
     with transaction.atomic():
         appointment.status = AppointmentStatus.NOT_BROUGHT
         appointment.save(update_fields=["status"])
-        return _open_follow_up(appointment)
+        follow_up = _open_follow_up(appointment)
+        signals.appointment_not_brought.send(
+            Appointment, appointment=appointment, follow_up=follow_up
+        )
+        return follow_up
 
 
 def _open_follow_up(appointment):

@@ -15,6 +15,7 @@ from evaluation.metrics import (
     unit_costs,
 )
 from evaluation.periods import clipped_months
+from families.metrics import family_message_measures
 from feedback.metrics import experience_measures
 from mdt.metrics import mdt_measures
 from population.metrics import population_measures
@@ -31,6 +32,7 @@ SOURCES = [
     (advice_measures, True),
     (champion_measures, True),
     (experience_measures, True),
+    (family_message_measures, True),
 ]
 
 ALL = "ALL"

@@ -33,6 +33,7 @@ SECTIONS = [
     ("advice", "Advice line"),
     ("champions", "Practice champions"),
     ("experience", "Experience"),
+    ("families", "Messages to families"),
     ("hospital", "Hospital activity"),
 ]
 
@@ -56,6 +57,59 @@ ADVICE_OUTCOMES = [
     "mdt_discussion",
     "hospital_referral",
     "other",
+]
+
+
+FAMILY_MESSAGE_MEASURES = [
+    Measure(
+        "family_messages_sent",
+        "families",
+        "Messages sent to families",
+        "Texts and emails to families that GOV.UK Notify accepted in the period (messages kept "
+        "without a Notify key, withdrawn or still waiting are not counted).",
+        "tally",
+    ),
+    Measure(
+        "family_messages_delivered",
+        "families",
+        "Messages delivered",
+        "Of those, the messages Notify reported delivered.",
+        "tally",
+    ),
+    Measure(
+        "clinic_dna_reminded_pct",
+        "families",
+        "Not brought, with a delivered reminder (%)",
+        "Of the appointments in sessions dated in the period that were attended or not brought "
+        "and whose family had a reminder delivered, the percentage not brought.",
+        "pct",
+        ("_clinic_reminded_not_brought_n", "_clinic_reminded_n"),
+    ),
+    Measure(
+        "clinic_dna_not_reminded_pct",
+        "families",
+        "Not brought, without a delivered reminder (%)",
+        "Of the appointments in sessions dated in the period that were attended or not brought "
+        "and whose family had no reminder delivered, the percentage not brought.",
+        "pct",
+        ("_clinic_not_reminded_not_brought_n", "_clinic_not_reminded_n"),
+    ),
+    Measure(
+        "family_cancellations",
+        "families",
+        "Appointments cancelled by families",
+        "Appointments in sessions dated in the period cancelled by the family (through the link "
+        "in a message, or by telling the hub).",
+        "count",
+    ),
+    Measure(
+        "family_cancelled_slots_rebooked",
+        "families",
+        "Slots families gave back that were rebooked",
+        "Of those appointments, the ones whose slot was booked again for another appointment "
+        "that was not cancelled.",
+        "count",
+    ),
 ]
 
 
@@ -314,6 +368,7 @@ def _measures():
             "mean",
         ),
     ]
+    m += FAMILY_MESSAGE_MEASURES
     for activity, label in HOSPITAL_ACTIVITIES:
         m += [
             Measure(

@@ -77,6 +77,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Family answers and meeting ratings: aggregate figures and approved comments only.
     "feedback.view": frozenset({Role.COORDINATOR, Role.PAEDIATRICIAN}),
     "feedback.moderate": frozenset({Role.COORDINATOR}),
+    # A child's carers and contacts (families/), and the messages sent to them through Notify.
+    "family.contacts": CHILD_RECORD_ROLES,
+    "family.messages": frozenset({Role.COORDINATOR}),
 }
 
 _CACHE_ATTR = "_cc4c_roles_by_hub"

@@ -2,7 +2,7 @@
 
 Each app declares its formats in ``<app>/imports.py`` as an ``ImportFormat`` subclass decorated
 with ``@register``: columns, a natural key and a few hooks (docs/import-formats.md).
-The engine owns everything common to the seven formats: encoding, headers, line numbers,
+The engine owns everything common to the eight formats: encoding, headers, line numbers,
 refusing the whole file when one row is bad, the coordinator's hub scope, bulk upserts and the
 ``ImportRun`` record of every attempt.
 """
@@ -30,6 +30,7 @@ from cc4c.imports.sql import step
 KINDS = (
     "practices",
     "children",
+    "carers",
     "hospital-activity",
     "mdt-cases",
     "clinic-appointments",

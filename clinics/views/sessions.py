@@ -22,7 +22,12 @@ def session_list(request):
     return render(
         request,
         "clinics/session_list.html",
-        {"page": page, "past": past, "can_book": access.can(request.user, "clinic.book")},
+        {
+            "page": page,
+            "past": past,
+            "can_book": access.can(request.user, "clinic.book"),
+            "given_back": list(queries.given_back_by_families(request.user)[:20]),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from advice import demo as advice_demo
 from champions import demo as champions_demo
 from clinics import demo as clinics_demo
 from evaluation import demo as evaluation_demo
+from families import demo as families_demo
 from feedback import demo as feedback_demo
 from hubs import demo as hubs_demo
 from hubs.demo import DEMO_PASSWORD, DemoContext, demo_logins
@@ -28,6 +29,7 @@ LOADERS = [
     ("Practice champions", champions_demo),
     ("Learning library and CPD", learning_demo),
     ("Feedback", feedback_demo),
+    ("Family contacts and messages", families_demo),
     ("Evaluation reports", evaluation_demo),
 ]
 
