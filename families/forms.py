@@ -29,7 +29,9 @@ class CarerForm(cc4c_forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # Typed with spaces or +44 it is longer than the stored 07... form: clean_mobile checks it.
         self.fields["mobile"].max_length = 20
+        self.fields["mobile"].validators = []
         self.fields["mobile"].widget.attrs.update(maxlength=20, autocomplete="off")
         self.fields["consent_given_on"].help_text = "The day they agreed. Today if left empty."
 
