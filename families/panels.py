@@ -1,8 +1,6 @@
 """What families adds to a child's page (population.panels_registry): their contacts, with
 consent, the messages sent to them and each one's delivery, and any contact to correct."""
 
-from django.urls import reverse
-
 from families import queries
 from hubs import access
 
@@ -14,14 +12,6 @@ def child_panel(request, child):
     messages = list(queries.messages_about(child=child)[:20])
     tasks = [t for c in current for t in c.tasks.all() if t.is_open]
     may_edit = access.can(request.user, "family.contacts", child.practice.hub_id)
-    next_steps = []
-    if may_edit:
-        next_steps.append(
-            {
-                "label": "Add or change the family's contacts",
-                "url": reverse("families:carers", args=[child.pk]),
-            }
-        )
     return {
         "title": "Family contacts and messages",
         "template": "families/child_panel.html",
@@ -31,5 +21,6 @@ def child_panel(request, child):
             "tasks": tasks,
             "may_edit": may_edit,
         },
-        "next_steps": next_steps,
+        # The contacts are changed from the panel itself, not among the clinical next steps.
+        "next_steps": [],
     }
