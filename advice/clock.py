@@ -11,9 +11,12 @@ A hub's response target (``Hub.response_target``) is counted in ``Hub.response_t
   next working Monday, and one received on Saturday is due at 17:00 on Monday.
 
 An urgent request has its own, shorter target: ``AdviceLineSettings.urgent_target_hours``
-working hours (default 4), counted by the same working-time clock whatever the hub's unit, so an
-urgent request received at 16:00 on a Friday with a 4-hour target is due at 12:00 on Monday.
-Each request is timed by its own target (``target_for(hub, urgency)``, a ``Target``).
+hours (default 4), counted by the hub's own clock: working hours where the hub counts working
+days (an urgent request received at 16:00 on a Friday with a 4-hour target is due at 12:00 on
+Monday), every hour where it counts clock hours (the same request is due at 20:00 on Friday).
+It is never longer than the hub's routine target, so an urgent request is never due after a
+routine one received at the same moment. Each request is timed by its own target
+(``target_for(hub, urgency)``, a ``Target``).
 
 While the hub waits for the GP's further information the clock can be paused (hub setting,
 advice.models.AdviceLineSettings): paused time, counted in the request's own clock, moves the
@@ -154,9 +157,14 @@ def hub_target(hub):
 
 
 def urgent_target(hub):
-    """The hub's shorter target for urgent requests: working hours (a hub setting, default 4)."""
+    """The hub's shorter target for urgent requests (a hub setting, default 4 hours), on the
+    hub's own clock and never longer than its routine target."""
     hours = AdviceLineSettings.for_hub(hub).urgent_target_hours
-    return Target(hours * 3600, True, _plural(hours, "working hour"))
+    routine = hub_target(hub)
+    unit = "working hour" if routine.working else "hour"
+    if hours * 3600 >= routine.seconds:
+        return Target(routine.seconds, routine.working, routine.text)
+    return Target(hours * 3600, routine.working, _plural(hours, unit))
 
 
 def target_for(hub, urgency=ROUTINE):

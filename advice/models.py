@@ -64,11 +64,12 @@ class AdviceLineSettings(models.Model):
         help_text="Stop the response clock while the hub waits for the GP's further information.",
     )
     urgent_target_hours = models.PositiveSmallIntegerField(
-        "urgent response target (working hours)",
+        "urgent response target (hours)",
         default=DEFAULT_URGENT_TARGET_HOURS,
-        help_text="Working hours (09:00 to 17:00, Monday to Friday, bank holidays in England "
-        "excluded) from receipt to the first answer of an urgent request. Routine requests keep "
-        "the hub's response target.",
+        help_text="Hours from receipt to the first answer of an urgent request, counted as the "
+        "hub counts its response target: working hours (09:00 to 17:00, Monday to Friday, bank "
+        "holidays in England excluded) for a target in working days, every hour for a target in "
+        "hours. An urgent request is never given longer than the routine target.",
     )
 
     class Meta:

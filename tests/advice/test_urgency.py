@@ -1,6 +1,7 @@
-"""Urgency means something: an urgent request has the hub's shorter urgent target (working
-hours, default 4), is marked on the queue and in the email, sorts before routine requests of
-the same state, and is timed by its own target in the reminders and the measures."""
+"""Urgency means something: an urgent request has the hub's shorter urgent target (default 4
+hours, on the hub's own clock, never longer than the routine target), is marked on the queue
+and in the email, sorts before routine requests of the same state, and is timed by its own
+target in the reminders and the measures."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -37,22 +38,58 @@ TUESDAY_10 = at(3, 10, 10)
         (at(4, 2, 15), at(4, 7, 11)),  # Thursday before Easter: Good Friday, Easter Monday off
     ],
 )
-def test_an_urgent_request_is_due_four_working_hours_after_receipt(received, due):
-    hub = Hub(code="URG", name="Urgent", response_target=24, response_target_unit=TargetUnit.HOURS)
+def test_in_a_hub_counting_working_days_an_urgent_request_is_due_four_working_hours_later(
+    received, due
+):
+    hub = Hub(
+        code="URG", name="Urgent", response_target=2, response_target_unit=TargetUnit.WORKING_DAYS
+    )
     assert clock.due_at(hub, received, urgency=Urgency.URGENT) == due
-    # The same request marked routine keeps the hub's own target.
+    assert clock.describe_target(hub, Urgency.URGENT) == "4 working hours"
+    # The same request marked routine keeps the hub's own, longer target.
+    assert clock.due_at(hub, received) > due
+
+
+@pytest.mark.parametrize(
+    "received",
+    [at(3, 10, 10), at(3, 13, 16), at(3, 14, 11), at(4, 2, 15)],
+)
+def test_in_a_hub_counting_clock_hours_an_urgent_request_is_due_four_hours_later(received):
+    # Friday 16:00 urgent is due at 20:00 that evening, not on Monday after the routine one.
+    hub = Hub(code="URG", name="Urgent", response_target=24, response_target_unit=TargetUnit.HOURS)
+    assert clock.due_at(hub, received, urgency=Urgency.URGENT) == received + datetime.timedelta(
+        hours=4
+    )
+    assert clock.describe_target(hub, Urgency.URGENT) == "4 hours"
     assert clock.due_at(hub, received) == received + datetime.timedelta(hours=24)
+
+
+@pytest.mark.parametrize(
+    ("target", "unit", "urgent_hours"),
+    [(2, TargetUnit.HOURS, 4), (1, TargetUnit.WORKING_DAYS, 10), (24, TargetUnit.HOURS, 24)],
+)
+def test_an_urgent_request_is_never_due_after_a_routine_one_received_at_the_same_time(
+    hub, target, unit, urgent_hours
+):
+    hub.response_target, hub.response_target_unit = target, unit
+    hub.save()
+    AdviceLineSettings.objects.create(hub=hub, urgent_target_hours=urgent_hours)
+    hub = Hub.objects.get(pk=hub.pk)
+    for received in (at(3, 10, 10), at(3, 13, 16, 30), at(3, 14, 11), at(4, 2, 15)):
+        routine = clock.due_at(hub, received)
+        assert clock.due_at(hub, received, urgency=Urgency.URGENT) == routine
+    assert clock.describe_target(hub, Urgency.URGENT) == clock.describe_target(hub)
 
 
 def test_the_urgent_target_is_a_hub_setting(hub):
     AdviceLineSettings.objects.create(hub=hub, urgent_target_hours=2)
     hub = Hub.objects.get(pk=hub.pk)
-    assert clock.describe_target(hub, Urgency.URGENT) == "2 working hours"
-    assert clock.due_at(hub, at(3, 10, 16), urgency=Urgency.URGENT) == at(3, 11, 10)
+    assert clock.describe_target(hub, Urgency.URGENT) == "2 hours"
+    assert clock.due_at(hub, at(3, 10, 16), urgency=Urgency.URGENT) == at(3, 10, 18)
 
 
-def test_a_hub_without_settings_gets_four_working_hours(hub):
-    assert clock.describe_target(hub, Urgency.URGENT) == "4 working hours"
+def test_a_hub_without_settings_gets_four_hours(hub):
+    assert clock.describe_target(hub, Urgency.URGENT) == "4 hours"
     assert clock.describe_target(hub) == "24 hours"
 
 
@@ -75,7 +112,7 @@ def test_the_new_request_email_says_urgent_and_its_target_but_nothing_clinical(
     relay_waiting()
     urgent, routine = sorted(mail.outbox, key=lambda m: "Urgent" not in m.subject)
     assert urgent.subject == "Urgent: a new advice request"
-    assert "It is marked urgent: the hub answers urgent requests within 4 working hours." in (
+    assert "It is marked urgent: the hub answers urgent requests within 4 hours." in (
         urgent.body
     )
     assert routine.subject == "A new advice request" and "urgent" not in routine.body.lower()
@@ -118,8 +155,8 @@ def test_the_queue_marks_urgent_requests_and_puts_them_before_routine_ones_of_th
     hub, paediatrician, queue_of
 ):
     with time_machine.travel(at(3, 13, 16, 30), tick=False):  # Friday, 16:30
-        # Running: the routine one is due tomorrow at 12:00, the urgent one on Monday at
-        # 12:00, yet the urgent one comes first.
+        # Running: the routine one is due tomorrow at 12:00, the urgent one tonight at 20:00;
+        # the urgent one comes first.
         routine = AdviceRequestFactory(hub=hub, received_at=at(3, 13, 12))
         urgent = AdviceRequestFactory(hub=hub, received_at=at(3, 13, 16), urgency="urgent")
         # Overdue, both: the urgent one first, though the routine one is later.
@@ -142,7 +179,7 @@ def test_the_queue_marks_urgent_requests_and_puts_them_before_routine_ones_of_th
     assert positions == sorted(positions)
     row = body[body.index(urgent.reference) : body.index("</tr>", body.index(urgent.reference))]
     assert '<span class="badge text-bg-danger">Urgent</span>' in row
-    assert "<strong>Urgent</strong>" in row and "due Mon 16 Mar 2026 12:00" in row
+    assert "<strong>Urgent</strong>" in row and "due Fri 13 Mar 2026 20:00" in row
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -165,8 +202,8 @@ def test_the_request_page_and_the_ask_form_name_the_urgent_target(
 ):
     urgent = AdviceRequestFactory(hub=hub, asked_by=gp, urgency="urgent")
     body = client_for(paediatrician).get(reverse("advice:detail", args=[urgent.pk])).content
-    assert "4 working hours (urgent)" in body.decode()
+    assert "4 hours (urgent)" in body.decode()
     body = client_for(gp).get(reverse("advice:ask")).content.decode()
-    assert "urgent questions are answered within 4 working hours, routine ones within 24 hours" in (
+    assert "urgent questions are answered within 4 hours, routine ones within 24 hours" in (
         body
     )

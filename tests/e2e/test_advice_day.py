@@ -42,7 +42,7 @@ def advice_link(page, name):
     page.get_by_role("navigation", name="Advice", exact=True).get_by_role("link", name=name).click()
 
 
-def test_an_urgent_request_comes_first_in_the_queue_though_a_routine_one_is_due_sooner(page):
+def test_an_urgent_request_comes_first_in_the_queue_and_is_due_that_evening(page):
     with time_machine.travel(FRIDAY_AFTERNOON):
         hub = HubFactory(code="E2E-URG", name="Urgent Hub")
         practice = PracticeFactory(hub=hub)
@@ -59,7 +59,7 @@ def test_an_urgent_request_comes_first_in_the_queue_though_a_routine_one_is_due_
         rows = page.get_by_role("table").get_by_role("row")
         expect(rows.nth(1)).to_contain_text(urgent.reference)
         expect(rows.nth(1)).to_contain_text("Urgent")
-        expect(rows.nth(1)).to_contain_text("due Mon 16 Mar 2026 12:00")
+        expect(rows.nth(1)).to_contain_text("due Fri 13 Mar 2026 20:00")
         expect(rows.nth(2)).to_contain_text(routine.reference)
         expect(rows.nth(2)).to_contain_text("due Sat 14 Mar 2026 12:00")
         axe_check(page, "paediatrician")
@@ -67,7 +67,7 @@ def test_an_urgent_request_comes_first_in_the_queue_though_a_routine_one_is_due_
 
         page.get_by_role("link", name=urgent.reference, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Urgent")
-        expect(page.get_by_text("4 working hours (urgent)")).to_be_visible()
+        expect(page.get_by_text("4 hours (urgent)")).to_be_visible()
         axe_check(page, "paediatrician")
         screenshot(page, "advice-request-urgent")
 
