@@ -112,9 +112,7 @@ def test_the_new_request_email_says_urgent_and_its_target_but_nothing_clinical(
     relay_waiting()
     urgent, routine = sorted(mail.outbox, key=lambda m: "Urgent" not in m.subject)
     assert urgent.subject == "Urgent: a new advice request"
-    assert "It is marked urgent: the hub answers urgent requests within 4 hours." in (
-        urgent.body
-    )
+    assert "It is marked urgent: the hub answers urgent requests within 4 hours." in urgent.body
     assert routine.subject == "A new advice request" and "urgent" not in routine.body.lower()
     for message in (urgent, routine):
         for detail in (question, "Purpuric", child.family_name, child.nhs_number):
@@ -204,6 +202,4 @@ def test_the_request_page_and_the_ask_form_name_the_urgent_target(
     body = client_for(paediatrician).get(reverse("advice:detail", args=[urgent.pk])).content
     assert "4 hours (urgent)" in body.decode()
     body = client_for(gp).get(reverse("advice:ask")).content.decode()
-    assert "urgent questions are answered within 4 hours, routine ones within 24 hours" in (
-        body
-    )
+    assert "urgent questions are answered within 4 hours, routine ones within 24 hours" in body
