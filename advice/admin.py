@@ -27,6 +27,7 @@ class AdviceRequestAdmin(HubScopedAdmin):
     """Coordinators look requests up here; changes go through the advice pages and services."""
 
     readonly = True
+    child_field = "child"
     list_display = ["reference", "hub", "received_at", "channel", "status", "outcome"]
     list_filter = ["hub", "status", "channel", "outcome"]
     search_fields = ["reference"]

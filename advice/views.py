@@ -62,6 +62,9 @@ def ask(request):
     shared = clinic_queries.mark_shared_names(
         results, clinic_queries.names_shared_among(results), child=lambda c: c
     )
+    if child is not None or search:
+        shown = [(c.practice.hub_id, c.pk) for c in [*results, *([child] if child else [])]]
+        audit.record_list(request, action="advice.ask.children", shown=shown)
     return render(
         request,
         "advice/ask.html",
@@ -127,6 +130,8 @@ def queue(request):
     """Waiting requests with the time left to the target, overdue ones first."""
     rows = queries.queue(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [(r.request.hub_id, r.request.child_id) for r in page]
+    audit.record_list(request, action="advice.queue.view", shown=shown)
     return render(
         request,
         "advice/queue.html",
@@ -138,6 +143,9 @@ def queue(request):
 def mine(request):
     """The requests the signed-in GP has asked, newest first."""
     page = Paginator(queries.my_requests(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_list(
+        request, action="advice.mine.view", shown=[(r.hub_id, r.child_id) for r in page]
+    )
     return render(request, "advice/mine.html", {"page": page})
 
 

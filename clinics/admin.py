@@ -58,6 +58,7 @@ class ClinicSessionAdmin(HubScopedAdmin):
 @admin.register(Referral)
 class ReferralAdmin(ScopedChoicesMixin, HubScopedAdmin, SimpleHistoryAdmin):
     hub_field = "hub"
+    child_field = "child"
     list_display = ["id", "child", "hub", "referral_date", "priority", "source", "status"]
     list_filter = ["hub", "status", "priority", "source"]
     list_select_related = ["child", "hub"]
@@ -68,6 +69,7 @@ class ReferralAdmin(ScopedChoicesMixin, HubScopedAdmin, SimpleHistoryAdmin):
 @admin.register(Appointment)
 class AppointmentAdmin(ScopedChoicesMixin, HubScopedAdmin, SimpleHistoryAdmin):
     hub_field = "slot__session__hub"
+    child_field = "child"
     list_display = ["id", "slot", "child", "type", "status", "outcome"]
     list_filter = ["status", "type", "outcome"]
     list_select_related = ["slot__session__host_practice", "child"]
@@ -78,6 +80,7 @@ class AppointmentAdmin(ScopedChoicesMixin, HubScopedAdmin, SimpleHistoryAdmin):
 @admin.register(NotBroughtFollowUp)
 class NotBroughtFollowUpAdmin(ScopedChoicesMixin, HubScopedAdmin, SimpleHistoryAdmin):
     hub_field = "appointment__slot__session__hub"
+    child_field = "appointment__child"
     list_display = ["id", "appointment", "status", "escalated", "decision", "decided_at"]
     list_filter = ["status", "escalated", "decision"]
     list_select_related = ["appointment"]

@@ -15,7 +15,7 @@ from cc4c.errors import ServiceError
 from feedback import queries, services, throttle
 from feedback.forms import FamilyFeedbackForm, MeetingFeedbackForm
 from feedback.metrics import experience_measures
-from hubs import access
+from hubs import access, audit
 from hubs.access import requires
 
 REFUSALS = {
@@ -123,6 +123,11 @@ def overview(request):
 def comments(request):
     """Family comments waiting for a coordinator, who approves each before anyone sees it."""
     page = Paginator(queries.pending_comments(request.user), 50).get_page(request.GET.get("page"))
+    # A family's words may name their child, but belong to no child's record: the look at
+    # each hub's comments is recorded, with no child to name.
+    audit.record_list(
+        request, action="feedback.comments.view", shown=[(r.hub_id, None) for r in page]
+    )
     return render(request, "feedback/comments.html", {"page": page})
 
 

@@ -231,6 +231,7 @@ class AuditEventAdmin(HubScopedAdmin):
         "object_type",
         "object_id",
         "child_id",
+        "child_count",
         "ip_address",
     ]
     list_filter = ["action", "person", ("at", admin.DateFieldListFilter), "hub"]
@@ -240,11 +241,15 @@ class AuditEventAdmin(HubScopedAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        if search_term and not search_term.strip().isdigit():
-            # child_id is a number: search the other columns only.
-            queryset = queryset.filter(person__email__icontains=search_term.strip())
-            return self.scope(queryset, request), False
-        return super().get_search_results(request, queryset, search_term)
+        term = (search_term or "").strip()
+        if not term:
+            return super().get_search_results(request, queryset, search_term)
+        if term.isdigit() and len(term) < 19:
+            # A child's id: every look at their record, and every list or export with them.
+            found = queryset.naming(int(term)) | queryset.filter(object_id=term)
+        else:
+            found = queryset.filter(person__email__icontains=term)
+        return self.scope(found, request), False
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_csv"
@@ -262,10 +267,9 @@ class AuditEventAdmin(HubScopedAdmin):
         except IncorrectLookupParameters:
             return HttpResponseBadRequest("Those filters do not apply to the audit trail.")
         events = changelist.get_queryset(request).select_related("person", "hub")
+        # In the trail of every hub whose entries the download may hold.
         hubs = access.hub_ids(request.user, self.action)
-        audit.record(
-            request, action="audit.export", hub=next(iter(hubs)) if len(hubs) == 1 else None
-        )
+        audit.record_list(request, action="audit.export", shown=[(h, None) for h in sorted(hubs)])
         response = StreamingHttpResponse(
             _csv_rows(events.iterator(chunk_size=2000)), content_type="text/csv"
         )
@@ -288,6 +292,7 @@ CSV_HEADER = [
     "object type",
     "object id",
     "child id",
+    "children listed",
     "address",
     "path",
 ]
@@ -307,6 +312,7 @@ def _csv_rows(events):
                 e.object_type,
                 e.object_id,
                 e.child_id if e.child_id is not None else "",
+                " ".join(str(i) for i in e.child_ids),
                 e.ip_address or "",
                 e.path,
             ]

@@ -15,7 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from hubs import access
+from hubs import access, audit
 
 _HUBS_ATTR = "_cc4c_hub_ids"
 
@@ -124,6 +124,10 @@ class HubScopedAdmin(_ScopedFormfieldsMixin, admin.ModelAdmin):
     # True for data shared by every hub (no patient data, no hub): such an admin overrides
     # scope() and in_scope() itself, and the admin matrix needs no hub-B builder for it.
     global_data = False
+    # Path from this model to the child whose data its pages show ("pk" for a child): every
+    # look at its list, a row, the row's history or one of its versions is then audited,
+    # naming the child (access.md, "Audit every look").
+    child_field = None
 
     def scoped_hub_ids(self, request):
         return access.hub_ids(request.user, self.action)
@@ -214,6 +218,45 @@ class HubScopedAdmin(_ScopedFormfieldsMixin, admin.ModelAdmin):
             raise Http404("No such record.")
         return obj
 
+    def _children_of(self, pks):
+        """(hub id, child id) of the rows ``pks`` that are about a child."""
+        return list(
+            self.model._default_manager.filter(pk__in=pks)
+            .exclude(**{f"{self.child_field}__isnull": True})
+            .values_list(self.hub_field, self.child_field)
+        )
+
+    def _audit(self, request, response, view, object_id=None):
+        if self.child_field is None or getattr(response, "status_code", None) != 200:
+            return
+        action = f"admin.{self.opts.label_lower}.{view}"
+        if object_id is None:
+            cl = (getattr(response, "context_data", None) or {}).get("cl")
+            if cl is not None:
+                shown = self._children_of([row.pk for row in cl.result_list])
+                audit.record_list(request, action=action, shown=shown)
+            return
+        pk = self.model._meta.pk.to_python(unquote(object_id))
+        for hub_id, child_id in self._children_of([pk])[:1]:
+            audit.record(
+                request, action=action, hub=hub_id, child_id=child_id, obj=self.model(pk=pk)
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        self._audit(request, response, "list")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit(request, response, "change", object_id)
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        self._audit(request, response, "delete", object_id)
+        return response
+
     def _check_history_scope(self, request, object_id):
         # django-simple-history falls back to the last historical version of a row it cannot
         # find: a row outside the user's hubs (or deleted) must answer 404 before that.
@@ -222,12 +265,16 @@ class HubScopedAdmin(_ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_history_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        response = super().history_view(request, object_id, extra_context)
+        self._audit(request, response, "history", object_id)
+        return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Only reached when SimpleHistoryAdmin is also a base (it adds the URL).
         self._check_history_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._audit(request, response, "version", object_id)
+        return response
 
 
 class HubScopedHistoryAdmin(HubScopedAdmin, SimpleHistoryAdmin):

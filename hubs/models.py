@@ -1,6 +1,8 @@
 import re
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -207,6 +209,10 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError("Audit entries cannot be deleted.")
 
+    def naming(self, child_id):
+        """Entries that name the child: a look at their record, or a list or export with them."""
+        return self.filter(Q(child_id=child_id) | Q(child_ids__contains=[child_id]))
+
 
 class AuditEvent(models.Model):
     """Append-only: who looked at or exported which child's data, when, and from where."""
@@ -218,6 +224,10 @@ class AuditEvent(models.Model):
     hub = models.ForeignKey(Hub, null=True, on_delete=models.PROTECT, related_name="+")
     # A plain id rather than a foreign key: hubs sits below population in the app layers.
     child_id = models.BigIntegerField(null=True, db_index=True)
+    # Every child a list page showed or an export contained (up to hubs.audit.MAX_CHILD_IDS),
+    # and how many there were; ``path`` keeps the query that chose them.
+    child_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    child_count = models.PositiveIntegerField(null=True, blank=True)
     action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=60, blank=True)
@@ -228,7 +238,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["hub", "-at"])]
+        indexes = [
+            models.Index(fields=["hub", "-at"]),
+            GinIndex(fields=["child_ids"], name="auditevent_child_ids"),
+        ]
 
     def __str__(self):
         return f"{formatting.when(self.at)} {self.person} {self.action} {self.object_type}"

@@ -27,6 +27,7 @@ class MeetingAdmin(HubScopedAdmin):
 @admin.register(CaseDiscussion)
 class CaseDiscussionAdmin(HubScopedHistoryAdmin):
     hub_field = "meeting__hub"
+    child_field = "child"
     list_display = ["__str__", "agenda_order", "outcome", "discussed", "source"]
     list_filter = ["outcome", "discussed", "source"]
     list_select_related = ["meeting", "meeting__hub"]
@@ -35,5 +36,6 @@ class CaseDiscussionAdmin(HubScopedHistoryAdmin):
 @admin.register(Action)
 class ActionAdmin(HubScopedHistoryAdmin):
     hub_field = "meeting__hub"
+    child_field = "case__child"
     list_display = ["__str__", "owner", "due_on", "done_at", "meeting"]
     list_select_related = ["owner", "meeting", "meeting__hub"]

@@ -9,7 +9,6 @@ come from the population import.
 from django import forms
 from django.contrib import admin
 
-from hubs import audit
 from hubs.admin_scoping import HubScopedAdmin, HubScopedHistoryAdmin
 from population import services
 from population.imports import snomed_concept_id
@@ -100,6 +99,7 @@ class ChildAdmin(HubScopedHistoryAdmin):
     """
 
     hub_field = "practice__hub"
+    child_field = "pk"
 
     list_display = ["family_name", "given_name", "nhs_number", "practice", "segment"]
     list_filter = ["segment"]
@@ -137,11 +137,3 @@ class ChildAdmin(HubScopedHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        child = self.get_object(request, object_id)
-        audit.record(
-            request, action="child.view", hub=child.practice.hub_id, child_id=child.pk, obj=child
-        )
-        return response

@@ -97,15 +97,22 @@ def _segment_scope(request, hub_id, number, action):
     return hub, practice, segment, children.filter(segment=number)
 
 
-def _list_page(request, template, children, **context):
+def _list_page(request, template, children, *, action, **context):
     children, list_context = _child_list(request, children)
-    return render(request, template, {**context, **list_context, "page": _page(request, children)})
+    page = _page(request, children)
+    _audit_page(request, action, context["hub"], page)
+    return render(request, template, {**context, **list_context, "page": page})
+
+
+def _audit_page(request, action, hub, page):
+    audit.record(request, action=action, hub=hub, children=[c.pk for c in page])
 
 
 def _list_csv(request, children, *, action, hub, obj, name):
     """The list as CSV, as filtered and sorted on the page: one audit entry per download."""
     children, _context = _child_list(request, children)
-    audit.record(request, action=action, hub=hub, obj=obj)
+    exported = children.values_list("pk", flat=True)
+    audit.record(request, action=action, hub=hub, obj=obj, children=exported)
     return _children_csv(children, f"{name}-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv")
 
 
@@ -117,6 +124,7 @@ def segment_children(request, hub_id, number):
         request,
         "population/segment_children.html",
         children,
+        action="population.segment.view",
         hub=hub,
         practice=practice,
         segment=segment,
@@ -165,6 +173,7 @@ def register(request, hub_id, value_set_id):
         request,
         "population/register.html",
         children,
+        action="population.register.view",
         hub=hub,
         practice=practice,
         value_set=value_set,
@@ -246,6 +255,7 @@ def asthma_worklist(request, hub_id):
         "today": timezone.localdate(),
     }
     context.update(_list_context(request, due, default_sort="plan"))
+    _audit_page(request, "population.asthma_worklist.view", hub, context["page"])
     return render(request, "population/asthma_worklist.html", context)
 
 
@@ -253,7 +263,8 @@ def asthma_worklist_csv(request, hub_id):
     """The asthma worklist as CSV: an identifiable export, audited once."""
     hub, practice, _asthma, due = _worklist(request, hub_id)
     due, _sort = queries.sorted_by(due.search(request.GET.get("q")), request.GET.get("sort"))
-    audit.record(request, action="population.asthma_worklist_csv", hub=hub)
+    exported = due.values_list("pk", flat=True)
+    audit.record(request, action="population.asthma_worklist_csv", hub=hub, children=exported)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"asthma-worklist-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

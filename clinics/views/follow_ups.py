@@ -12,12 +12,17 @@ from clinics.models import NextStep, NotBroughtFollowUp
 from clinics.views.common import page_of, posted
 from hubs import access
 from hubs.access import requires
-from hubs.audit import record
+from hubs.audit import record, record_list
 
 
 @requires("clinic.view")
 def follow_up_list(request):
     page = page_of(request, queries.follow_up_worklist(request.user))
+    record_list(
+        request,
+        action="clinic.follow_up_list.view",
+        shown=[(f.appointment.slot.session.hub_id, f.appointment.child_id) for f in page],
+    )
     return render(request, "clinics/follow_up_list.html", {"page": page})
 
 

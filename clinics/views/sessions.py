@@ -55,7 +55,8 @@ def _session(request, pk, action="clinic.view"):
 
 def _session_context(request, session):
     slots = queries.session_slots(session)
-    record(request, action="clinic.session.view", hub=session.hub_id, obj=session)
+    booked = [s.appointment.child_id for s in slots if s.appointment]
+    record(request, action="clinic.session.view", hub=session.hub_id, obj=session, children=booked)
     session.unrecorded_count = sum(
         1 for s in slots if s.appointment and s.appointment.status == AppointmentStatus.BOOKED
     )
@@ -115,8 +116,9 @@ def slot_book(request, pk, slot_pk):
         else:
             messages.success(request, booked_message(referral.child, slot))
             return redirect("clinics:session_detail", pk=session.pk)
-    record(request, action="clinic.session.view", hub=session.hub_id, obj=session)
     page = page_of(request, referrals)
+    shown = [r.child_id for r in page] + ([taken.child_id] if taken else [])
+    record(request, action="clinic.session.view", hub=session.hub_id, obj=session, children=shown)
     queries.mark_over_target(page.object_list)
     shared = queries.mark_shared_names(page.object_list, queries.shared_names(all_waiting))
     return render(
@@ -166,7 +168,13 @@ def session_cancel(request, pk):
         else:
             messages.success(request, "The session is cancelled and the practices are told.")
             return redirect("clinics:session_detail", pk=session.pk)
-    record(request, action="clinic.session.view", hub=session.hub_id, obj=session)
+    record(
+        request,
+        action="clinic.session.view",
+        hub=session.hub_id,
+        obj=session,
+        children=[a.child_id for a in booked],
+    )
     return render(
         request,
         "clinics/session_cancel.html",

@@ -15,7 +15,7 @@ from clinics.views.common import page_of, posted
 from clinics.views.sessions import booked_message
 from hubs import access
 from hubs.access import requires
-from hubs.audit import record
+from hubs.audit import record, record_list
 from population.models import Child
 
 
@@ -27,6 +27,9 @@ def waiting_list(request):
     queries.mark_over_target(page.object_list)
     shared = queries.mark_shared_names(
         page.object_list, queries.shared_names(queries.waiting_list(request.user))
+    )
+    record_list(
+        request, action="clinic.waiting_list.view", shown=[(r.hub_id, r.child_id) for r in page]
     )
     return render(
         request,
@@ -90,7 +93,11 @@ def referral_book(request, pk):
 def waiting_list_csv(request):
     """The waiting list as a spreadsheet: identifiable, so the download is audited."""
     referrals = queries.mark_over_target(list(queries.waiting_list(request.user)))
-    record(request, action="clinic.waiting_list.export")
+    record_list(
+        request,
+        action="clinic.waiting_list.export",
+        shown=[(r.hub_id, r.child_id) for r in referrals],
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="clinic-waiting-list.csv"'
     writer = csv_export.writer(response)

@@ -29,21 +29,27 @@ def meetings(request):
     )
 
 
+def _case_children(cases):
+    return [(c.meeting.hub_id, c.child_id) for c in cases]
+
+
+def _action_children(actions):
+    return [(a.meeting.hub_id, a.case.child_id) for a in actions if a.case_id]
+
+
 @requires("mdt.view")
 def my_cases(request):
-    return render(
-        request, "mdt/my_cases.html", {"page": page(request, queries.my_cases(request.user))}
-    )
+    shown = page(request, queries.my_cases(request.user))
+    audit.record_list(request, action="mdt.my_cases.view", shown=_case_children(shown))
+    return render(request, "mdt/my_cases.html", {"page": shown})
 
 
 @requires("mdt.view")
 def my_actions(request):
     """The person's actions: open ones first, soonest due first, then those done."""
-    return render(
-        request,
-        "mdt/my_actions.html",
-        {"page": page(request, queries.my_actions(request.user)), "today": timezone.localdate()},
-    )
+    shown = page(request, queries.my_actions(request.user))
+    audit.record_list(request, action="mdt.my_actions.view", shown=_action_children(shown))
+    return render(request, "mdt/my_actions.html", {"page": shown, "today": timezone.localdate()})
 
 
 def hub_page(request, hub_pk):
@@ -61,9 +67,23 @@ def hub_page(request, hub_pk):
         date_to=filters.get("date_to"),
     )
     if request.GET.get("download") == "csv":
-        audit.record(request, action="mdt.case_list.export", hub=hub)
-        return _history_csv(hub, cases)
-    audit.record(request, action="mdt.case_list.view", hub=hub)
+        exported = list(cases)
+        audit.record(
+            request,
+            action="mdt.case_list.export",
+            hub=hub,
+            children=[c.child_id for c in exported],
+        )
+        return _history_csv(hub, exported)
+    shown = page(request, cases)
+    open_actions = list(
+        queries.actions_visible_to(request.user)
+        .filter(meeting__hub=hub, done_at__isnull=True)
+        .select_related("owner", "case", "case__child", "meeting")
+        .order_by("due_on")[:50]
+    )
+    children = [c.child_id for c in shown] + [a.case.child_id for a in open_actions if a.case_id]
+    audit.record(request, action="mdt.case_list.view", hub=hub, children=children)
     split = queries.outcome_split(cases)
     total = sum(n for _v, _l, n in split)
     bars = [
@@ -83,14 +103,11 @@ def hub_page(request, hub_pk):
         {
             "hub": hub,
             "form": form,
-            "page": page(request, cases),
+            "page": shown,
             "bars": bars,
             "total": total,
             "query": request.GET.urlencode(),
-            "open_actions": queries.actions_visible_to(request.user)
-            .filter(meeting__hub=hub, done_at__isnull=True)
-            .select_related("owner", "case", "case__child", "meeting")
-            .order_by("due_on")[:50],
+            "open_actions": open_actions,
             "today": timezone.localdate(),
         },
     )
@@ -101,7 +118,7 @@ def _history_csv(hub, cases):
     response["Content-Disposition"] = f'attachment; filename="mdt-cases-{hub.code}.csv"'
     writer = csv_export.writer(response)
     writer.writerow(["meeting_date", "nhs_number", "child", "outcome", "named_professional"])
-    for case in cases.iterator():
+    for case in cases:
         writer.writerow(
             [
                 timezone.localtime(case.meeting.starts_at).date().isoformat(),

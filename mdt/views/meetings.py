@@ -57,11 +57,16 @@ def meeting(request, pk):
     """The agenda; for the chair the controls to run the meeting, for the coordinator those to
     look after it."""
     mtg = meeting_for(request, pk)
-    audit.record(request, action="mdt.agenda.view", hub=mtg.hub, obj=mtg)
+    cases = list(queries.agenda(mtg))
+    outstanding = list(queries.outstanding_actions_before(mtg, request.user))
+    actions = list(queries.meeting_actions(mtg))
+    shown = [c.child_id for c in cases] + [
+        a.case.child_id for a in outstanding + actions if a.case_id
+    ]
+    audit.record(request, action="mdt.agenda.view", hub=mtg.hub, obj=mtg, children=shown)
     is_chair = may_chair(request.user, mtg)
     may_manage = services.may_manage(request.user, mtg)
     opens = services.earliest_start(mtg)
-    cases = list(queries.agenda(mtg))
     return render(
         request,
         "mdt/meeting.html",
@@ -69,8 +74,8 @@ def meeting(request, pk):
             "meeting": mtg,
             "cases": cases,
             "discussed_count": sum(c.discussed for c in cases),
-            "outstanding": queries.outstanding_actions_before(mtg, request.user),
-            "actions": queries.meeting_actions(mtg),
+            "outstanding": outstanding,
+            "actions": actions,
             "attendances": mtg.attendances.select_related("person"),
             "invitees": mtg.invitees.order_by("last_name", "first_name"),
             "is_chair": is_chair,

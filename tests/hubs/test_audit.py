@@ -181,3 +181,44 @@ def test_the_trail_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("admin:hubs_auditevent_changelist"))
     assert len(response.context["cl"].result_list) == rows
+
+
+def test_searching_the_trail_for_a_child_finds_the_lists_and_exports_they_were_in(
+    client_for, coordinator, gp, hub
+):
+    make_event(hub, action="child.view", person=gp, child_id=101)
+    make_event(hub, action="population.segment.view", child_id=None, child_ids=[7, 101, 9])
+    make_event(hub, action="population.segment.view", child_id=None, child_ids=[7, 9])
+    client = client_for(coordinator)
+    shown = client.get(reverse("admin:hubs_auditevent_changelist"), {"q": "101"})
+    assert sorted(e.action for e in shown.context["cl"].result_list) == [
+        "child.view",
+        "population.segment.view",
+    ]
+    rows = read_csv(client.get(reverse("admin:hubs_auditevent_csv"), {"q": "101"}))
+    assert sorted(r["children listed"] for r in rows) == ["", "7 101 9"]
+
+
+def test_a_list_across_hubs_leaves_one_entry_in_each_hubs_trail(gp, hub, other_hub):
+    request = RequestFactory().get("/clinics/waiting-list.csv?sort=waited")
+    request.user = gp
+    audit.record_list(
+        request,
+        action="clinic.waiting_list.export",
+        shown=[(hub.pk, 1), (other_hub.pk, 2), (hub.pk, 3)],
+    )
+    entries = {e.hub_id: e for e in AuditEvent.objects.all()}
+    assert entries[hub.pk].child_ids == [1, 3] and entries[hub.pk].child_count == 2
+    assert entries[other_hub.pk].child_ids == [2]
+    assert entries[hub.pk].path == "/clinics/waiting-list.csv?sort=waited"
+
+
+def test_an_export_beyond_the_named_limit_keeps_the_count_and_the_query(gp, hub):
+    request = RequestFactory().get("/population/hub/1/asthma-worklist.csv?q=smith")
+    request.user = gp
+    many = range(1, audit.MAX_CHILD_IDS + 6)
+    event = audit.record(request, action="population.asthma_worklist_csv", hub=hub, children=many)
+    event.refresh_from_db()
+    assert event.child_count == audit.MAX_CHILD_IDS + 5
+    assert len(event.child_ids) == audit.MAX_CHILD_IDS
+    assert event.path.endswith("?q=smith")

@@ -40,3 +40,18 @@ def test_meeting_agenda_query_count_does_not_grow(
     with django_assert_max_num_queries(25):
         response = client.get(reverse("mdt:meeting", args=[meeting.pk]))
     assert response.status_code == 200
+
+
+def test_the_case_history_download_is_audited_with_its_hub_and_every_child_in_it(
+    client, hub, paediatrician
+):
+    from hubs.models import AuditEvent
+
+    meetings = build(hub, paediatrician, 3)
+    children = sorted(c.child_id for m in meetings for c in m.cases.all())
+    client.force_login(paediatrician)
+    response = client.get(reverse("mdt:hub", args=[hub.pk]), {"download": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    entry = AuditEvent.objects.get(action="mdt.case_list.export")
+    assert entry.hub == hub and sorted(entry.child_ids) == children and entry.child_count == 3
+    assert entry.path.endswith("download=csv")
