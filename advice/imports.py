@@ -22,7 +22,7 @@ from cc4c.imports import (
     text,
 )
 from hubs.imports import ByHubCode, hub_code, practices_by_ods
-from population.imports import children_by_nhs_number
+from population.imports import NO_CHILD_IN_HUB, child_of_hub, children_by_nhs_number
 
 FIELDS = [
     "hub",
@@ -75,12 +75,8 @@ class AdviceRequestsFormat(ByHubCode, ImportFormat):
             elif hub_id is not None and practice[1] != hub_id:
                 problems.append(("practice_ods", f"{ods} is not a practice of {row['hub_code']}"))
         number = row["nhs_number"]
-        if number:
-            child = ctx.children.get(number)
-            if child is None:
-                problems.append(("nhs_number", "no child with this NHS number has been imported"))
-            elif hub_id is not None and child[1] != hub_id:
-                problems.append(("nhs_number", f"the child is not registered in {row['hub_code']}"))
+        if number and hub_id is not None and child_of_hub(ctx.children, number, hub_id) is None:
+            problems.append(("nhs_number", NO_CHILD_IN_HUB))
         responded = row["first_response_at"]
         if responded and responded < row["received_at"]:
             problems.append(("first_response_at", "is before received_at"))

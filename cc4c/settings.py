@@ -77,7 +77,7 @@ for _proxy in TRUSTED_PROXIES:
         ) from None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hubs.apps.HubAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hubs.cis2.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cc4c.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,6 +201,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A reset asked for an address with no login sends nothing (there is no sign-up to offer), and
+# the page says the same either way, so the form tells nobody who has a login.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Repeated failures for one account lock it for a while; per-address throttles stop sprays.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

@@ -27,7 +27,7 @@ from clinics.models import (
     Slot,
 )
 from hubs.imports import ByHubCode, hub_code, practices_by_ods
-from population.imports import children_by_nhs_number
+from population.imports import NO_CHILD_IN_HUB, child_of_hub, children_by_nhs_number
 
 # Imported sessions get this slot length and end one slot after their last appointment.
 IMPORTED_SLOT_MINUTES = 20
@@ -96,11 +96,9 @@ class ClinicAppointmentsFormat(ByHubCode, ImportFormat):
             problems.append(
                 ("host_practice_ods", "the hub's session that day is at another practice")
             )
-        child = ctx.children.get(row["nhs_number"])
+        child = child_of_hub(ctx.children, row["nhs_number"], hub_id)
         if child is None:
-            problems.append(("nhs_number", "no child has this NHS number: import children first"))
-        elif child[1] != hub_id:
-            problems.append(("nhs_number", "the child is not registered at a practice of this hub"))
+            problems.append(("nhs_number", NO_CHILD_IN_HUB))
         if row["referral_date"] and row["referral_date"] > row["session_date"]:
             problems.append(("referral_date", "is after session_date"))
         if row["outcome"] and row["status"] != AppointmentStatus.ATTENDED:

@@ -7,10 +7,12 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.utils import build_absolute_uri
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from cc4c import outbox
 from hubs import signin
 from hubs.cis2 import config as cis2
 from hubs.cis2 import linking
@@ -23,6 +25,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # No self sign-up: hub coordinators invite people.
         return False
+
+    def send_mail(self, template_prefix, email, context):
+        # Through the outbox like every other email; a reset link is wiped once it has gone.
+        message = self.render_mail(template_prefix, email, context)
+        with transaction.atomic():
+            outbox.enqueue(
+                kind=f"account:{template_prefix.rsplit('/', 1)[-1]}",
+                subject=message.subject,
+                body=message.body,
+                to=message.to,
+                from_email=message.from_email,
+                secret=True,
+            )
 
     def is_reauthentication_required(self, *, app, **kwargs):
         # Setting up the first second factor, straight after signing in with a password, is the

@@ -21,7 +21,7 @@ from cc4c.imports import (
 )
 from hubs.imports import ByHubCode, hub_code
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus, Outcome, ReferrerRole, Source
-from population.imports import children_by_nhs_number
+from population.imports import NO_CHILD_IN_HUB, child_of_hub, children_by_nhs_number
 
 LONDON = ZoneInfo("Europe/London")
 # Imported meetings have no recorded time: they are placed at midday, London time.
@@ -65,11 +65,9 @@ class MdtCasesFormat(ByHubCode, ImportFormat):
         hub_id = ctx.hubs[row["hub_code"]]
         if row["meeting_date"] > ctx.today:
             problems.append(("meeting_date", "is in the future: import meetings already held"))
-        child = ctx.children.get(row["nhs_number"])
+        child = child_of_hub(ctx.children, row["nhs_number"], hub_id)
         if child is None:
-            problems.append(("nhs_number", "no child has this NHS number: import children first"))
-        elif child[1] != hub_id:
-            problems.append(("nhs_number", "the child is not registered at a practice of this hub"))
+            problems.append(("nhs_number", NO_CHILD_IN_HUB))
         if row["referred_on"] and row["referred_on"] > row["meeting_date"]:
             problems.append(("referred_on", "is after meeting_date"))
         if row["named_professional"] and row["outcome"] != Outcome.NAMED_PROFESSIONAL:

@@ -268,6 +268,17 @@ class ChildrenFormat(ByPractice, ImportFormat):
 SEGMENTS = "import_segments"
 
 
+# Another hub's child is answered as one that does not exist: an import tells nobody who is
+# registered where.
+NO_CHILD_IN_HUB = "no child with this NHS number is registered at a practice of this hub"
+
+
+def child_of_hub(children, number, hub_id):
+    """The (child id, hub id) of ``children_by_nhs_number`` a row names, if in the row's hub."""
+    child = children.get(number)
+    return child if child is not None and child[1] == hub_id else None
+
+
 def children_by_nhs_number(rows, column="nhs_number"):
     """{NHS number: (child id, hub id)} for the children the rows name: one query."""
     numbers = {row[column] for row in rows if row[column]}

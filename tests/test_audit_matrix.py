@@ -89,3 +89,13 @@ def test_a_page_that_shows_a_child_names_the_child_in_the_audit_trail(case, worl
         elif shown - named:
             failures.append(f"{role}: shows children {sorted(shown)}, trail names {sorted(named)}")
     assert not failures, f"GET {case.name}\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("case", PAGES, ids=lambda c: c.name)
+def test_a_page_with_patient_data_tells_browsers_and_proxies_not_to_keep_it(case, world):
+    failures = []
+    for role, response, _body, _named in open_as_each_role(case, world):
+        directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+        if not {"private", "no-store"} <= directives:
+            failures.append(f"{role}: {response.status_code}, Cache-Control {directives or '-'}")
+    assert not failures, f"GET {case.name}\n" + "\n".join(failures)

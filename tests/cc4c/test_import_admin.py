@@ -169,3 +169,39 @@ def test_templates_are_only_for_those_who_may_upload(client, hub, coordinator_cl
     assert client.get(TEMPLATE.replace("KIND", "children")).status_code == 404
     client.force_login(member(Role.GP, hub))
     assert client.get(TEMPLATE.replace("KIND", "children")).status_code == 302
+
+
+def _row_naming(kind, hub, practice, number):
+    """A row of ``kind`` for ``hub`` that names the child with NHS number ``number``."""
+    if kind == "mdt-cases":
+        return ["hub_code", "meeting_date", "nhs_number", "outcome"], [
+            hub.code,
+            "2024-03-01",
+            number,
+            "primary_care_advice",
+        ]
+    if kind == "clinic-appointments":
+        header = ["hub_code", "session_date", "host_practice_ods", "start_time", "nhs_number"]
+        header += ["appointment_type", "status"]
+        return header, [hub.code, "2024-03-01", practice.ods_code, "09:00", number, "new", "booked"]
+    header = ["reference", "hub_code", "received_at", "channel", "nhs_number"]
+    return header, ["R1", hub.code, "2024-03-01T10:00:00+00:00", "phone", number]
+
+
+@pytest.mark.parametrize("kind", ["mdt-cases", "clinic-appointments", "advice-requests"])
+def test_another_hubs_child_gets_the_same_answer_as_a_child_that_does_not_exist(
+    coordinator_client, hub, practice, other_child, kind
+):
+    absent = valid_nhs_number(424242)
+    assert not Child.objects.filter(nhs_number=absent).exists()
+    pages = {}
+    for label, number in [("other hub", other_child.nhs_number), ("absent", absent)]:
+        header, row = _row_naming(kind, hub, practice, number)
+        response = upload(coordinator_client, kind, header, [row])
+        assert response.status_code == 200
+        body = response.content.decode()
+        pages[label] = [line.strip() for line in body.splitlines() if "line 2:" in line]
+    assert pages["other hub"] == pages["absent"]
+    assert any(
+        "nhs_number: no child with this NHS number is registered" in p for p in pages["absent"]
+    )

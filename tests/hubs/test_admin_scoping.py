@@ -294,3 +294,31 @@ def test_the_admin_sign_in_goes_through_the_second_factor(world, client):
     assert response["Location"].startswith(reverse("account_login"))
     client.post(reverse("admin:login"), {"username": coordinator.email, "password": TEST_PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+ON_SITE = [m for m in SCOPED if hasattr(m, "get_absolute_url")]
+
+
+@pytest.mark.parametrize("model", ON_SITE, ids=label)
+def test_view_on_site_answers_another_hubs_row_as_a_row_that_does_not_exist(model, world, client):
+    from django.contrib.contenttypes.models import ContentType
+
+    obj = BUILDERS[model](world)
+    content_type = ContentType.objects.get_for_model(model)
+
+    def on_site(pk):
+        return reverse("admin:view_on_site", args=[content_type.pk, pk])
+
+    client.force_login(world.people_b[Role.COORDINATOR])
+    response = client.get(on_site(obj.pk))
+    assert response.status_code == 302 and response["Location"].endswith(obj.get_absolute_url())
+
+    client.force_login(world.people_a[Role.COORDINATOR])
+    theirs, absent = client.get(on_site(obj.pk)), client.get(on_site(obj.pk + 10_000))
+    assert theirs.status_code == absent.status_code == 404
+    assert "Location" not in theirs
+    assert client.get(on_site("not-a-number")).status_code == 404
+
+
+def test_some_admin_row_has_a_page_on_the_site():
+    assert ON_SITE, "no model admin has view on site: the test above proves nothing"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hubs.models import Role
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, PersonFactory, member
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,21 @@ def test_the_sign_in_page_says_coordinators_make_accounts_not_sign_up(client):
     assert "sign up" not in body.lower()
     assert "Accounts are made by your hub coordinator" in body
     assert '<label for="id_login">' in body and '<label for="id_password">' in body
+
+
+def _reset_page(client, email):
+    response = client.post(reverse("account_reset_password"), {"email": email})
+    done = client.get(response["Location"]) if response.status_code == 302 else response
+    return response.status_code, response.get("Location"), done.content.decode()
+
+
+def test_a_password_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(client, hub):
+    gp = member(Role.GP, hub)
+    known = _reset_page(client, gp.email)
+    cache.clear()
+    unknown = _reset_page(client, "nobody-here@example.nhs.uk")
+    assert known[:2] == unknown[:2] == (302, reverse("account_reset_password_done"))
+    assert known[2] == unknown[2]
+    emails = sent_mail()
+    assert [m.to for m in emails] == [[gp.email]]
+    assert "/accounts/password/reset/key/" in emails[0].body

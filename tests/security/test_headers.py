@@ -147,3 +147,39 @@ def test_production_settings_send_https_only_headers_and_cookies():
     # Plain HTTP is sent to the HTTPS address before any page is drawn.
     assert plain["status"] == 301
     assert plain["location"] == "https://hubs.example.nhs.uk/accounts/login/"
+
+
+def _cache_directives(response):
+    return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
+
+
+@pytest.mark.django_db
+def test_admin_pages_the_sign_in_page_and_errors_are_kept_by_no_browser_or_proxy(
+    client_for, coordinator, child
+):
+    client = client_for(coordinator)
+    responses = {
+        "admin child": client.get(reverse("admin:population_child_change", args=[child.pk])),
+        "admin list": client.get(reverse("admin:population_child_changelist")),
+        "not found": client.get("/population/child/999999999/"),
+    }
+    client.logout()
+    responses["sign-in"] = client.get(reverse("account_login"))
+    for name, response in responses.items():
+        assert {"private", "no-store"} <= _cache_directives(response), name
+        assert "public" not in _cache_directives(response), name
+
+
+def test_a_view_asking_for_public_caching_is_overruled():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from cc4c.middleware import NoStoreMiddleware
+
+    def view(request):
+        response = HttpResponse("x")
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+    response = NoStoreMiddleware(view)(RequestFactory().get("/"))
+    assert _cache_directives(response) == {"private", "no-store"}
