@@ -18,7 +18,7 @@ from families.forms import AnswerForm, CarerForm, CloseTaskForm
 from families.models import Answer, Carer, ContactTask, FamilyLink, Kind, Purpose
 from feedback import throttle
 from hubs.access import requires
-from hubs.audit import record
+from hubs.audit import record, record_list
 from population.models import Child
 
 PAGE_SIZE = 50
@@ -100,7 +100,7 @@ def outbox(request):
     page = _page(request, queries.outbox(request.user, q=q, kind=kind, status=status, sort=sort))
     for message in page.object_list:
         _rendered(message)
-    record(request, action="family.outbox.view")
+    record_list(request, action="family.outbox.view", shown=[(m.hub_id, m.child_id) for m in page])
     from cc4c.models import NotificationStatus
 
     context = {
@@ -127,7 +127,10 @@ def replies(request):
         "tasks": list(queries.open_tasks(request.user)[:100]),
         "close_form": CloseTaskForm(),
     }
-    record(request, action="family.replies.view")
+    shown = [(link.hub_id, link.child_id) for link in context["replies"]]
+    shown += [(link.hub_id, link.child_id) for link in context["given_back"]]
+    shown += [(t.message.hub_id, t.carer.child_id) for t in context["tasks"]]
+    record_list(request, action="family.replies.view", shown=shown)
     return render(request, "families/replies.html", context)
 
 
