@@ -3,7 +3,14 @@ from django import forms
 
 from cc4c import formatting
 from cc4c import forms as cc4c_forms
-from clinics.models import NEEDS_NEXT_PLACE, Decision, Outcome, Priority, ReferralSource
+from clinics.models import (
+    NEEDS_NEXT_PLACE,
+    Decision,
+    OffListReason,
+    Outcome,
+    Priority,
+    ReferralSource,
+)
 from hubs.access import people_in
 from hubs.models import Practice
 
@@ -75,6 +82,29 @@ class ReferralForm(_Form):
     referral_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.ROUTINE)
     source = forms.ChoiceField(choices=ReferralSource.choices, initial=ReferralSource.GP)
+
+
+class OffListForm(_Form):
+    """Why a waiting child comes off the list without an appointment."""
+
+    reason = forms.ChoiceField(
+        choices=OffListReason.choices,
+        widget=forms.RadioSelect,
+        label="Why is the child coming off the list?",
+        error_messages={"required": "Select why the child is coming off the list."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for another reason; kept on the referral, never emailed.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == OffListReason.OTHER and not data.get("note", "").strip():
+            self.add_error("note", "Say why the child is coming off the list.")
+        return data
 
 
 def slot_label(slot):

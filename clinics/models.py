@@ -38,6 +38,17 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class OffListReason(models.TextChoices):
+    """Why a child was taken off the waiting list without an appointment."""
+
+    NOT_NEEDED = "not_needed", "No longer needed: the problem has resolved or is managed"
+    SEEN_ELSEWHERE = "seen_elsewhere", "Seen or being seen by another service"
+    MOVED = "moved", "Moved away or left the practice"
+    DECLINED = "declined", "The family declined an appointment"
+    IN_ERROR = "in_error", "Put on the list in error"
+    OTHER = "other", "Another reason (say which)"
+
+
 class AppointmentType(models.TextChoices):
     NEW = "new", "New"
     FOLLOW_UP = "follow_up", "Follow-up"
@@ -205,6 +216,14 @@ class Referral(models.Model):
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.WAITING
     )
     created_at = models.DateTimeField(default=timezone.now)
+    off_list_reason = models.CharField(
+        "reason taken off the list", max_length=20, choices=OffListReason.choices, blank=True
+    )
+    off_list_note = models.TextField("note", blank=True)
+    off_list_at = models.DateTimeField("taken off the list", null=True, blank=True)
+    off_list_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords()

@@ -39,6 +39,19 @@ def tell_practice(appointment, what):
     _send_later(f"Outreach clinic appointment {what}", body, practice_addresses(appointment))
 
 
+def tell_referrer_off_list(referral):
+    """The practice that referred: a child of theirs is off the waiting list, without an
+    appointment. The reason is on the child's record, behind sign-in."""
+    body = (
+        "A child registered at your practice was taken off the outreach clinic waiting list "
+        "without an appointment.\n\n"
+        f"See the child's record (sign-in needed): "
+        f"{link('population:child', referral.child_id)}\n"
+    )
+    recipients = sorted({p.email for p in practice_contacts(referral.child, referral)})
+    _send_later("Taken off the outreach clinic waiting list", body, recipients)
+
+
 def escalate(follow_up, lead):
     body = (
         "A child was not brought to an outreach clinic appointment and needs a follow-up "

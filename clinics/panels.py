@@ -14,6 +14,7 @@ from hubs import access
 def child_panel(request, child):
     """The child's clinic appointments the person may see; the child page audits the look."""
     appointments = list(queries.child_appointments(request.user, child)[:20])
+    referrals = list(queries.child_referrals(request.user, child)[:20])
     can_refer = access.can(request.user, "clinic.refer", child.practice.hub_id)
     next_steps = []
     if can_refer:
@@ -26,7 +27,12 @@ def child_panel(request, child):
     return {
         "title": "Outreach clinic appointments",
         "template": "clinics/child_panel.html",
-        "context": {"appointments": appointments, "child": child, "can_refer": can_refer},
+        "context": {
+            "appointments": appointments,
+            "referrals": referrals,
+            "child": child,
+            "can_refer": can_refer,
+        },
         "next_steps": next_steps,
     }
 

@@ -176,6 +176,19 @@ def child_appointments(user, child):
     )
 
 
+def child_referrals(user, child):
+    """The child's referrals still waiting or taken off the list, newest first (booked ones show
+    as their appointment)."""
+    return (
+        Referral.objects.visible_to(user)
+        .filter(child=child)
+        .exclude(status=ReferralStatus.BOOKED)
+        .filter(Q(status=ReferralStatus.WAITING) | ~Q(off_list_reason=""))
+        .select_related("off_list_by")
+        .order_by("-referral_date", "-pk")
+    )
+
+
 def hubs_for(user, action):
     return Hub.objects.filter(id__in=hub_ids(user, action))
 

@@ -21,6 +21,7 @@ from clinics.models import (
     FollowUpStatus,
     NextStep,
     NotBroughtFollowUp,
+    OffListReason,
     Outcome,
     Referral,
     ReferralStatus,
@@ -116,6 +117,25 @@ def refer(*, child, reason, referral_date=None, priority="routine", source="gp",
         source=source,
         referred_by=by,
     )
+
+
+def take_off_waiting_list(*, referral, reason, note="", by):
+    """Close a waiting referral without an appointment, with the reason; the practice that
+    referred is told (nothing clinical). A referral already booked or closed is refused."""
+    note = note.strip()
+    if reason == OffListReason.OTHER and not note:
+        raise ClinicError("Say why the child is taken off the list.")
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.status != ReferralStatus.WAITING:
+            status = current.get_status_display().lower()
+            raise ClinicError(f"{current.child} is no longer waiting: the referral is {status}.")
+        current.status = ReferralStatus.CLOSED
+        current.off_list_reason, current.off_list_note = reason, note
+        current.off_list_at, current.off_list_by = timezone.now(), by
+        current.save()
+        notify.tell_referrer_off_list(current)
+    return current
 
 
 def _check_slot(slot, child):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("waiting-list/", views.waiting_list, name="waiting_list"),
     path("waiting-list.csv", views.waiting_list_csv, name="waiting_list_csv"),
     path("waiting-list/<int:pk>/book/", views.referral_book, name="referral_book"),
+    path("waiting-list/<int:pk>/off-list/", views.referral_off_list, name="referral_off_list"),
     path("refer/<int:child_id>/", views.refer, name="refer"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),

@@ -19,7 +19,13 @@ from clinics.views.sessions import (
     session_print,
     slot_book,
 )
-from clinics.views.waiting import refer, referral_book, waiting_list, waiting_list_csv
+from clinics.views.waiting import (
+    refer,
+    referral_book,
+    referral_off_list,
+    waiting_list,
+    waiting_list_csv,
+)
 
 __all__ = [
     "appointment_attendance",
@@ -33,6 +39,7 @@ __all__ = [
     "follow_up_list",
     "refer",
     "referral_book",
+    "referral_off_list",
     "session_cancel",
     "session_create",
     "session_detail",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cc4c import csv_export
 from cc4c.errors import ServiceError
 from clinics import queries, services
-from clinics.forms import BookSlotForm, ReferralForm
+from clinics.forms import BookSlotForm, OffListForm, ReferralForm
 from clinics.models import Referral, ReferralStatus
 from clinics.views.common import page_of, posted
 from clinics.views.sessions import booked_message
@@ -44,18 +44,27 @@ def waiting_list(request):
     )
 
 
-def referral_book(request, pk):
-    """Book a child from the waiting list: choose one of the hub's free slots."""
+def _waiting_referral(request, pk):
+    """A referral of the person's hubs they may book, or 404; with the refusal to show when the
+    child is no longer waiting (booked or closed meanwhile)."""
     referral = get_object_or_404(
         Referral.objects.visible_to(request.user, "clinic.book").select_related(
             "child__practice", "hub", "referred_by"
         ),
         pk=pk,
     )
-    child = referral.child
     if referral.status != ReferralStatus.WAITING:
         status = referral.get_status_display().lower()
-        messages.error(request, f"{child} is no longer waiting: the referral is {status}.")
+        return referral, f"{referral.child} is no longer waiting: the referral is {status}."
+    return referral, None
+
+
+def referral_book(request, pk):
+    """Book a child from the waiting list: choose one of the hub's free slots."""
+    referral, refusal = _waiting_referral(request, pk)
+    child = referral.child
+    if refusal:
+        messages.error(request, refusal)
         return redirect("clinics:waiting_list")
     slots = queries.free_slots(request.user, referral.hub_id)
     form = BookSlotForm(posted(request), slots=slots)
@@ -86,6 +95,37 @@ def referral_book(request, pk):
             "page": page_of(request, slots),
             "chosen": str(form["slot"].value() or ""),
         },
+    )
+
+
+def referral_off_list(request, pk):
+    """Take a child off the waiting list without an appointment, saying why."""
+    referral, refusal = _waiting_referral(request, pk)
+    child = referral.child
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("clinics:waiting_list")
+    form = OffListForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.take_off_waiting_list(referral=referral, **form.cleaned_data, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("clinics:waiting_list")
+        messages.success(request, f"{child} is off the waiting list. Their practice has been told.")
+        return redirect("clinics:waiting_list")
+    record(
+        request,
+        action="clinic.referral.view",
+        hub=referral.hub_id,
+        child_id=child.pk,
+        obj=referral,
+    )
+    queries.mark_over_target([referral])
+    return render(
+        request,
+        "clinics/referral_off_list.html",
+        {"referral": referral, "child": child, "form": form},
     )
 
 

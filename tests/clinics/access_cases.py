@@ -59,6 +59,9 @@ URLS = [
     PatientData(
         "clinics:referral_book", action="clinic.book", build=lambda w: {"pk": referral_b(w).pk}
     ),
+    PatientData(
+        "clinics:referral_off_list", action="clinic.book", build=lambda w: {"pk": referral_b(w).pk}
+    ),
     PatientData("clinics:session_cancel", action="clinic.book", build=session_kwargs),
     PatientData("clinics:appointment_detail", action="clinic.view", build=appointment_kwargs),
     PatientData("clinics:appointment_letter", action="clinic.view", build=appointment_kwargs),
