@@ -19,10 +19,14 @@ from hubs.audit import record, record_list
 from population.models import Child
 
 
+def _list_view(request):
+    """The order and the search of the waiting list, from the query string."""
+    return request.GET.get("sort", "waited"), request.GET.get("q", "").strip()
+
+
 @requires("clinic.view")
 def waiting_list(request):
-    sort = request.GET.get("sort", "waited")
-    q = request.GET.get("q", "").strip()
+    sort, q = _list_view(request)
     page = page_of(request, queries.waiting_list(request.user, sort=sort, q=q))
     queries.mark_over_target(page.object_list)
     shared = queries.mark_shared_names(
@@ -131,8 +135,10 @@ def referral_off_list(request, pk):
 
 @requires("clinic.view")
 def waiting_list_csv(request):
-    """The waiting list as a spreadsheet: identifiable, so the download is audited."""
-    referrals = queries.mark_over_target(list(queries.waiting_list(request.user)))
+    """The waiting list as a spreadsheet, with the search and order of the page it was
+    downloaded from: identifiable, so the download is audited."""
+    sort, q = _list_view(request)
+    referrals = queries.mark_over_target(list(queries.waiting_list(request.user, sort=sort, q=q)))
     record_list(
         request,
         action="clinic.waiting_list.export",

@@ -243,6 +243,26 @@ def test_waiting_list_download_is_audited_and_lists_only_the_hubs_children(
     assert AuditEvent.objects.filter(action="clinic.waiting_list.export", person=gp).count() == 1
 
 
+def test_the_waiting_list_download_keeps_the_search_and_the_order_of_the_page(
+    practice, coordinator, client_for
+):
+    amir = ReferralFactory(
+        child=ChildFactory(practice=practice, given_name="Amir", family_name="Z")
+    )
+    ReferralFactory(child=ChildFactory(practice=practice, given_name="Bea", family_name="Y"))
+    zoe = ReferralFactory(child=ChildFactory(practice=practice, given_name="Zoe", family_name="Z"))
+    client = client_for(coordinator)
+    page = client.get(reverse("clinics:waiting_list"), {"q": "Z", "sort": "name"}).content.decode()
+    link = reverse("clinics:waiting_list_csv") + "?sort=name&amp;q=Z"
+    assert f'href="{link}">Download these children (CSV)' in page
+
+    csv = client.get(reverse("clinics:waiting_list_csv"), {"q": "Z", "sort": "name"})
+    rows = csv.content.decode().splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == [amir.child.nhs_number, zoe.child.nhs_number]
+    everyone = client.get(reverse("clinics:waiting_list_csv")).content.decode()
+    assert len(everyone.splitlines()) == 4
+
+
 def test_on_the_day_the_paediatrician_marks_attended_and_the_outcome_from_the_clinic_list(
     practice, paediatrician, client_for
 ):
