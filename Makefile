@@ -45,6 +45,8 @@ lint: setup
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
 	@# The floors (pyproject.toml, [tool.importlinter]): an import goes down, never up.
 	@.venv/bin/lint-imports
+	@# Types of the access rules and of every services.py and queries.py ([tool.mypy]).
+	@$(ENV) .venv/bin/mypy
 	@# Every model change has its migration (no database needed for the check).
 	@$(ENV) $(PY) -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run
 	@# Security: bandit (config in pyproject.toml) and pip-audit (docs/security/README.md).

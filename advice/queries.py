@@ -3,20 +3,22 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from advice import clock
-from advice.models import AdviceRequest, Attachment, RotaEntry
+from advice.models import AdviceRequest, AdviceRequestQuerySet, Attachment, Reply, RotaEntry
 from hubs.access import hub_ids
+from hubs.models import Person
 from population.models import Child
 
 
-def visible_requests(user, action="advice.view"):
+def visible_requests(user: Person, action: str = "advice.view") -> AdviceRequestQuerySet:
     return AdviceRequest.objects.visible_to(user, action)
 
 
-def request_for(user, pk):
+def request_for(user: Person, pk: int) -> AdviceRequest:
     """One request the user may open, with what its page shows, or 404."""
     return get_object_or_404(
         visible_requests(user).select_related(
@@ -32,7 +34,7 @@ def request_for(user, pk):
     )
 
 
-def attachment_for(user, request_pk, pk):
+def attachment_for(user: Person, request_pk: int, pk: int) -> Attachment:
     return get_object_or_404(
         Attachment.objects.filter(request__in=visible_requests(user)).select_related(
             "request", "request__hub"
@@ -42,7 +44,7 @@ def attachment_for(user, request_pk, pk):
     )
 
 
-def replies_of(advice_request):
+def replies_of(advice_request: AdviceRequest) -> QuerySet[Reply]:
     return advice_request.replies.select_related("author")
 
 
@@ -55,8 +57,8 @@ class QueueRow:
     mine: bool
 
     @property
-    def time_left_text(self):
-        if self.due_at is None:
+    def time_left_text(self) -> str:
+        if self.due_at is None or self.time_left is None:
             return "Paused: waiting for information"
         seconds = abs(int(self.time_left.total_seconds()))
         hours, minutes = seconds // 3600, seconds % 3600 // 60
@@ -64,14 +66,14 @@ class QueueRow:
         return f"{text} overdue" if self.overdue else f"{text} left"
 
 
-def covered_hub_ids(user, day=None):
+def covered_hub_ids(user: Person, day: datetime.date | None = None) -> set[int]:
     day = day or timezone.localdate()
     return set(
         RotaEntry.objects.filter(paediatrician=user, date=day).values_list("hub_id", flat=True)
     )
 
 
-def queue(user, now=None):
+def queue(user: Person, now: datetime.datetime | None = None) -> list[QueueRow]:
     """Waiting requests of the user's hubs in three states: overdue first, then those whose
     clock is running, then those paused for information. In each state urgent requests come
     before routine ones, then the ones the user covers or has claimed, then by due time."""
@@ -111,7 +113,7 @@ def queue(user, now=None):
     return rows
 
 
-def my_requests(user):
+def my_requests(user: Person) -> QuerySet[AdviceRequest]:
     return (
         visible_requests(user, "advice.ask")
         .filter(asked_by=user)
@@ -120,7 +122,7 @@ def my_requests(user):
     )
 
 
-def child_requests(user, child):
+def child_requests(user: Person, child: Child) -> QuerySet[AdviceRequest]:
     return (
         visible_requests(user)
         .filter(child=child)
@@ -129,7 +131,7 @@ def child_requests(user, child):
     )
 
 
-def rota(user, start=None, days=28):
+def rota(user: Person, start: datetime.date | None = None, days: int = 28) -> QuerySet[RotaEntry]:
     start = start or timezone.localdate()
     return (
         RotaEntry.objects.filter(hub_id__in=hub_ids(user, "advice.view"))
@@ -139,7 +141,7 @@ def rota(user, start=None, days=28):
     )
 
 
-def search_children(user, text, limit=20):
+def search_children(user: Person, text: str, limit: int = 20) -> QuerySet[Child]:
     """Children the user may ask about, by NHS number or name; empty for an empty search."""
     text = (text or "").strip()
     if not text:
@@ -150,7 +152,7 @@ def search_children(user, text, limit=20):
     return children.search(text).select_related("practice")[:limit]
 
 
-def askable_child(user, pk):
+def askable_child(user: Person, pk: int) -> Child:
     return get_object_or_404(
         Child.objects.visible_to(user)
         .filter(practice__hub_id__in=hub_ids(user, "advice.ask"))

@@ -5,6 +5,9 @@ transaction, sends its emails after commit, and refuses with ``AdviceError`` (a 
 message) when the action is not allowed.
 """
 
+import datetime
+from collections.abc import Callable, Iterable
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,21 +29,24 @@ from advice.models import (
 from advice.notify import send
 from cc4c.errors import ServiceError
 from clinics import services as clinic_services
+from clinics.models import Referral
 from hubs.access import can, people_in, require
-from hubs.models import Membership
+from hubs.models import Hub, Membership, Person, Practice
 from mdt import services as mdt_services
+from mdt.models import CaseDiscussion
+from population.models import Child
 
 
 class AdviceError(ServiceError):
     """An advice line action was refused; the message says why."""
 
 
-def _on_commit_send(kind, advice_request, recipients):
+def _on_commit_send(kind: str, advice_request: AdviceRequest, recipients: Iterable[str]) -> None:
     # The outbox row is written in this transaction; the email itself goes after commit.
     send(kind, advice_request, list(recipients))
 
 
-def _practice_of(person, hub):
+def _practice_of(person: Person, hub: Hub) -> Practice | None:
     membership = (
         Membership.objects.active()
         .filter(person=person, hub=hub, practice__isnull=False)
@@ -50,11 +56,11 @@ def _practice_of(person, hub):
     return membership.practice if membership else None
 
 
-def hub_paediatricians(hub, day=None):
+def hub_paediatricians(hub: Hub, day: datetime.date | None = None) -> list[Person]:
     return list(people_in(hub, "advice.answer", on=day))
 
 
-def covering_paediatricians(hub, day=None):
+def covering_paediatricians(hub: Hub, day: datetime.date | None = None) -> list[Person]:
     """Who covers the line today: the rota's paediatrician, else all the hub's paediatricians."""
     day = day or timezone.localdate()
     entry = RotaEntry.objects.filter(hub=hub, date=day).select_related("paediatrician").first()
@@ -63,7 +69,9 @@ def covering_paediatricians(hub, day=None):
     return hub_paediatricians(hub, day)
 
 
-def _save_files(advice_request, files, by):
+def _save_files(
+    advice_request: AdviceRequest, files: Iterable[tuple[str, bytes]], by: Person
+) -> None:
     """Store checked (name, bytes) pairs; raises AdviceError naming the refused file."""
     for name, data in files:
         try:
@@ -83,18 +91,18 @@ def _save_files(advice_request, files, by):
 
 def _create(
     *,
-    hub,
-    channel,
-    asked_by,
-    practice,
-    child,
-    question,
-    request_type,
-    urgency,
-    received_at,
-    files,
-    by,
-):
+    hub: Hub,
+    channel: str,
+    asked_by: Person | None,
+    practice: Practice | None,
+    child: Child | None,
+    question: str,
+    request_type: str,
+    urgency: str,
+    received_at: datetime.datetime | None,
+    files: Iterable[tuple[str, bytes]],
+    by: Person,
+) -> AdviceRequest:
     if child is not None and child.practice.hub_id != hub.pk:
         raise AdviceError("Choose a child registered at one of this hub's practices.")
     if not question.strip():
@@ -125,7 +133,16 @@ def _create(
 
 
 @transaction.atomic
-def ask(*, hub, question, request_type, urgency, child=None, files=(), by):
+def ask(
+    *,
+    hub: Hub,
+    question: str,
+    request_type: str,
+    urgency: str,
+    child: Child | None = None,
+    files: Iterable[tuple[str, bytes]] = (),
+    by: Person,
+) -> AdviceRequest:
     """A GP's question through the web form; the covering paediatrician is told by email."""
     require(by, "advice.ask", hub, "You cannot ask this hub's advice line.")
     return _create(
@@ -146,16 +163,16 @@ def ask(*, hub, question, request_type, urgency, child=None, files=(), by):
 @transaction.atomic
 def log_phone_request(
     *,
-    hub,
-    question,
-    request_type,
-    urgency,
-    received_at,
-    asked_by=None,
-    practice=None,
-    child=None,
-    by,
-):
+    hub: Hub,
+    question: str,
+    request_type: str,
+    urgency: str,
+    received_at: datetime.datetime,
+    asked_by: Person | None = None,
+    practice: Practice | None = None,
+    child: Child | None = None,
+    by: Person,
+) -> AdviceRequest:
     """A paediatrician records a question they took by phone, with the time of the call."""
     require(by, "advice.answer", hub, "Only the hub's paediatricians log phone requests.")
     if received_at > timezone.now():
@@ -178,7 +195,14 @@ def log_phone_request(
 
 
 @transaction.atomic
-def receive_email(*, hub, sender, question, files, received_at):
+def receive_email(
+    *,
+    hub: Hub,
+    sender: Person,
+    question: str,
+    files: Iterable[tuple[str, bytes]],
+    received_at: datetime.datetime,
+) -> AdviceRequest:
     """A question that arrived at the hub's advice address from a known GP or paediatrician."""
     return _create(
         hub=hub,
@@ -195,18 +219,19 @@ def receive_email(*, hub, sender, question, files, received_at):
     )
 
 
-def _locked(advice_request):
+def _locked(advice_request: AdviceRequest) -> AdviceRequest:
     return AdviceRequest.objects.select_for_update().select_related("hub").get(pk=advice_request.pk)
 
 
 @transaction.atomic
-def claim(*, advice_request, by):
+def claim(*, advice_request: AdviceRequest, by: Person) -> AdviceRequest:
     """Take a request to answer; of two people claiming at once exactly one succeeds."""
     require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
     # The row lock makes a second claimer wait, then see the first one's claim.
     locked = _locked(advice_request)
-    if locked.claimed_by_id is not None:
-        who = "you" if locked.claimed_by_id == by.pk else locked.claimed_by.display_name
+    claimer = locked.claimed_by
+    if claimer is not None:
+        who = "you" if claimer.pk == by.pk else claimer.display_name
         raise AdviceError(f"This request is already claimed by {who}.")
     if not locked.is_waiting:
         raise AdviceError("This request has already been answered.")
@@ -218,14 +243,14 @@ def claim(*, advice_request, by):
     return locked
 
 
-def _resume_clock(locked, now):
+def _resume_clock(locked: AdviceRequest, now: datetime.datetime) -> None:
     if locked.paused_since is not None:
         locked.paused_seconds += round(clock.request_elapsed(locked, locked.paused_since, now))
         locked.paused_since = None
 
 
 @transaction.atomic
-def answer(*, advice_request, text, by):
+def answer(*, advice_request: AdviceRequest, text: str, by: Person) -> AdviceRequest:
     """A signed answer; the first one stops the response clock, a later one answers the GP's
     follow-up question. The GP gets a link by email."""
     require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
@@ -249,13 +274,13 @@ def answer(*, advice_request, text, by):
     locked.save()
     if first and locked.child_id:
         signals.request_answered.send(AdviceRequest, advice_request=locked)
-    if locked.asked_by_id:
+    if locked.asked_by is not None:
         _on_commit_send("answered", locked, [locked.asked_by.email])
     return locked
 
 
 @transaction.atomic
-def ask_follow_up(*, advice_request, text, by):
+def ask_follow_up(*, advice_request: AdviceRequest, text: str, by: Person) -> AdviceRequest:
     """The GP who asked replies to the answer with a follow-up question on the same request:
     it goes back to the queue with its own due time, and whoever answered is told."""
     if by.pk != advice_request.asked_by_id:
@@ -275,7 +300,7 @@ def ask_follow_up(*, advice_request, text, by):
     locked.status = Status.FOLLOW_UP
     locked.follow_up_since = now
     locked.save()
-    if locked.claimed_by_id and locked.claimed_by.is_active:
+    if locked.claimed_by is not None and locked.claimed_by.is_active:
         recipients = [locked.claimed_by.email]
     else:
         recipients = [p.email for p in covering_paediatricians(locked.hub)]
@@ -284,7 +309,7 @@ def ask_follow_up(*, advice_request, text, by):
 
 
 @transaction.atomic
-def ask_for_information(*, advice_request, text, by):
+def ask_for_information(*, advice_request: AdviceRequest, text: str, by: Person) -> AdviceRequest:
     """Ask the GP for more; the clock pauses until they reply when the hub says so."""
     require(by, "advice.answer", advice_request.hub, "Only the hub's paediatricians answer.")
     if not text.strip():
@@ -308,13 +333,13 @@ def ask_for_information(*, advice_request, text, by):
     ):
         locked.paused_since = now
     locked.save()
-    if locked.asked_by_id:
+    if locked.asked_by is not None:
         _on_commit_send("info_requested", locked, [locked.asked_by.email])
     return locked
 
 
 @transaction.atomic
-def add_information(*, advice_request, text, by):
+def add_information(*, advice_request: AdviceRequest, text: str, by: Person) -> AdviceRequest:
     """The GP supplies what was asked for; the clock runs again and the claimer is told."""
     if by.pk != advice_request.asked_by_id and not can(by, "advice.answer", advice_request.hub):
         raise AdviceError("Only the person who asked can add information.")
@@ -333,13 +358,13 @@ def add_information(*, advice_request, text, by):
     else:
         locked.status = Status.CLAIMED if locked.claimed_by_id else Status.OPEN
     locked.save()
-    if locked.claimed_by_id:
+    if locked.claimed_by is not None:
         _on_commit_send("information_added", locked, [locked.claimed_by.email])
     return locked
 
 
 @transaction.atomic
-def record_outcome(*, advice_request, outcome, by):
+def record_outcome(*, advice_request: AdviceRequest, outcome: str, by: Person) -> AdviceRequest:
     """Record what came of an answered request; this closes it (history keeps corrections)."""
     require(
         by, "advice.answer", advice_request.hub, "Only the hub's paediatricians record outcomes."
@@ -355,7 +380,7 @@ def record_outcome(*, advice_request, outcome, by):
     return locked
 
 
-def _to_mdt(*, child, reason, consent_recorded, by):
+def _to_mdt(*, child: Child, reason: str, consent_recorded: bool, by: Person) -> CaseDiscussion:
     return mdt_services.put_forward(
         by=by,
         child=child,
@@ -365,19 +390,26 @@ def _to_mdt(*, child, reason, consent_recorded, by):
     )
 
 
-def _to_clinic(*, child, reason, consent_recorded, by):
+def _to_clinic(*, child: Child, reason: str, consent_recorded: bool, by: Person) -> Referral:
     return clinic_services.refer(child=child, reason=reason, source="advice", by=by)
 
 
 # Where an answer can put the child forward: destination -> (service, outcome recorded).
-FORWARDS = {
+FORWARDS: dict[str, tuple[Callable[..., CaseDiscussion | Referral], str]] = {
     "mdt": (_to_mdt, Outcome.MDT_DISCUSSION),
     "clinic": (_to_clinic, Outcome.OUTREACH_CLINIC),
 }
 
 
 @transaction.atomic
-def put_forward(*, advice_request, destination, reason, consent_recorded=False, by):
+def put_forward(
+    *,
+    advice_request: AdviceRequest,
+    destination: str,
+    reason: str,
+    consent_recorded: bool = False,
+    by: Person,
+) -> CaseDiscussion | Referral:
     """From an answer, put the child forward to the MDT or the clinic waiting list in one step,
     and record the matching outcome."""
     if destination not in FORWARDS:

@@ -2,17 +2,18 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from champions.models import EXPIRY_NOTICE_DAYS, Activity, Champion, Check, Training
 from hubs import access
-from hubs.models import Hub, Practice
+from hubs.models import Hub, Person, Practice
 
 
-def current_checks():
+def current_checks() -> QuerySet[Check]:
     """Checks not replaced by a later check of the same kind for the same champion."""
     newer = Check.objects.filter(
         champion=OuterRef("champion"),
@@ -23,7 +24,7 @@ def current_checks():
     return Check.objects.filter(~Exists(newer))
 
 
-def current_trainings():
+def current_trainings() -> QuerySet[Training]:
     """Training not replaced by a later record of the same course for the same champion."""
     newer = Training.objects.filter(
         champion=OuterRef("champion"), course=OuterRef("course"), date__gt=OuterRef("date")
@@ -31,10 +32,10 @@ def current_trainings():
     return Training.objects.filter(~Exists(newer))
 
 
-def with_next_expiry(champions):
+def with_next_expiry(champions: QuerySet[Champion]) -> QuerySet[Champion]:
     """Annotate ``next_check_expiry`` and ``next_training_expiry``: earliest in-force expiry."""
 
-    def earliest(records):
+    def earliest(records: QuerySet[Any]) -> Subquery:
         return Subquery(
             records.filter(champion=OuterRef("pk"), expires_on__isnull=False)
             .order_by("expires_on")
@@ -47,7 +48,9 @@ def with_next_expiry(champions):
     )
 
 
-def expiry_state(expires_on, today=None):
+def expiry_state(
+    expires_on: datetime.date | None, today: datetime.date | None = None
+) -> str | None:
     """'expired', 'due' or None for the earliest expiry date of a champion's records."""
     if expires_on is None:
         return None
@@ -59,16 +62,16 @@ def expiry_state(expires_on, today=None):
     return None
 
 
-def champion_hubs(user):
+def champion_hubs(user: Person) -> QuerySet[Hub]:
     return access.hubs_for(user, "champions.view").prefetch_related("practices")
 
 
-def hub_for(user, hub_id):
+def hub_for(user: Person, hub_id: int) -> Hub | None:
     """The hub if the user may see its champions, else None (the view answers 404)."""
     return Hub.objects.filter(pk=hub_id, pk__in=access.hub_ids(user, "champions.view")).first()
 
 
-def practice_for(user, practice_id):
+def practice_for(user: Person, practice_id: int) -> Practice | None:
     return (
         Practice.objects.select_related("hub")
         .filter(pk=practice_id, hub_id__in=access.hub_ids(user, "champions.view"))
@@ -76,7 +79,7 @@ def practice_for(user, practice_id):
     )
 
 
-def own_champion(user):
+def own_champion(user: Person) -> Champion | None:
     """The champion record linked to the signed-in champion, while their membership lasts."""
     return (
         Champion.objects.select_related("practice", "hub")
@@ -85,7 +88,13 @@ def own_champion(user):
     )
 
 
-def active_champions(*, hub=None, practice=None, date_from, date_to):
+def active_champions(
+    *,
+    hub: Hub | None = None,
+    practice: Practice | None = None,
+    date_from: datetime.date,
+    date_to: datetime.date,
+) -> QuerySet[Champion]:
     """Active champions with their activities, hours and people reached in the period."""
     qs = Champion.objects.active().select_related("practice")
     qs = qs.filter(practice=practice) if practice else qs.filter(practice__hub=hub)
@@ -97,7 +106,7 @@ def active_champions(*, hub=None, practice=None, date_from, date_to):
     ).order_by("family_name", "given_name", "pk")
 
 
-def month_starts(date_from, date_to):
+def month_starts(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
     months = []
     day = date_from.replace(day=1)
     while day <= date_to:
@@ -106,7 +115,7 @@ def month_starts(date_from, date_to):
     return months
 
 
-def last_twelve_months(today=None):
+def last_twelve_months(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     today = today or timezone.localdate()
     first = today.replace(day=1)
     for _ in range(11):
@@ -114,11 +123,17 @@ def last_twelve_months(today=None):
     return first, today
 
 
-def monthly_activity(*, hub=None, practice=None, date_from, date_to):
+def monthly_activity(
+    *,
+    hub: Hub | None = None,
+    practice: Practice | None = None,
+    date_from: datetime.date,
+    date_to: datetime.date,
+) -> list[dict[str, Any]]:
     """One row per month of the period, empty months included: activities, hours, people."""
     qs = Activity.objects.filter(date__gte=date_from, date__lte=date_to)
     qs = qs.filter(champion__practice=practice) if practice else qs.filter(champion__hub=hub)
-    totals = {
+    totals: dict[datetime.date, Any] = {
         row["month"]: row
         for row in qs.annotate(month=TruncMonth("date"))
         .values("month")
@@ -138,15 +153,15 @@ def monthly_activity(*, hub=None, practice=None, date_from, date_to):
     return rows
 
 
-def own_activities(champion):
+def own_activities(champion: Champion) -> QuerySet[Activity]:
     return champion.activities.all()
 
 
-def own_status(champion):
+def own_status(champion: Champion) -> tuple[list[Check], list[Training]]:
     """The champion's checks and training in force, each with its state today."""
     today = timezone.localdate()
     checks = list(current_checks().filter(champion=champion).order_by("kind", "-date"))
     trainings = list(current_trainings().filter(champion=champion).order_by("course"))
     for record in checks + trainings:
-        record.current_state = record.state(today)
+        record.current_state = record.state(today)  # type: ignore[union-attr]
     return checks, trainings

@@ -2,6 +2,9 @@
 
 import datetime
 import logging
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,12 +19,15 @@ from champions.models import (
     EXPIRY_NOTICE_DAYS,
     Activity,
     AlertKind,
+    Champion,
+    Check,
     ExpiryAlert,
     Status,
+    Training,
 )
 from champions.queries import current_checks, current_trainings
 from hubs.access import people_in
-from hubs.models import Hub
+from hubs.models import Hub, Person
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +39,7 @@ class ChampionError(ServiceError):
 DUPLICATE = "An activity of this type is already recorded on that date: change that one instead."
 
 
-def _refuse_closed_month(champion, day):
+def _refuse_closed_month(champion: Champion, day: datetime.date) -> None:
     if closing.is_closed(champion.hub_id, day):
         raise ChampionError(
             f"The report for {formatting.month(day)} is built, so its activities can no longer "
@@ -41,7 +47,16 @@ def _refuse_closed_month(champion, day):
         )
 
 
-def record_activity(*, champion, date, type, hours, people_reached=None, notes="", by):
+def record_activity(
+    *,
+    champion: Champion,
+    date: datetime.date,
+    type: str,
+    hours: Decimal,
+    people_reached: int | None = None,
+    notes: str = "",
+    by: Person,
+) -> Activity:
     """Record one activity; refuses a second of the same type on the same day, a future date,
     or a month whose report is built."""
     if date > timezone.localdate():
@@ -62,7 +77,7 @@ def record_activity(*, champion, date, type, hours, people_reached=None, notes="
         raise ChampionError(DUPLICATE) from None
 
 
-def may_change(activity, user, closed=None):
+def may_change(activity: Activity, user: Person, closed: set[datetime.date] | None = None) -> bool:
     """Whether ``user`` may correct or delete the activity: they recorded it themselves and its
     month's report is not built (``closed``: the hub's closed months, if already known)."""
     if activity.recorded_by_id is None or activity.recorded_by_id != user.pk:
@@ -72,7 +87,16 @@ def may_change(activity, user, closed=None):
     return activity.date.replace(day=1) not in closed
 
 
-def change_activity(*, activity, by, date, type, hours, people_reached=None, notes=""):
+def change_activity(
+    *,
+    activity: Activity,
+    by: Person,
+    date: datetime.date,
+    type: str,
+    hours: Decimal,
+    people_reached: int | None = None,
+    notes: str = "",
+) -> Activity:
     """Correct an activity the champion recorded, while its month (and the month it moves to)
     is open; the same rules as recording one."""
     if activity.recorded_by_id != by.pk:
@@ -99,29 +123,29 @@ def change_activity(*, activity, by, date, type, hours, people_reached=None, not
     return activity
 
 
-def delete_activity(*, activity, by):
+def delete_activity(*, activity: Activity, by: Person) -> None:
     """Delete an activity the champion recorded, while its month's report is not built."""
     if activity.recorded_by_id != by.pk:
         raise ChampionError("Only the champion who recorded this activity can delete it.")
     with transaction.atomic():
-        activity = Activity.objects.select_for_update().filter(pk=activity.pk).first()
-        if activity is None:
+        locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+        if locked is None:
             raise ChampionError("This activity was deleted already.")
-        _refuse_closed_month(activity.champion, activity.date)
-        activity.delete()
+        _refuse_closed_month(locked.champion, locked.date)
+        locked.delete()
 
 
-def coordinator_emails(hub_id, on=None):
+def coordinator_emails(hub_id: int, on: datetime.date | None = None) -> list[str]:
     people = people_in(hub_id, "hub.manage", on=on).exclude(email="")
     return sorted(set(people.values_list("email", flat=True)))
 
 
-def _due_alerts(today):
+def _due_alerts(today: datetime.date) -> Iterator[tuple[str, Check | Training, str]]:
     """(field, record, kind) for every in-force check or training needing an alert today."""
     horizon = today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS)
     for field, records in (("check_record", current_checks()), ("training", current_trainings())):
 
-        def alerted(kind, field=field):
+        def alerted(kind: str, field: str = field) -> Exists:
             return Exists(
                 ExpiryAlert.objects.filter(
                     **{field: OuterRef("pk")}, kind=kind, expires_on=OuterRef("expires_on")
@@ -137,6 +161,8 @@ def _due_alerts(today):
             )
             .select_related("champion")
         ):
+            if record.expires_on is None:  # filtered out above; says so to the type checker
+                continue
             if record.expires_on <= today:
                 if not record.alerted_expired:
                     yield field, record, AlertKind.EXPIRED
@@ -144,11 +170,11 @@ def _due_alerts(today):
                 yield field, record, AlertKind.DUE_30_DAYS
 
 
-def sweep_expiry_alerts(today=None):
+def sweep_expiry_alerts(today: datetime.date | None = None) -> int:
     """Email each hub's coordinators once when a check or training is 30 days from expiry, and
     once when it has expired. Safe to run as often as wanted: each alert is a unique row."""
     today = today or timezone.localdate()
-    due_by_hub = {}
+    due_by_hub: dict[int, list[tuple[str, Check | Training, str]]] = {}
     for field, record, kind in _due_alerts(today):
         due_by_hub.setdefault(record.champion.hub_id, []).append((field, record, kind))
     sent = 0
@@ -156,13 +182,12 @@ def sweep_expiry_alerts(today=None):
         # The alerts a hub's email announces are claimed in the transaction that writes the
         # email to the outbox: both are kept, or neither and the next sweep tries again.
         with transaction.atomic():
-            counts = {}
+            counts: dict[str, int] = {}
             for field, record, kind in due:
                 try:
                     with transaction.atomic():
-                        _alert, created = ExpiryAlert.objects.get_or_create(
-                            **{field: record}, kind=kind, expires_on=record.expires_on
-                        )
+                        alert: dict[str, Any] = {field: record, "expires_on": record.expires_on}
+                        _alert, created = ExpiryAlert.objects.get_or_create(**alert, kind=kind)
                 except IntegrityError:
                     created = False  # another sweep claimed it at the same moment
                 if created:
@@ -173,7 +198,7 @@ def sweep_expiry_alerts(today=None):
     return sent
 
 
-def send_expiry_email(hub_id, counts):
+def send_expiry_email(hub_id: int, counts: dict[str, int]) -> None:
     """Tell the hub's coordinators how many records need attention, with a link; no names."""
     recipients = coordinator_emails(hub_id)
     if not recipients:

@@ -1,6 +1,10 @@
 """Reads for the clinic pages, scoped through hubs.access by the models' ``visible_to``."""
 
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -18,8 +22,10 @@ from hubs.access import hub_ids
 from hubs.models import Hub, Membership, Person, Role
 from population.models import Child
 
+_Rows = TypeVar("_Rows", bound=Iterable[Any])
 
-def session_list(user, *, past=False):
+
+def session_list(user: Person, *, past: bool = False) -> QuerySet[ClinicSession]:
     today = timezone.localdate()
     qs = ClinicSession.objects.visible_to(user).select_related("hub", "host_practice")
     live = ~Q(slots__appointments__status__in=CANCELLED_STATUSES) & Q(
@@ -36,10 +42,10 @@ def session_list(user, *, past=False):
     return qs.filter(date__gte=today).order_by("date", "start_time")
 
 
-def session_slots(session):
+def session_slots(session: ClinicSession) -> list[Any]:
     """The session's slots, each with its live appointment (or None) as ``appointment``."""
     live = Appointment.objects.live().select_related("child", "child__practice", "referral")
-    slots = list(
+    slots: list[Any] = list(
         Slot.objects.filter(session=session).prefetch_related(
             Prefetch("appointments", queryset=live, to_attr="live_appointments")
         )
@@ -49,7 +55,7 @@ def session_slots(session):
     return slots
 
 
-def free_slots(user, hub_id, *, action="clinic.book"):
+def free_slots(user: Person, hub_id: int, *, action: str = "clinic.book") -> QuerySet[Slot]:
     """Free slots of the hub's scheduled sessions that are not over, for booking and moving."""
     taken = Appointment.objects.live().values("slot_id")
     now = timezone.localtime()
@@ -75,7 +81,14 @@ SORTS = {
 }
 
 
-def waiting_list(user, *, sort="waited", q="", hub_id=None, action="clinic.view"):
+def waiting_list(
+    user: Person,
+    *,
+    sort: str = "waited",
+    q: str = "",
+    hub_id: int | None = None,
+    action: str = "clinic.view",
+) -> QuerySet[Referral]:
     """Children waiting for a clinic appointment, in the user's hubs (or one of them)."""
     qs = (
         Referral.objects.visible_to(user, action)
@@ -97,7 +110,7 @@ def waiting_list(user, *, sort="waited", q="", hub_id=None, action="clinic.view"
     return qs.order_by(*SORTS.get(sort, SORTS["waited"]))
 
 
-def shared_names(referrals):
+def shared_names(referrals: QuerySet[Referral]) -> set[tuple[str, str]]:
     """The names (given and family, ignoring case) that two or more different children on the
     waiting list ``referrals`` share: one query over the whole list, not just one page."""
     rows = (
@@ -110,17 +123,21 @@ def shared_names(referrals):
     return {(row["given"], row["family"]) for row in rows}
 
 
-def names_shared_among(children):
+def names_shared_among(children: Iterable[Child]) -> set[tuple[str, str]]:
     """The names two or more of ``children`` (already read, e.g. search results) share."""
-    seen = {}
+    seen: dict[tuple[str, str], set[int]] = {}
     for c in children:
         seen.setdefault((c.given_name.lower(), c.family_name.lower()), set()).add(c.pk)
     return {name for name, ids in seen.items() if len(ids) > 1}
 
 
-def mark_shared_names(rows, names, child=lambda row: row.child):
+def mark_shared_names(
+    rows: Iterable[Any],
+    names: set[tuple[str, str]],
+    child: Callable[[Any], Child] = lambda row: row.child,
+) -> list[str]:
     """Set ``shares_name`` on each row whose child has one of ``names``; the names as shown."""
-    shown = {}
+    shown: dict[tuple[str, str], str] = {}
     for row in rows:
         c = child(row)
         key = (c.given_name.lower(), c.family_name.lower())
@@ -130,7 +147,7 @@ def mark_shared_names(rows, names, child=lambda row: row.child):
     return sorted(shown.values())
 
 
-def mark_over_target(referrals, on=None):
+def mark_over_target(referrals: _Rows, on: datetime.date | None = None) -> _Rows:
     on = on or timezone.localdate()
     for referral in referrals:
         referral.weeks_waiting = (on - referral.referral_date).days // 7
@@ -138,7 +155,7 @@ def mark_over_target(referrals, on=None):
     return referrals
 
 
-def follow_up_worklist(user):
+def follow_up_worklist(user: Person) -> QuerySet[NotBroughtFollowUp]:
     return (
         NotBroughtFollowUp.objects.visible_to(user)
         .unresolved()
@@ -152,7 +169,7 @@ def follow_up_worklist(user):
     )
 
 
-def practice_contacts(child, referral=None):
+def practice_contacts(child: Child, referral: Referral | None = None) -> list[Person]:
     """How to reach the child's family through their practice: the practice's GPs on the
     system, and the person who referred the child if they are someone else."""
     gps = (
@@ -167,7 +184,7 @@ def practice_contacts(child, referral=None):
     return people
 
 
-def child_appointments(user, child):
+def child_appointments(user: Person, child: Child) -> QuerySet[Appointment]:
     return (
         Appointment.objects.visible_to(user)
         .filter(child=child)
@@ -176,7 +193,7 @@ def child_appointments(user, child):
     )
 
 
-def child_referrals(user, child):
+def child_referrals(user: Person, child: Child) -> QuerySet[Referral]:
     """The child's referrals still waiting or taken off the list, newest first (booked ones show
     as their appointment)."""
     return (
@@ -189,11 +206,11 @@ def child_referrals(user, child):
     )
 
 
-def hubs_for(user, action):
+def hubs_for(user: Person, action: str) -> QuerySet[Hub]:
     return Hub.objects.filter(id__in=hub_ids(user, action))
 
 
-def given_back_by_families(user):
+def given_back_by_families(user: Person) -> QuerySet[Appointment]:
     """Appointments families cancelled whose slot, in a session still to come, is free now: for
     the coordinator to offer to the waiting list."""
     now = timezone.localtime()

@@ -2,6 +2,7 @@
 one transaction each, emails sent only once the transaction commits."""
 
 import datetime
+from collections.abc import Collection, Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +29,8 @@ from clinics.models import (
     SessionStatus,
     Slot,
 )
+from hubs.models import Hub, Person, Practice
+from population.models import Child
 
 SLOT_TAKEN = "That slot was just booked by someone else. Choose another slot."
 # Days after a follow-up opens that a reminder goes to its assignees, if still undecided.
@@ -39,7 +42,7 @@ class ClinicError(ServiceError):
     """A refusal with a message a coordinator or clinician can act on."""
 
 
-def session_over_message(session):
+def session_over_message(session: ClinicSession) -> str:
     return (
         f"The clinic of {formatting.weekday(session.date)} ended at "
         f"{formatting.clock(session.end_time)}: it is over, "
@@ -47,7 +50,7 @@ def session_over_message(session):
     )
 
 
-def session_held_message(session):
+def session_held_message(session: ClinicSession) -> str:
     return (
         f"The clinic of {formatting.weekday(session.date)} is over: a session that has been held "
         "cannot be cancelled."
@@ -55,8 +58,16 @@ def session_held_message(session):
 
 
 def create_session(
-    *, hub, date, host_practice, start_time, end_time, slot_minutes, clinicians=(), by
-):
+    *,
+    hub: Hub,
+    date: datetime.date,
+    host_practice: Practice,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    slot_minutes: int,
+    clinicians: Iterable[Person] = (),
+    by: Person,
+) -> ClinicSession:
     """A scheduled session in one of the hub's practices, with its slots generated."""
     if host_practice.hub_id != hub.pk:
         raise ClinicError("The host practice must be one of the hub's practices.")
@@ -79,7 +90,9 @@ def create_session(
     return session
 
 
-def cancel_session(*, session, reason, rebook_ids=None, by):
+def cancel_session(
+    *, session: ClinicSession, reason: str, rebook_ids: Collection[int] | None = None, by: Person
+) -> ClinicSession:
     """Cancel a session and every appointment in it; each practice is told, and each child in
     ``rebook_ids`` (every child when None) goes back on the waiting list to be rebooked."""
     with transaction.atomic():
@@ -104,7 +117,15 @@ def cancel_session(*, session, reason, rebook_ids=None, by):
     return session
 
 
-def refer(*, child, reason, referral_date=None, priority="routine", source="gp", by):
+def refer(
+    *,
+    child: Child,
+    reason: str,
+    referral_date: datetime.date | None = None,
+    priority: str = "routine",
+    source: str = "gp",
+    by: Person,
+) -> Referral:
     """Put a child on their hub clinic's waiting list."""
     if referral_date and referral_date > timezone.localdate():
         raise ClinicError("The referral date cannot be in the future.")
@@ -119,7 +140,9 @@ def refer(*, child, reason, referral_date=None, priority="routine", source="gp",
     )
 
 
-def take_off_waiting_list(*, referral, reason, note="", by):
+def take_off_waiting_list(
+    *, referral: Referral, reason: str, note: str = "", by: Person
+) -> Referral:
     """Close a waiting referral without an appointment, with the reason; the practice that
     referred is told (nothing clinical). A referral already booked or closed is refused."""
     note = note.strip()
@@ -138,7 +161,7 @@ def take_off_waiting_list(*, referral, reason, note="", by):
     return current
 
 
-def _check_slot(slot, child):
+def _check_slot(slot: Slot, child: Child) -> None:
     session = slot.session
     if session.is_cancelled:
         raise ClinicError("That session is cancelled.")
@@ -148,7 +171,15 @@ def _check_slot(slot, child):
         raise ClinicError("The child is not registered at a practice of this hub.")
 
 
-def book_appointment(*, slot, child, by, referral=None, appointment_type=None, referral_date=None):
+def book_appointment(
+    *,
+    slot: Slot,
+    child: Child,
+    by: Person,
+    referral: Referral | None = None,
+    appointment_type: str | None = None,
+    referral_date: datetime.date | None = None,
+) -> Appointment:
     """Book the child into the slot; if someone else just took it, or the session is over or
     cancelled, nothing is written and a ClinicError says so."""
     _check_slot(slot, child)
@@ -178,7 +209,9 @@ def book_appointment(*, slot, child, by, referral=None, appointment_type=None, r
     return appointment
 
 
-def move_appointment(*, appointment, slot, reason="", by):
+def move_appointment(
+    *, appointment: Appointment, slot: Slot, reason: str = "", by: Person
+) -> Appointment:
     """Move a booked appointment to another free slot of the hub's clinics."""
     if appointment.status != AppointmentStatus.BOOKED:
         raise ClinicError("Only a booked appointment can be moved.")
@@ -188,7 +221,7 @@ def move_appointment(*, appointment, slot, reason="", by):
     old_slot = appointment.slot
     appointment.slot = slot
     appointment.reason = reason
-    appointment._change_reason = "moved"
+    appointment._change_reason = "moved"  # type: ignore[attr-defined]  # simple-history
     try:
         with transaction.atomic():
             appointment.save(update_fields=["slot", "reason"])
@@ -201,7 +234,9 @@ def move_appointment(*, appointment, slot, reason="", by):
     return appointment
 
 
-def _cancel(appointment, status, reason, return_to_waiting_list):
+def _cancel(
+    appointment: Appointment, status: str, reason: str, return_to_waiting_list: bool
+) -> None:
     appointment.status = status
     appointment.reason = reason
     appointment.save(update_fields=["status", "reason"])
@@ -218,7 +253,7 @@ def _cancel(appointment, status, reason, return_to_waiting_list):
     )
 
 
-def _back_on_waiting_list(appointment, reason):
+def _back_on_waiting_list(appointment: Appointment, reason: str) -> Referral:
     """The appointment's referral waiting again, at its own date; an appointment booked without
     a referral (a follow-up, an import) gets one at its referral date, else its clinic's day."""
     if appointment.referral_id:
@@ -236,7 +271,7 @@ def _back_on_waiting_list(appointment, reason):
     return referral
 
 
-def return_to_waiting_list(*, appointment, reason, by):
+def return_to_waiting_list(*, appointment: Appointment, reason: str, by: Person) -> Referral:
     """Put the child of a missed or cancelled appointment back on the clinic's waiting list at
     their original referral date, so they are never on no list."""
     if appointment.status == AppointmentStatus.BOOKED:
@@ -245,8 +280,16 @@ def return_to_waiting_list(*, appointment, reason, by):
         return _back_on_waiting_list(appointment, reason)
 
 
-def cancel_appointment(*, appointment, by_family, reason, return_to_waiting_list=True, by):
-    """Cancel a booked appointment, by the family or by the clinic, with the reason."""
+def cancel_appointment(
+    *,
+    appointment: Appointment,
+    by_family: bool,
+    reason: str,
+    return_to_waiting_list: bool = True,
+    by: Person | None,
+) -> Appointment:
+    """Cancel a booked appointment, by the family (``by`` None when they answered a link) or by
+    the clinic, with the reason."""
     if appointment.status != AppointmentStatus.BOOKED:
         raise ClinicError("Only a booked appointment can be cancelled.")
     if not reason.strip():
@@ -261,7 +304,9 @@ def cancel_appointment(*, appointment, by_family, reason, return_to_waiting_list
     return appointment
 
 
-def _on_the_day(appointment, allowed=(AppointmentStatus.BOOKED,)):
+def _on_the_day(
+    appointment: Appointment, allowed: Collection[str] = (AppointmentStatus.BOOKED,)
+) -> None:
     if appointment.status not in allowed:
         raise ClinicError(
             f"This appointment is {appointment.get_status_display().lower()} already."
@@ -270,7 +315,9 @@ def _on_the_day(appointment, allowed=(AppointmentStatus.BOOKED,)):
         raise ClinicError("Attendance can be recorded on the day of the clinic, not before.")
 
 
-def mark_attended(*, appointment, by, outcome="", note=""):
+def mark_attended(
+    *, appointment: Appointment, by: Person, outcome: str = "", note: str = ""
+) -> Appointment:
     """Record that the child was seen, with the outcome if known."""
     _on_the_day(appointment)
     if outcome and outcome not in Outcome.values:
@@ -286,11 +333,14 @@ def mark_attended(*, appointment, by, outcome="", note=""):
     return appointment
 
 
-def _close_referral_after(appointment):
-    Referral.objects.filter(pk=appointment.referral_id).update(status=ReferralStatus.CLOSED)
+def _close_referral_after(appointment: Appointment) -> None:
+    if appointment.referral_id is not None:
+        Referral.objects.filter(pk=appointment.referral_id).update(status=ReferralStatus.CLOSED)
 
 
-def record_outcome(*, appointment, outcome, note="", by):
+def record_outcome(
+    *, appointment: Appointment, outcome: str, note: str = "", by: Person
+) -> Appointment:
     """Record (or correct) the outcome of an attended appointment; history keeps the old one."""
     if appointment.status != AppointmentStatus.ATTENDED:
         raise ClinicError("An outcome can only be recorded for an attended appointment.")
@@ -305,7 +355,7 @@ def record_outcome(*, appointment, outcome, note="", by):
     return appointment
 
 
-def _escalation_reason(appointment):
+def _escalation_reason(appointment: Appointment) -> str:
     child = appointment.child
     if child.has_safeguarding_flag:
         return "The child has a safeguarding flag."
@@ -321,7 +371,7 @@ def _escalation_reason(appointment):
     return ""
 
 
-def mark_not_brought(*, appointment, by):
+def mark_not_brought(*, appointment: Appointment, by: Person) -> NotBroughtFollowUp:
     """Record that the child was not brought; opens the follow-up for the referring clinician
     and the hub lead, escalated to the lead at once when the child is at risk."""
     _on_the_day(appointment)
@@ -335,7 +385,7 @@ def mark_not_brought(*, appointment, by):
         return follow_up
 
 
-def _open_follow_up(appointment):
+def _open_follow_up(appointment: Appointment) -> NotBroughtFollowUp:
     hub = appointment.slot.session.hub
     follow_up = NotBroughtFollowUp.objects.create(appointment=appointment)
     assignees = [p for p in (_referrer(appointment), hub.lead) if p is not None]
@@ -351,7 +401,7 @@ def _open_follow_up(appointment):
     return follow_up
 
 
-def open_missing_follow_ups():
+def open_missing_follow_ups() -> int:
     """The beat sweep: every appointment marked not brought without a follow-up (by an import
     or in the admin site) gets one, as if marked on the day; safe to run twice at once."""
     missing = Appointment.objects.filter(
@@ -368,16 +418,19 @@ def open_missing_follow_ups():
     return opened
 
 
-def _referrer(appointment):
-    return appointment.referral.referred_by if appointment.referral_id else None
+def _referrer(appointment: Appointment) -> Person | None:
+    referral = appointment.referral
+    return referral.referred_by if referral is not None else None
 
 
-def mark_cancelled(*, appointment, by_family, reason, by):
+def mark_cancelled(
+    *, appointment: Appointment, by_family: bool, reason: str, by: Person
+) -> Appointment:
     """On the day: the appointment did not happen because it was cancelled."""
     return cancel_appointment(appointment=appointment, by_family=by_family, reason=reason, by=by)
 
 
-def book_follow_up(*, appointment, slot, by):
+def book_follow_up(*, appointment: Appointment, slot: Slot, by: Person) -> Appointment:
     """Book the child's follow-up appointment after an attended one."""
     if appointment.status != AppointmentStatus.ATTENDED:
         raise ClinicError("A follow-up can only be booked after an attended appointment.")
@@ -396,7 +449,15 @@ NEXT_PLACE_NEEDED = (
 )
 
 
-def record_decision(*, follow_up, decision, note="", slot=None, to_waiting_list=False, by):
+def record_decision(
+    *,
+    follow_up: NotBroughtFollowUp,
+    decision: str,
+    note: str = "",
+    slot: Slot | None = None,
+    to_waiting_list: bool = False,
+    by: Person,
+) -> NotBroughtFollowUp:
     """Close a not-brought follow-up with the decision; it cannot close without one. When the
     family wants a new appointment (or it is rebooked) the child is, in the same transaction,
     booked into ``slot`` or put back on the waiting list at their original referral date."""
@@ -445,7 +506,7 @@ def record_decision(*, follow_up, decision, note="", slot=None, to_waiting_list=
     return follow_up
 
 
-def send_follow_up_reminders(*, now=None):
+def send_follow_up_reminders(*, now: datetime.datetime | None = None) -> int:
     """The beat sweep: remind the assignees of each undecided follow-up at each reminder day,
     each reminder claimed in the database first so it is sent once. Returns how many."""
     now = now or timezone.now()

@@ -1,12 +1,15 @@
-from django.db.models import Sum
+import datetime
+
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from evaluation.definitions import HOSPITAL_ACTIVITIES
 from evaluation.models import EvaluationReport, HospitalActivity, ReportStatus
 from evaluation.periods import add_months
+from hubs.models import Person, Practice
 
 
-def reports_for(user):
+def reports_for(user: Person) -> QuerySet[EvaluationReport]:
     return (
         EvaluationReport.objects.visible_to(user)
         .select_related("requested_by")
@@ -15,7 +18,9 @@ def reports_for(user):
     )
 
 
-def practice_hospital_activity(practice, months=12, today=None):
+def practice_hospital_activity(
+    practice: Practice, months: int = 12, today: datetime.date | None = None
+) -> tuple[list[tuple[str, int]], datetime.date | None]:
     """The practice's imported hospital activity over the last ``months`` whole and current
     months: [(label, count)] per kind of activity, and the first month counted (None if none)."""
     today = today or timezone.localdate()

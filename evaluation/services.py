@@ -1,5 +1,6 @@
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -9,11 +10,14 @@ from cc4c import queueing
 from evaluation.compose import compute
 from evaluation.models import EvaluationReport, ReportStatus
 from evaluation.periods import Period
+from hubs.models import Hub, Person
 
 log = logging.getLogger(__name__)
 
 
-def request_report(*, hubs, period, suppressed, by):
+def request_report(
+    *, hubs: Iterable[Hub], period: Period, suppressed: bool, by: Person
+) -> EvaluationReport:
     """Record a report request and queue its build once the request is committed."""
     from evaluation.tasks import build_report
 
@@ -31,7 +35,7 @@ def request_report(*, hubs, period, suppressed, by):
     return report
 
 
-def build(report_id):
+def build(report_id: int) -> EvaluationReport | None:
     """Compute and store a report; a report already built is left as it is. Failure is kept."""
     with transaction.atomic():
         report = EvaluationReport.objects.select_for_update().filter(pk=report_id).first()
@@ -62,7 +66,7 @@ QUEUED_GRACE = datetime.timedelta(minutes=2)
 BUILDING_GRACE = datetime.timedelta(minutes=30)
 
 
-def build_forgotten(now=None):
+def build_forgotten(now: datetime.datetime | None = None) -> int:
     """The sweep: build each report still queued a while after it was asked for (its task was
     never published or was lost) or left building by a worker that died; how many were built."""
     now = now or timezone.now()

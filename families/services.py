@@ -482,7 +482,7 @@ def answer(*, token, answer, now=None):
         reason = refusal(link, now)
         if reason:
             raise FamilyError(reason)
-        if answer not in ANSWERS[link.purpose]:
+        if answer not in ANSWERS[Purpose(link.purpose)]:
             raise FamilyError("Choose one of the answers.")
         link.answer = answer
         link.answered_at = now
@@ -490,7 +490,7 @@ def answer(*, token, answer, now=None):
         if answer == Answer.CANT_COME:
             clinic_services.cancel_appointment(
                 appointment=Appointment.objects.select_related("slot__session", "child").get(
-                    pk=link.appointment_id
+                    family_links=link
                 ),
                 by_family=True,
                 reason=CANT_COME_REASON,

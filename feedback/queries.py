@@ -1,17 +1,19 @@
 """Scoped reads of feedback: family answers (approved comments only, outside moderation) and
 attendees' ratings of MDT meetings."""
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
 
-from feedback.models import CommentStatus, FamilyResponse
+from feedback.models import CommentStatus, FamilyResponse, ProfessionalFeedback
 from hubs.access import hub_ids, hubs_for
+from hubs.models import Hub, Person
+from mdt.models import Meeting
 
 
-def feedback_hubs(user):
+def feedback_hubs(user: Person) -> QuerySet[Hub]:
     return hubs_for(user, "feedback.view").order_by("name")
 
 
-def responses(user, *, hub_id=None):
+def responses(user: Person, *, hub_id: int | None = None) -> QuerySet[FamilyResponse]:
     """Answers of the user's hubs, newest first; templates show only ``shown_comment``."""
     qs = FamilyResponse.objects.visible_to(user).select_related("hub")
     if hub_id:
@@ -19,7 +21,7 @@ def responses(user, *, hub_id=None):
     return qs.order_by("-received_on", "-id")
 
 
-def pending_comments(user):
+def pending_comments(user: Person) -> QuerySet[FamilyResponse]:
     """Comments waiting for a coordinator of the answer's hub, oldest first."""
     return (
         FamilyResponse.objects.visible_to(user, "feedback.moderate")
@@ -29,13 +31,13 @@ def pending_comments(user):
     )
 
 
-def moderatable(user):
+def moderatable(user: Person) -> QuerySet[FamilyResponse]:
     return FamilyResponse.objects.visible_to(user, "feedback.moderate").exclude(
         comment_status=CommentStatus.NONE
     )
 
 
-def rated_meetings(user, *, hub_id=None):
+def rated_meetings(user: Person, *, hub_id: int | None = None) -> QuerySet[Meeting]:
     """Finished MDT meetings of the user's hubs with their ratings, newest first."""
     from mdt.models import Meeting, MeetingStatus
 
@@ -60,5 +62,5 @@ def rated_meetings(user, *, hub_id=None):
     )
 
 
-def my_rating(user, meeting):
+def my_rating(user: Person, meeting: Meeting) -> ProfessionalFeedback | None:
     return meeting.professional_feedback.filter(person=user).first()

@@ -2,11 +2,15 @@
 comments, and an attendee's rating of an MDT meeting."""
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from advice.models import AdviceRequest
 from cc4c.errors import ServiceError
+from clinics.models import Appointment, ClinicSession
 from feedback import tokens
 from feedback.models import (
     CommentStatus,
@@ -17,6 +21,8 @@ from feedback.models import (
 )
 from hubs import access
 from hubs.access import can
+from hubs.models import Person
+from mdt.models import Meeting
 
 # A family can answer for this long after the appointment or the answer.
 LINK_DAYS = 60
@@ -26,7 +32,9 @@ class FeedbackError(ServiceError):
     """A refusal, with a message fit to show the person."""
 
 
-def _invitation(*, hub_id, contact, contact_date, **target):
+def _invitation(
+    *, hub_id: int, contact: str, contact_date: datetime.date, **target: Any
+) -> FamilyInvitation:
     nonce = tokens.new_nonce()
     return FamilyInvitation(
         hub_id=hub_id,
@@ -39,7 +47,9 @@ def _invitation(*, hub_id, contact, contact_date, **target):
     )
 
 
-def invitations_for_appointments(appointments, *, session=None):
+def invitations_for_appointments(
+    appointments: Iterable[Appointment | None], *, session: ClinicSession | None = None
+) -> dict[int | None, FamilyInvitation]:
     """{appointment id: invitation} for live appointments (of ``session``, when given), making
     any that are missing; safe to run at once from two pages: one link per appointment."""
     live = [a for a in appointments if a is not None and a.is_live]
@@ -67,7 +77,7 @@ def invitations_for_appointments(appointments, *, session=None):
     return have
 
 
-def invitation_for_advice(advice_request):
+def invitation_for_advice(advice_request: AdviceRequest) -> FamilyInvitation | None:
     """The answered request's link, made the first time it is asked for."""
     if advice_request.first_response_at is None:
         return None
@@ -88,14 +98,14 @@ def invitation_for_advice(advice_request):
     return invitation
 
 
-def find_invitation(token):
+def find_invitation(token: str) -> FamilyInvitation | None:
     """The invitation a link names, or None."""
     if not token or len(token) > 64:
         return None
     return FamilyInvitation.objects.filter(token_hash=tokens.hash_token(token)).first()
 
 
-def refusal(invitation, today=None):
+def refusal(invitation: FamilyInvitation, today: datetime.date | None = None) -> str:
     """Why this link cannot take an answer now, or "" when it can."""
     from clinics.models import AppointmentStatus
 
@@ -104,7 +114,7 @@ def refusal(invitation, today=None):
         return "used"
     if today > invitation.expires_on:
         return "expired"
-    if invitation.contact == Contact.CLINIC:
+    if invitation.contact == Contact.CLINIC and invitation.appointment is not None:
         status = invitation.appointment.status
         attended = status == AppointmentStatus.ATTENDED
         # The family may scan the code before the clinic has recorded the attendance.
@@ -114,7 +124,14 @@ def refusal(invitation, today=None):
     return ""
 
 
-def answer(*, token, experience, place="", comment="", today=None):
+def answer(
+    *,
+    token: str,
+    experience: int,
+    place: str = "",
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> FamilyResponse:
     """Store one family's answer: at most one per link, however many times it is sent at once.
 
     The answer keeps the hub and the contact's date only; nothing ties it to the link.
@@ -147,7 +164,7 @@ def answer(*, token, experience, place="", comment="", today=None):
         )
 
 
-def moderate_comment(*, response, approve, by):
+def moderate_comment(*, response: FamilyResponse, approve: bool, by: Person) -> FamilyResponse:
     """A coordinator of the response's hub approves a comment for showing, or keeps it hidden."""
     if not can(by, "feedback.moderate", response.hub_id):
         raise FeedbackError("Only the hub's coordinators approve comments.")
@@ -160,7 +177,15 @@ def moderate_comment(*, response, approve, by):
     return response
 
 
-def rate_meeting(*, meeting, usefulness, learned_something, learning="", comment="", by):
+def rate_meeting(
+    *,
+    meeting: Meeting,
+    usefulness: int,
+    learned_something: bool,
+    learning: str = "",
+    comment: str = "",
+    by: Person,
+) -> ProfessionalFeedback:
     """An attendee's rating of a finished MDT meeting, once per person per meeting."""
     if not access.may_rate(by, meeting):
         raise FeedbackError("Only people recorded as attending a finished meeting can rate it.")

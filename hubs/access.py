@@ -286,6 +286,6 @@ def may_keep_record(person: User) -> bool:
     have all ended (a trainee who has moved on still needs the certificate for appraisal)."""
     if can(person, "learning.view"):
         return True
-    if roles_by_hub(person) or not getattr(person, "is_authenticated", False):
-        return False  # a current role without CPD (champion, commissioner)
+    if roles_by_hub(person) or not isinstance(person, Person):
+        return False  # a current role without CPD (champion, commissioner), or no sign-in
     return Membership.objects.filter(person=person, role__in=ACTIONS["learning.view"]).exists()

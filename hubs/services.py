@@ -1,5 +1,7 @@
 """Writes about hubs, people and memberships: inviting people and giving them roles."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,14 +12,14 @@ from django.utils import timezone
 from cc4c import outbox
 from cc4c.errors import ServiceError
 from hubs import access
-from hubs.models import Membership, Person, Role
+from hubs.models import Hub, Membership, Person, Practice, Role
 
 
 class HubsError(ServiceError):
     """A refusal with a message a coordinator can act on."""
 
 
-def sync_staff(person):
+def sync_staff(person: Person) -> Person:
     """Give the admin site's door (``is_staff``) to exactly the people with a coordinator role.
 
     The door alone opens nothing: what they reach is decided by their memberships.
@@ -36,7 +38,16 @@ def sync_staff(person):
     return person
 
 
-def add_membership(*, person, hub, role, by, practice=None, start_date=None, end_date=None):
+def add_membership(
+    *,
+    person: Person,
+    hub: Hub,
+    role: str,
+    by: Person,
+    practice: Practice | None = None,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> Membership:
     """Give ``person`` a role in ``hub`` (at one of its practices), checked before it is saved."""
     membership = Membership(
         person=person,
@@ -57,7 +68,7 @@ def add_membership(*, person, hub, role, by, practice=None, start_date=None, end
     return membership
 
 
-def invitation_link(person):
+def invitation_link(person: Person) -> str:
     """A link where ``person`` chooses their password (allauth's password reset key)."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
@@ -72,7 +83,7 @@ def invitation_link(person):
     return settings.SITE_URL + path
 
 
-def send_invitation(*, person, by):
+def send_invitation(*, person: Person, by: Person) -> None:
     """Email ``person`` a link to set their password and sign in: no patient detail."""
     context = {
         "person": person,
@@ -92,17 +103,17 @@ def send_invitation(*, person, by):
 
 def invite_person(
     *,
-    email,
-    first_name,
-    last_name,
-    hub,
-    role,
-    by,
-    profession="",
-    registration_number="",
-    practice=None,
-    start_date=None,
-):
+    email: str,
+    first_name: str,
+    last_name: str,
+    hub: Hub,
+    role: str,
+    by: Person,
+    profession: str = "",
+    registration_number: str = "",
+    practice: Practice | None = None,
+    start_date: datetime.date | None = None,
+) -> Person:
     """Create a login for a new person with a role in ``hub`` and email them an invitation."""
     email = Person.objects.normalize_email(email).strip().lower()
     if Person.objects.filter(email__iexact=email).exists():

@@ -5,11 +5,16 @@ Recording and reviewing go through the MDT's own scope (``meetings_visible_to``)
 is only ever its owner's.
 """
 
-from django.db.models import Q
+import datetime
+
+from django.db.models import Q, QuerySet
 
 from hubs.access import hub_ids
+from hubs.models import Person
 from learning.models import LearningPoint, PointStatus, TeachingSession
+from mdt.models import Meeting
 from mdt.queries import meetings_visible_to
+from population.models import Segment
 
 SORTS = {
     "newest": ("-meeting__starts_at", "-id"),
@@ -18,7 +23,15 @@ SORTS = {
 }
 
 
-def library(*, q="", topic="", segment=None, date_from=None, date_to=None, sort="newest"):
+def library(
+    *,
+    q: str = "",
+    topic: str = "",
+    segment: Segment | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    sort: str = "newest",
+) -> QuerySet[LearningPoint]:
     """Published learning points of every hub, filtered; each word of ``q`` must appear."""
     points = LearningPoint.objects.published()
     for word in q.split():
@@ -36,18 +49,18 @@ def library(*, q="", topic="", segment=None, date_from=None, date_to=None, sort=
     )
 
 
-def points_visible_to(user):
+def points_visible_to(user: Person) -> QuerySet[LearningPoint]:
     """Every learning point (any status) of the MDT meetings ``user`` may see."""
     return LearningPoint.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
 
 
-def meeting_points(meeting):
+def meeting_points(meeting: Meeting) -> QuerySet[LearningPoint]:
     return meeting.learning_points.select_related("segment", "recorded_by", "reviewed_by").order_by(
         "recorded_at", "id"
     )
 
 
-def awaiting_review_by(user):
+def awaiting_review_by(user: Person) -> QuerySet[LearningPoint]:
     """Points waiting for approval at meetings ``user`` may chair (see hubs.access.may_chair)."""
     chairs = Q(meeting__hub_id__in=hub_ids(user, "mdt.chair")) | Q(meeting__chair_id=user.pk)
     return (
@@ -58,5 +71,5 @@ def awaiting_review_by(user):
     )
 
 
-def own_teaching(user):
+def own_teaching(user: Person) -> QuerySet[TeachingSession]:
     return TeachingSession.objects.filter(person_id=user.pk)

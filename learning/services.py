@@ -4,7 +4,9 @@ Each function takes keyword arguments with the acting person as ``by``, runs in 
 and raises ``LearningError`` (naming the field when there is one) when it refuses.
 """
 
+import datetime
 import re
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +14,11 @@ from django.utils import timezone
 from cc4c.errors import ServiceError
 from hubs import access
 from hubs.access import can
+from hubs.models import Hub, Person
 from learning import identifiers
 from learning.models import LearningPoint, PointStatus, TeachingSession, Topic
-from mdt.models import MeetingStatus
+from mdt.models import CaseDiscussion, Meeting, MeetingStatus
+from population.models import Segment
 
 # A lesson is recorded once the meeting has run, during it or after.
 RECORDING_STATUSES = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED)
@@ -24,13 +28,13 @@ class LearningError(ServiceError):
     """A refusal with a message for the person, about ``field`` of their form when given."""
 
 
-def _children_discussed(meeting):
+def _children_discussed(meeting: Meeting) -> list[tuple[str, str, datetime.date]]:
     return list(
         meeting.cases.values_list("child__given_name", "child__family_name", "child__date_of_birth")
     )
 
 
-def refuse_identifiers(meeting, *, title, text):
+def refuse_identifiers(meeting: Meeting, *, title: str, text: str) -> None:
     """Raise LearningError naming the field when the title or text identifies a child."""
     children = _children_discussed(meeting)
     for field, value in (("title", title), ("text", text)):
@@ -39,21 +43,21 @@ def refuse_identifiers(meeting, *, title, text):
             raise LearningError(" ".join(found), field=field)
 
 
-def identifier_problem(meeting, text):
+def identifier_problem(meeting: Meeting, text: str) -> str:
     """Why ``text`` may not go to the library (it identifies a child), or ""."""
     return " ".join(identifiers.problems(text, _children_discussed(meeting)))
 
 
-def draft_title(text):
+def draft_title(text: str) -> str:
     """A title for a draft: the text's first sentence, cut at a word to fit the title field."""
     first = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0].rstrip(".")
-    limit = LearningPoint._meta.get_field("title").max_length
+    limit = LearningPoint._meta.get_field("title").max_length or len(first)
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
     return first
 
 
-def draft_from_case(*, case, text, by):
+def draft_from_case(*, case: CaseDiscussion, text: str, by: Person) -> LearningPoint:
     """The case's learning point as a draft waiting for the chair, written or brought up to date
     with ``text`` (in the caller's transaction). One that was reviewed is left as it is."""
     text = text.strip()
@@ -74,7 +78,15 @@ def draft_from_case(*, case, text, by):
     return point
 
 
-def record_point(*, meeting, title, topic, text, by, segment=None):
+def record_point(
+    *,
+    meeting: Meeting,
+    title: str,
+    topic: str,
+    text: str,
+    by: Person,
+    segment: Segment | None = None,
+) -> LearningPoint:
     """Record a learning point of ``meeting``: waiting for the chair, or published if by them.
 
     ``by`` must be someone who may see the meeting (the caller's scoped query decides that).
@@ -101,7 +113,17 @@ def record_point(*, meeting, title, topic, text, by, segment=None):
         )
 
 
-def review_point(*, point, publish, by, title, topic, text, segment=None, reason=""):
+def review_point(
+    *,
+    point: LearningPoint,
+    publish: bool,
+    by: Person,
+    title: str,
+    topic: str,
+    text: str,
+    segment: Segment | None = None,
+    reason: str = "",
+) -> LearningPoint:
     """The meeting's chair publishes a waiting point (as written or corrected) or declines it."""
     if not access.may_chair(by, point.meeting):
         raise LearningError("Only the meeting's chair or a paediatrician of its hub can do this.")
@@ -126,7 +148,9 @@ def review_point(*, point, publish, by, title, topic, text, segment=None, reason
     return locked
 
 
-def add_teaching(*, hub, date, title, role, hours, by):
+def add_teaching(
+    *, hub: Hub, date: datetime.date, title: str, role: str, hours: Decimal, by: Person
+) -> TeachingSession:
     """Record teaching ``by`` gave or received, in one of their hubs, for their CPD."""
     if not can(by, "learning.view", hub):
         raise LearningError("Choose one of your hubs.", field="hub")
@@ -138,7 +162,7 @@ def add_teaching(*, hub, date, title, role, hours, by):
         )
 
 
-def delete_teaching(*, session, by):
+def delete_teaching(*, session: TeachingSession, by: Person) -> None:
     """Remove a teaching entry from the person's own record."""
     if session.person_id != by.pk:
         raise LearningError("You can remove only your own teaching entries.")

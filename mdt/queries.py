@@ -4,15 +4,18 @@ GPs, paediatricians and coordinators of a hub see all of its meetings and cases;
 sees only the meetings they are invited to and those meetings' cases; everyone else nothing.
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hubs.access import hub_ids
+from hubs.models import Hub, Person
 from mdt.models import OPEN_STATUSES, Action, CaseDiscussion, Meeting, MeetingStatus, Outcome
 from population.models import Child
 
 
-def _meeting_scope(user):
+def _meeting_scope(user: Person) -> Q:
     """A Q over Meeting for what ``user`` may see."""
     whole_hubs = hub_ids(user, "mdt.view_hub")
     invited_hubs = hub_ids(user, "mdt.view") - whole_hubs
@@ -25,15 +28,15 @@ def _meeting_scope(user):
     return scope
 
 
-def meetings_visible_to(user):
+def meetings_visible_to(user: Person) -> QuerySet[Meeting]:
     return Meeting.objects.filter(_meeting_scope(user))
 
 
-def cases_visible_to(user):
+def cases_visible_to(user: Person) -> QuerySet[CaseDiscussion]:
     return CaseDiscussion.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
 
 
-def actions_visible_to(user):
+def actions_visible_to(user: Person) -> QuerySet[Action]:
     """Actions of visible meetings, and a person's own actions in hubs where they are in the MDT."""
     return Action.objects.filter(
         Q(meeting__in=meetings_visible_to(user).values("pk"))
@@ -41,7 +44,7 @@ def actions_visible_to(user):
     )
 
 
-def put_forward_children(user):
+def put_forward_children(user: Person) -> QuerySet[Child]:
     """The children ``user`` may find and put forward (docs/access.md).
 
     Everyone of a hub's children for those who see the hub's whole MDT and bring or manage its
@@ -61,7 +64,7 @@ def put_forward_children(user):
     return Child.objects.filter(scope)
 
 
-def meetings_taking_cases(hub, user):
+def meetings_taking_cases(hub: Hub, user: Person) -> QuerySet[Meeting]:
     """The hub's meetings ahead that are open for cases, full or not, that ``user`` may put a
     case forward to: any, for those who see the hub's whole MDT; for an MDT member only the
     meetings they are invited to (putting a case forward invites its presenter, who then sees
@@ -74,7 +77,7 @@ def meetings_taking_cases(hub, user):
     return meetings
 
 
-def meetings_with_room(hub, user, limit=8):
+def meetings_with_room(hub: Hub, user: Person, limit: int = 8) -> QuerySet[Meeting]:
     """The meetings of ``meetings_taking_cases`` that can still take a case, soonest first, with
     their counts."""
     return (
@@ -85,19 +88,19 @@ def meetings_with_room(hub, user, limit=8):
     )
 
 
-def upcoming_meetings(user, now=None):
+def upcoming_meetings(user: Person, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
     now = now or timezone.now()
     return (
         meetings_visible_to(user)
         .exclude(status=MeetingStatus.FINISHED)
-        .filter(starts_at__gte=now - timezone.timedelta(hours=12))
+        .filter(starts_at__gte=now - datetime.timedelta(hours=12))
         .select_related("hub", "chair")
         .annotate(case_count=Count("cases"))
         .order_by("starts_at", "id")
     )
 
 
-def recent_meetings(user, limit=10):
+def recent_meetings(user: Person, limit: int = 10) -> QuerySet[Meeting]:
     return (
         meetings_visible_to(user)
         .filter(status=MeetingStatus.FINISHED)
@@ -109,14 +112,14 @@ def recent_meetings(user, limit=10):
     )
 
 
-def agenda(meeting):
+def agenda(meeting: Meeting) -> QuerySet[CaseDiscussion]:
     """The meeting's cases in agenda order, with what the agenda shows of each."""
     return meeting.cases.select_related("child", "child__practice", "put_forward_by").order_by(
         "agenda_order", "id"
     )
 
 
-def outstanding_actions_before(meeting, user):
+def outstanding_actions_before(meeting: Meeting, user: Person) -> QuerySet[Action]:
     """Actions from the hub's earlier meetings that are not done: the start of the agenda.
 
     Only those of meetings the person may see (or their own): an MDT member invited to this
@@ -138,11 +141,11 @@ def outstanding_actions_before(meeting, user):
     )
 
 
-def meeting_actions(meeting):
+def meeting_actions(meeting: Meeting) -> QuerySet[Action]:
     return meeting.actions.select_related("owner", "case", "case__child").order_by("due_on", "id")
 
 
-def my_cases(user):
+def my_cases(user: Person) -> QuerySet[CaseDiscussion]:
     return (
         cases_visible_to(user)
         .filter(put_forward_by=user)
@@ -151,7 +154,7 @@ def my_cases(user):
     )
 
 
-def my_actions(user):
+def my_actions(user: Person) -> QuerySet[Action]:
     """The person's own actions: open ones first, soonest due first; then done, latest first."""
     return (
         actions_visible_to(user)
@@ -161,7 +164,14 @@ def my_actions(user):
     )
 
 
-def hub_case_history(user, hub, *, outcome="", date_from=None, date_to=None):
+def hub_case_history(
+    user: Person,
+    hub: Hub,
+    *,
+    outcome: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[CaseDiscussion]:
     cases = cases_visible_to(user).filter(meeting__hub=hub, discussed=True)
     if outcome:
         cases = cases.filter(outcome=outcome)
@@ -172,20 +182,20 @@ def hub_case_history(user, hub, *, outcome="", date_from=None, date_to=None):
     return cases.select_related("child", "meeting").order_by("-meeting__starts_at", "agenda_order")
 
 
-def outcome_split(cases):
+def outcome_split(cases: QuerySet[CaseDiscussion]) -> list[tuple[str, str, int]]:
     """[(outcome value, label, count)] for the cases given, every outcome listed."""
     counts = dict(cases.order_by().values_list("outcome").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in Outcome.choices]
 
 
-def open_meetings_of(hub, exclude=None):
+def open_meetings_of(hub: Hub, exclude: Meeting | None = None) -> QuerySet[Meeting]:
     qs = Meeting.objects.filter(hub=hub, status__in=OPEN_STATUSES, starts_at__gt=timezone.now())
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return qs.annotate(case_count=Count("cases")).order_by("starts_at", "id")
 
 
-def mdt_cases_for_child(user, child):
+def mdt_cases_for_child(user: Person, child: Child) -> QuerySet[CaseDiscussion]:
     return (
         cases_visible_to(user)
         .filter(child=child)

@@ -6,15 +6,18 @@ and raises ``MdtError`` with a readable message when it refuses.
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from cc4c import formatting
 from cc4c.errors import ServiceError
 from clinics import services as clinic_services
 from hubs.access import can, may_chair, people_in, roles_by_hub
-from hubs.models import Role
+from hubs.models import Hub, Person, Role
 from mdt import emails, lessons
 from mdt.models import (
     OPEN_STATUSES,
@@ -29,11 +32,13 @@ from mdt.models import (
 )
 from mdt.scheduling import (
     LONDON,
+    Carry,
     carry_over,
     lock_hub,
     meeting_with_room,
     next_order,
 )
+from population.models import Child
 
 # The chair may open a meeting this long before it starts, on its own day.
 EARLY_START = datetime.timedelta(hours=1)
@@ -46,23 +51,23 @@ class MdtError(ServiceError):
 # --- who may do what to a meeting ------------------------------------------------------------
 
 
-def may_manage(person, meeting):
+def may_manage(person: Person, meeting: Meeting) -> bool:
     """Who looks after the agenda: the hub's coordinators and paediatricians, and the chair
     (``hubs.access.may_chair``)."""
     return can(person, "mdt.manage", meeting.hub_id) or may_chair(person, meeting)
 
 
-def _require_chair(by, meeting):
+def _require_chair(by: Person, meeting: Meeting) -> None:
     if not may_chair(by, meeting):
         raise MdtError("Only the chair or a paediatrician of the hub can do this.")
 
 
-def _require_manage(by, meeting):
+def _require_manage(by: Person, meeting: Meeting) -> None:
     if not may_manage(by, meeting):
         raise MdtError("Only the hub's coordinator, a paediatrician or the chair can do this.")
 
 
-def _require_open(meeting, doing):
+def _require_open(meeting: Meeting, doing: str) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise MdtError(f"This meeting was cancelled: {doing} is no longer possible.")
     if meeting.status not in OPEN_STATUSES:
@@ -73,8 +78,16 @@ def _require_open(meeting, doing):
 
 
 def schedule_series(
-    *, hub, first_starts_at, count, by, place="", video_link="", chair=None, invitees=()
-):
+    *,
+    hub: Hub,
+    first_starts_at: datetime.datetime,
+    count: int,
+    by: Person,
+    place: str = "",
+    video_link: str = "",
+    chair: Person | None = None,
+    invitees: Iterable[Person] = (),
+) -> list[Meeting]:
     """Create ``count`` meetings every ``hub.mdt_cadence_weeks`` weeks from ``first_starts_at``."""
     if not can(by, "mdt.manage", hub):
         raise MdtError("You cannot schedule meetings for this hub.")
@@ -108,7 +121,14 @@ def schedule_series(
     return meetings
 
 
-def change_meeting(*, meeting, by, starts_at, place="", video_link=""):
+def change_meeting(
+    *,
+    meeting: Meeting,
+    by: Person,
+    starts_at: datetime.datetime,
+    place: str = "",
+    video_link: str = "",
+) -> tuple[list[str], int]:
     """Change a meeting's time, place and video link before it starts; invitees who already
     have the agenda are told. Returns (the names of what changed, how many were told)."""
     _require_manage(by, meeting)
@@ -146,7 +166,7 @@ def change_meeting(*, meeting, by, starts_at, place="", video_link=""):
     return changed, told
 
 
-def cancel_meeting(*, meeting, by):
+def cancel_meeting(*, meeting: Meeting, by: Person) -> tuple[list[Carry], int]:
     """Cancel a meeting before it starts: its cases move on as ``plan_carry_over`` says and the
     invitees are told (dates only). Returns (the plan carried out, how many were told)."""
     _require_manage(by, meeting)
@@ -161,7 +181,7 @@ def cancel_meeting(*, meeting, by):
     return plan, told
 
 
-def send_agenda(*, meeting, now=None):
+def send_agenda(*, meeting: Meeting, now: datetime.datetime | None = None) -> bool:
     """Send the agenda notice to the invitees once: the meeting is claimed before any email."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -173,7 +193,7 @@ def send_agenda(*, meeting, now=None):
     return bool(claimed)
 
 
-def send_agenda_now(*, meeting, by, last_sent_at):
+def send_agenda_now(*, meeting: Meeting, by: Person, last_sent_at: datetime.datetime | None) -> int:
     """Send the agenda now, or again, to everyone invited; returns how many were sent it.
 
     ``last_sent_at`` is when the page asking showed it last sent (None: never): a second press
@@ -192,7 +212,7 @@ def send_agenda_now(*, meeting, by, last_sent_at):
         return emails.agenda_notice(meeting, again=last_sent_at is not None)
 
 
-def send_due_agendas(now=None):
+def send_due_agendas(now: datetime.datetime | None = None) -> int:
     """The sweep: every planned meeting within its hub's agenda notice is sent its agenda."""
     now = now or timezone.now()
     due = Meeting.objects.filter(
@@ -208,7 +228,7 @@ def send_due_agendas(now=None):
 # --- the agenda ------------------------------------------------------------------------------
 
 
-def _referrer_role_of(person, hub):
+def _referrer_role_of(person: Person, hub: Hub) -> ReferrerRole:
     """The referrer's role as the case records it, from their membership of the hub."""
     roles = roles_by_hub(person).get(hub.pk, set())
     for role in (Role.PAEDIATRICIAN, Role.GP):
@@ -217,7 +237,7 @@ def _referrer_role_of(person, hub):
     return ReferrerRole.OTHER
 
 
-def remembered_referrer_role(person):
+def remembered_referrer_role(person: Person) -> str:
     """The role the person gave when they last put a case forward here, or ""."""
     return (
         CaseDiscussion.objects.filter(put_forward_by=person, source="app")
@@ -229,7 +249,7 @@ def remembered_referrer_role(person):
     )
 
 
-def _chosen_meeting(hub, meeting, child, by):
+def _chosen_meeting(hub: Hub, meeting: Meeting | None, child: Child, by: Person) -> Meeting:
     """``meeting`` locked and checked to take this child, or the next with room if None.
 
     Someone who does not see the hub's whole MDT (an MDT member) puts cases forward only to a
@@ -266,17 +286,17 @@ def _chosen_meeting(hub, meeting, child, by):
 
 def put_forward(
     *,
-    by,
-    child,
-    clinical_question,
-    consent_recorded,
-    background="",
-    tried="",
-    involved="",
-    referrer_role="",
-    referred_on=None,
-    meeting=None,
-):
+    by: Person,
+    child: Child,
+    clinical_question: str,
+    consent_recorded: bool,
+    background: str = "",
+    tried: str = "",
+    involved: str = "",
+    referrer_role: str = "",
+    referred_on: datetime.date | None = None,
+    meeting: Meeting | None = None,
+) -> CaseDiscussion:
     """Put a child forward to ``meeting`` of their hub, or the next one with room."""
     hub = child.practice.hub
     if not can(by, "mdt.add_case", hub):
@@ -313,7 +333,7 @@ def put_forward(
     return case
 
 
-def move_case(*, case, to_meeting, by):
+def move_case(*, case: CaseDiscussion, to_meeting: Meeting, by: Person) -> CaseDiscussion:
     """Move an undiscussed case to another open meeting of the same hub with room."""
     _require_manage(by, case.meeting)
     if to_meeting.hub_id != case.meeting.hub_id or not to_meeting.is_open:
@@ -332,7 +352,7 @@ def move_case(*, case, to_meeting, by):
     return case
 
 
-def reorder_case(*, case, up, by):
+def reorder_case(*, case: CaseDiscussion, up: bool, by: Person) -> int:
     """Swap a case with its neighbour on the agenda; returns its new place (1 = first)."""
     _require_manage(by, case.meeting)
     if case.meeting.status in (MeetingStatus.FINISHED, MeetingStatus.CANCELLED):
@@ -353,7 +373,7 @@ def reorder_case(*, case, up, by):
     return index + 1
 
 
-def check_removable(*, case, by):
+def check_removable(*, case: CaseDiscussion, by: Person) -> None:
     """Raise MdtError unless ``by`` may take ``case`` off its meeting's agenda now."""
     _require_manage(by, case.meeting)
     _require_open(case.meeting, "taking cases off its agenda")
@@ -363,7 +383,7 @@ def check_removable(*, case, by):
         raise MdtError("Actions were agreed on this case; it stays with its meeting.")
 
 
-def remove_case(*, case, by, reason):
+def remove_case(*, case: CaseDiscussion, by: Person, reason: str) -> None:
     """Take a case off the agenda before its meeting: its history keeps who, when and why, and
     whoever put it forward is told (no detail)."""
     check_removable(case=case, by=by)
@@ -371,8 +391,8 @@ def remove_case(*, case, by, reason):
     if not reason:
         raise MdtError("Say why the case is taken off the agenda.", field="reason")
     with transaction.atomic():
-        case._change_reason = reason[:100]
-        case._history_user = by
+        case._change_reason = reason[:100]  # type: ignore[attr-defined]  # simple-history
+        case._history_user = by  # type: ignore[attr-defined]  # simple-history
         meeting, referrer = case.meeting, case.put_forward_by
         case.delete()
         if referrer is not None and referrer.pk != by.pk:
@@ -382,14 +402,14 @@ def remove_case(*, case, by, reason):
 # --- running a meeting -----------------------------------------------------------------------
 
 
-def earliest_start(meeting):
+def earliest_start(meeting: Meeting) -> datetime.datetime:
     """When the chair may start the meeting: an hour before it, but not before its own day."""
     local = timezone.localtime(meeting.starts_at, LONDON)
     midnight = datetime.datetime.combine(local.date(), datetime.time(0), tzinfo=LONDON)
     return max(meeting.starts_at - EARLY_START, midnight)
 
 
-def start_meeting(*, meeting, by):
+def start_meeting(*, meeting: Meeting, by: Person) -> Meeting:
     """Open the meeting for outcomes: from an hour before it on its day, never earlier."""
     _require_chair(by, meeting)
     if meeting.status == MeetingStatus.FINISHED:
@@ -411,7 +431,7 @@ def start_meeting(*, meeting, by):
     return meeting
 
 
-def finish_meeting(*, meeting, by):
+def finish_meeting(*, meeting: Meeting, by: Person) -> list[Carry]:
     """Finish a meeting under way; cases not discussed move on as ``plan_carry_over`` says.
 
     Returns the plan carried out (each ``Carry`` with the meeting it went to)."""
@@ -428,12 +448,18 @@ def finish_meeting(*, meeting, by):
         return carry_over(meeting)
 
 
-def hub_people(hub):
+def hub_people(hub: Hub) -> QuerySet[Person]:
     """People with an active MDT role in the hub: who can be invited, attend or own actions."""
     return people_in(hub, "mdt.view").order_by("last_name", "first_name")
 
 
-def record_attendance(*, meeting, by, present_people, guests=()):
+def record_attendance(
+    *,
+    meeting: Meeting,
+    by: Person,
+    present_people: Iterable[Person],
+    guests: Iterable[tuple[str, str]] = (),
+) -> None:
     """Replace the meeting's attendance: the people present, and guests as (name, profession)."""
     _require_chair(by, meeting)
     allowed = set(hub_people(meeting.hub).values_list("pk", flat=True)) | set(
@@ -455,14 +481,14 @@ def record_attendance(*, meeting, by, present_people, guests=()):
 
 def record_outcome(
     *,
-    case,
-    by,
-    outcome,
-    plan="",
-    learning_points="",
-    named_professional="",
-    refer_to_clinic=False,
-):
+    case: CaseDiscussion,
+    by: Person,
+    outcome: str,
+    plan: str = "",
+    learning_points: str = "",
+    named_professional: str = "",
+    refer_to_clinic: bool = False,
+) -> CaseDiscussion:
     """Record the meeting's decision on a case; the history keeps every earlier version.
 
     With ``refer_to_clinic`` an outreach_clinic outcome also puts the child on the hub clinic's
@@ -501,15 +527,15 @@ def record_outcome(
 
 def record_discussion(
     *,
-    case,
-    by,
-    outcome,
-    plan="",
-    learning_points="",
-    named_professional="",
-    refer_to_clinic=False,
-    actions=(),
-):
+    case: CaseDiscussion,
+    by: Person,
+    outcome: str,
+    plan: str = "",
+    learning_points: str = "",
+    named_professional: str = "",
+    refer_to_clinic: bool = False,
+    actions: Sequence[dict[str, Any]] = (),
+) -> tuple[CaseDiscussion, list[Action], Model | None]:
     """A case's outcome, plan, learning point and new actions, saved together or not at all.
 
     ``actions`` are dicts of ``add_action``'s owner, description and due_on. A learning point
@@ -535,7 +561,15 @@ def record_discussion(
     return case, added, draft
 
 
-def add_action(*, meeting, by, owner, description, due_on, case=None):
+def add_action(
+    *,
+    meeting: Meeting,
+    by: Person,
+    owner: Person,
+    description: str,
+    due_on: datetime.date,
+    case: CaseDiscussion | None = None,
+) -> Action:
     """Agree an action with an owner and a due date, at a meeting, about a case or not."""
     _require_chair(by, meeting)
     if case is not None and case.meeting_id != meeting.pk:
@@ -555,7 +589,7 @@ def add_action(*, meeting, by, owner, description, due_on, case=None):
         )
 
 
-def complete_action(*, action, by):
+def complete_action(*, action: Action, by: Person) -> Action:
     """Mark an action done: by its owner, or by the chair of the hub."""
     if action.owner_id != by.pk:
         _require_chair(by, action.meeting)
@@ -566,7 +600,7 @@ def complete_action(*, action, by):
     return action
 
 
-def send_overdue_action_reminders(now=None):
+def send_overdue_action_reminders(now: datetime.datetime | None = None) -> int:
     """The sweep: each action past its due date and not done reminds its owner, once."""
     now = now or timezone.now()
     today = timezone.localtime(now, LONDON).date()

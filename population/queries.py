@@ -2,9 +2,21 @@
 
 import copy
 import datetime
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
@@ -12,8 +24,9 @@ from django.utils import timezone
 
 from cc4c import formatting
 from hubs import access
+from hubs.models import Hub, Person, Practice
 from population import panels_registry
-from population.models import Child, Flag, Segment, SegmentSnapshot, ValueSet
+from population.models import Child, ChildQuerySet, Flag, Segment, SegmentSnapshot, ValueSet
 from population.segmentation import ASTHMA_PLAN_DAYS, ASTHMA_VALUE_SET
 
 AGE_BANDS = [("0–4", 0, 4), ("5–11", 5, 11), ("12–17", 12, 17)]
@@ -39,12 +52,12 @@ NO_CONTACT_DAYS = 365
 # Scope -----------------------------------------------------------------------------------
 
 
-def hub_for(user, hub_id, action="population.view"):
+def hub_for(user: Person, hub_id: int, action: str = "population.view") -> Hub:
     """The hub, if the user may do ``action`` there; otherwise 404."""
     return get_object_or_404(access.hubs_for(user, action), pk=hub_id)
 
 
-def practice_of(hub, practice_id):
+def practice_of(hub: Hub, practice_id: str | int | None) -> Practice | None:
     """One of the hub's practices (404 for any other), or None for the whole hub."""
     if practice_id in (None, ""):
         return None
@@ -55,7 +68,9 @@ def practice_of(hub, practice_id):
     return get_object_or_404(hub.practices.all(), pk=practice_id)
 
 
-def registered_children(user, hub, practice=None, action="child.view"):
+def registered_children(
+    user: Person, hub: Hub, practice: Practice | None = None, action: str = "child.view"
+) -> ChildQuerySet:
     """Children registered today at the hub's practices (or one of them) the user may see."""
     children = Child.objects.visible_to(user, action).registered_on().filter(practice__hub=hub)
     if practice is not None:
@@ -63,7 +78,7 @@ def registered_children(user, hub, practice=None, action="child.view"):
     return children
 
 
-def child_for(user, pk):
+def child_for(user: Person, pk: int) -> Child:
     """A child whose record the user may open; out of scope is 404."""
     return get_object_or_404(Child.objects.visible_to(user).select_related("practice__hub"), pk=pk)
 
@@ -71,14 +86,14 @@ def child_for(user, pk):
 # Population page --------------------------------------------------------------------------
 
 
-def _with_percent(rows):
+def _with_percent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     total = sum(r["count"] for r in rows)
     for r in rows:
         r["percent"] = round(100 * r["count"] / total, 1) if total else 0
     return rows
 
 
-def segment_table(children):
+def segment_table(children: ChildQuerySet) -> list[dict[str, Any]]:
     counts = dict(children.order_by().values_list("segment").annotate(n=Count("id")))
     rows = [
         {"number": s.number, "label": f"{s.number}. {s.name}", "count": counts.pop(s.number, 0)}
@@ -88,14 +103,16 @@ def segment_table(children):
     return _with_percent(rows)
 
 
-def _years_before(day, years):
+def _years_before(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
-def age_band_table(children, today=None):
+def age_band_table(
+    children: ChildQuerySet, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
     today = today or timezone.localdate()
     buckets = {
         label: Count(
@@ -111,7 +128,7 @@ def age_band_table(children, today=None):
     return _with_percent([{"label": label, "count": counts[label]} for label, *_ in AGE_BANDS])
 
 
-def deprivation_table(children):
+def deprivation_table(children: ChildQuerySet) -> list[dict[str, Any]]:
     counts = dict(children.order_by().values_list("imd_decile").annotate(n=Count("id")))
     rows = [
         {"label": f"{d}{' (most deprived)' if d == 1 else ''}", "count": counts.get(d, 0)}
@@ -122,7 +139,7 @@ def deprivation_table(children):
     return _with_percent(rows)
 
 
-def snapshot_months(hub, limit=13):
+def snapshot_months(hub: Hub, limit: int = 13) -> list[datetime.date]:
     return list(
         SegmentSnapshot.objects.filter(practice__hub=hub)
         .order_by("-month_end")
@@ -142,7 +159,9 @@ GROUP BY 1, 2
 """
 
 
-def movement(hub, practice, before, after):
+def movement(
+    hub: Hub, practice: Practice | None, before: datetime.date, after: datetime.date
+) -> dict[str, Any]:
     """Children moving between segments from one month end to the next: a from × to table.
 
     ``None`` as a from segment means newly registered; as a to segment, no longer registered.
@@ -163,7 +182,9 @@ def movement(hub, practice, before, after):
     return {"before": before, "after": after, "headers": headers, "rows": rows}
 
 
-def segment_trend(hub, practice, months):
+def segment_trend(
+    hub: Hub, practice: Practice | None, months: list[datetime.date]
+) -> dict[str, Any]:
     """Children per segment at each month end (oldest first), from the snapshots."""
     snaps = SegmentSnapshot.objects.filter(month_end__in=months, practice__hub=hub)
     if practice:
@@ -184,19 +205,21 @@ def segment_trend(hub, practice, months):
 # Lists of children ------------------------------------------------------------------------
 
 
-def sorted_by(children, sort, sorts=SORTS):
+def sorted_by(
+    children: ChildQuerySet, sort: str | None, sorts: dict[str, tuple[Any, ...]] = SORTS
+) -> tuple[ChildQuerySet, str]:
     """(queryset, sort key used): ``sort`` is a key of ``sorts``, '-' first for descending."""
     sort = sort or "name"
     key = sort.lstrip("-")
     if key not in sorts:
         sort, key = "name", "name"
-    fields = sorts[key]
+    fields: Any = sorts[key]
     if sort.startswith("-"):
         fields = [_reversed(f) for f in fields]
     return children.select_related("practice").order_by(*fields), sort
 
 
-def _reversed(field):
+def _reversed(field: Any) -> Any:
     if isinstance(field, str):
         return field[1:] if field.startswith("-") else f"-{field}"
     if isinstance(field, OrderBy):  # reversed with its nulls: first ascending, last descending
@@ -206,7 +229,7 @@ def _reversed(field):
     return field.desc()
 
 
-def with_hub_activity(children):
+def with_hub_activity(children: ChildQuerySet) -> ChildQuerySet:
     """Each child with ``open_actions`` (agreed and not done, across the hub's services) and
     ``last_contact`` (the last day the hub discussed, saw or was asked about them), as
     subqueries of the one query: the apps above population give them (panels_registry)."""
@@ -214,6 +237,7 @@ def with_hub_activity(children):
     counts = [Coalesce(c, 0) for c in columns["open_actions"]]
     days = columns["last_contact"]
     open_actions = sum(counts[1:], counts[0]) if counts else Value(0)
+    last_contact: Any
     if len(days) > 1:
         last_contact = Greatest(*days, output_field=DateField())
     elif days:
@@ -226,7 +250,14 @@ def with_hub_activity(children):
     )
 
 
-def filtered(children, *, age=None, open_actions=False, no_recent_contact=False, today=None):
+def filtered(
+    children: ChildQuerySet,
+    *,
+    age: str | None = None,
+    open_actions: bool = False,
+    no_recent_contact: bool = False,
+    today: datetime.date | None = None,
+) -> ChildQuerySet:
     """Children of one age band ("0-4"), with open actions, or not in touch for a year."""
     today = today or timezone.localdate()
     if age in AGE_FILTERS:
@@ -246,7 +277,7 @@ def filtered(children, *, age=None, open_actions=False, no_recent_contact=False,
 # Registers and the asthma worklist -------------------------------------------------------
 
 
-def value_sets_with_counts(children):
+def value_sets_with_counts(children: ChildQuerySet) -> QuerySet[ValueSet]:
     counted = Subquery(
         children.filter(conditions__overlap=OuterRef("codes"))
         .order_by()
@@ -255,23 +286,23 @@ def value_sets_with_counts(children):
     return ValueSet.objects.annotate(register_size=counted).order_by("title")
 
 
-def register(children, value_set):
+def register(children: ChildQuerySet, value_set: ValueSet) -> ChildQuerySet:
     return children.filter(conditions__overlap=value_set.codes)
 
 
-def asthma_value_set():
+def asthma_value_set() -> ValueSet:
     return get_object_or_404(ValueSet, name=ASTHMA_VALUE_SET)
 
 
-def value_set(pk):
+def value_set(pk: int) -> ValueSet:
     return get_object_or_404(ValueSet, pk=pk)
 
 
-def segment(number):
+def segment(number: int) -> Segment:
     return get_object_or_404(Segment, number=number)
 
 
-def asthma_status(child, today=None):
+def asthma_status(child: Child, today: datetime.date | None = None) -> tuple[bool, bool]:
     """(on the asthma register, plan written or reviewed in the last 365 days) for a child."""
     asthma = ValueSet.objects.filter(name=ASTHMA_VALUE_SET).first()
     on_register = bool(asthma and set(asthma.codes) & set(child.conditions))
@@ -279,18 +310,20 @@ def asthma_status(child, today=None):
     return on_register, bool(on_register and reviewed and reviewed > plan_cutoff(today))
 
 
-def plan_cutoff(today=None):
+def plan_cutoff(today: datetime.date | None = None) -> datetime.date:
     """A plan written or reviewed after this day is current (within the last 365 days)."""
     return (today or timezone.localdate()) - datetime.timedelta(days=ASTHMA_PLAN_DAYS)
 
 
-def plan_due(children, today=None):
+def plan_due(children: ChildQuerySet, today: datetime.date | None = None) -> ChildQuerySet:
     return children.filter(
         Q(asthma_plan_reviewed_on__isnull=True) | Q(asthma_plan_reviewed_on__lte=plan_cutoff(today))
     )
 
 
-def asthma_coverage(hub, codes, today=None):
+def asthma_coverage(
+    hub: Hub, codes: list[str], today: datetime.date | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Per practice and for the hub: asthma register size, plans current, coverage %."""
     today = today or timezone.localdate()
     on_register = Q(
@@ -304,11 +337,11 @@ def asthma_coverage(hub, codes, today=None):
             filter=on_register & Q(children__asthma_plan_reviewed_on__gt=plan_cutoff(today)),
         ),
     ).order_by("name")
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"practice": p, "label": p.name, "total": p.register_size, "current": p.current}
         for p in practices
     ]
-    total = {
+    total: dict[str, Any] = {
         "label": "Whole hub",
         "total": sum(r["total"] for r in rows),
         "current": sum(r["current"] for r in rows),
@@ -318,12 +351,14 @@ def asthma_coverage(hub, codes, today=None):
     return rows, total
 
 
-def asthma_trend(hub, practice=None, months=12):
+def asthma_trend(
+    hub: Hub, practice: Practice | None = None, months: int = 12
+) -> list[dict[str, Any]]:
     """Asthma plan coverage at each month end (oldest first), from the snapshots."""
     snaps = SegmentSnapshot.objects.filter(practice__hub=hub, on_asthma_register=True)
     if practice:
         snaps = snaps.filter(practice=practice)
-    rows = list(
+    rows: list[Any] = list(
         snaps.order_by("-month_end")
         .values("month_end")
         .annotate(total=Count("id"), current=Count("id", filter=Q(asthma_plan_current=True)))[
@@ -340,20 +375,20 @@ def asthma_trend(hub, practice=None, months=12):
 # A child's page ----------------------------------------------------------------------------
 
 
-def conditions_of(child):
+def conditions_of(child: Child) -> list[tuple[str, list[str]]]:
     """[(SNOMED code, [value set titles])] for the child's recorded conditions."""
     sets = ValueSet.objects.filter(codes__overlap=child.conditions or ["-"]).order_by("title")
-    names = {}
+    names: dict[str, list[str]] = {}
     for vs in sets:
         for code in vs.codes:
             names.setdefault(code, []).append(vs.title)
     return [(code, names.get(code, [])) for code in child.conditions]
 
 
-def flags_of(child):
+def flags_of(child: Child) -> list[str]:
     labels = dict(Flag.choices)
     return [labels.get(f, f) for f in child.flags]
 
 
-def segment_of(child):
+def segment_of(child: Child) -> Segment | None:
     return Segment.objects.filter(number=child.segment).first()

@@ -165,3 +165,62 @@ def test_an_import_up_or_sideways_breaks_the_floors_contract(tree, module, line,
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
     assert upward in result.stdout, result.stdout
+
+
+# --- the types of `make lint` (pyproject.toml, [tool.mypy]) ------------------------------------
+
+
+def mypy(tree):
+    """Run mypy with django-stubs, as `make lint` does, over a copy of the project's packages."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("mypy")), "--cache-dir", str(tree / ".mypy_cache")],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+
+
+def test_mypy_covers_the_access_rules_and_every_services_and_queries_module():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    checked = {p for pattern in config["files"] for p in ROOT.glob(pattern)}
+    wanted = {ROOT / "hubs" / "access.py"} | {
+        ROOT / app / f"{module}.py"
+        for app in CONFIG["root_packages"]
+        for module in ("services", "queries")
+        if (ROOT / app / f"{module}.py").exists()
+    }
+    assert checked == wanted
+    assert config["check_untyped_defs"] and config["disallow_incomplete_defs"]
+    (strict,) = [o for o in config["overrides"] if o.get("disallow_untyped_defs")]
+    assert strict["module"] == ["hubs.access"]
+
+
+def test_mypy_refuses_a_wrong_type_and_a_missing_hint_where_hints_are_required(tree):
+    injected = {
+        # The access rules must be annotated in full.
+        "hubs.access": "def _unannotated(person):\n    return person",
+        # A body with a type error is checked even without hints.
+        "feedback.services": "def _sloppy(x):\n    return len(3)",
+        # A function given some hints must be given all of them.
+        "clinics.queries": "def _half(x: int, y):\n    return x",
+        # A new function without hints is not refused for that alone.
+        "population.services": "def _new(child):\n    return child.pk",
+    }
+    originals = [_with_import(tree, module, code) for module, code in injected.items()]
+    try:
+        result = mypy(tree)
+    finally:
+        for path, original in originals:
+            path.write_text(original)
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert {line.split(":")[0] for line in errors} == {
+        "hubs/access.py",
+        "feedback/services.py",
+        "clinics/queries.py",
+    }, result.stdout
+    assert any("[no-untyped-def]" in e and e.startswith("hubs/access.py") for e in errors)
+    assert any("[arg-type]" in e and e.startswith("feedback/services.py") for e in errors)
+    assert any("[no-untyped-def]" in e and e.startswith("clinics/queries.py") for e in errors)
