@@ -73,6 +73,38 @@ def test_every_apps_measures_feed_the_evaluation():
     assert sources == set(apps_with("metrics")) - {"evaluation"}
 
 
+def test_every_apps_service_errors_are_service_errors():
+    """Callers catch one type: each error a services.py defines subclasses ServiceError."""
+    from cc4c.errors import ServiceError
+
+    errors = {}
+    for app in apps_with("services"):
+        module = importlib.import_module(f"{app}.services")
+        for name, value in vars(module).items():
+            ours = isinstance(value, type) and value.__module__ == module.__name__
+            if ours and issubclass(value, Exception):
+                errors[f"{app}.{name}"] = value
+    assert errors, "no app defines its service errors"
+    assert {name for name, error in errors.items() if not issubclass(error, ServiceError)} == set()
+
+
+def test_the_evaluation_app_keeps_its_label_tables_and_migrations():
+    """The evaluation moved from cc4c/evaluation to evaluation/ without renaming anything the
+    database or the beat schedule holds."""
+    from django.db.migrations.loader import MigrationLoader
+
+    config = apps.get_app_config("evaluation")
+    assert (config.name, config.label) == ("evaluation", "evaluation")
+    models = list(config.get_models())
+    assert models
+    assert {m._meta.db_table for m in models} == {
+        f"evaluation_{m._meta.model_name}" for m in models
+    }
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    assert ("evaluation", "0001_initial") in loader.disk_migrations
+    assert MigrationLoader.migrations_module("evaluation")[0] == "evaluation.migrations"
+
+
 # --- the layers contract of `make lint` (pyproject.toml, [tool.importlinter]) ------------------
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,3 +256,20 @@ def test_mypy_refuses_a_wrong_type_and_a_missing_hint_where_hints_are_required(t
     assert any("[no-untyped-def]" in e and e.startswith("hubs/access.py") for e in errors)
     assert any("[arg-type]" in e and e.startswith("feedback/services.py") for e in errors)
     assert any("[no-untyped-def]" in e and e.startswith("clinics/queries.py") for e in errors)
+
+
+# --- `make lint` runs every guard rail -----------------------------------------------------------
+
+
+def test_make_lint_runs_the_floors_the_types_and_the_migrations_check():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    for command in ("lint-imports", "mypy", "makemigrations --check --dry-run", "ruff check"):
+        assert command in recipe, f"make lint no longer runs {command}"
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
