@@ -10,9 +10,11 @@ minute) sends it instead.
 client (``notifications-python-client``) and stores Notify's notification id in that
 transaction, so two relays never send one message twice and a relay that dies mid-send leaves
 the row for the next one. Notify answering 5xx or 429, or not answering at all, leaves the row
-waiting with a growing pause (1, 2, 4 ... 60 minutes); a 400 (a number Notify will never
-deliver to) ends it as a permanent failure. The one gap no outbox can close: a relay dying after
-Notify accepted a message and before its commit reached the database repeats that message.
+waiting with a growing pause (1, 2, 4 ... 60 minutes). A 400 ends it: as a permanent failure
+(the contact is wrong) when Notify names the number or address, and as refused otherwise (a
+template, personalisation or key to fix, which no correction of the contact would mend). The
+one gap no outbox can close: a relay dying after Notify accepted a message and before its
+commit reached the database repeats that message.
 
 Delivery receipts (Notify's callback, or ``check_statuses`` asking Notify about messages with
 no receipt after an hour) go through ``record_receipt``: delivered and permanent failures are
@@ -177,15 +179,33 @@ def _send_one(pk, api):
     return "sent"
 
 
+RECIPIENT_FIELDS = ("phone_number", "email_address")
+
+
+def _names_the_recipient(error):
+    """Does Notify's 400 say the number or address is at fault? Its errors name the field first
+    ("phone_number Not a UK mobile number", "email_address Not a valid email address")."""
+    try:
+        errors = error.response.json().get("errors", [])
+    except (ValueError, AttributeError):
+        return False
+    return any(str(e.get("message", "")).startswith(RECIPIENT_FIELDS) for e in errors)
+
+
 def _failed(notification, error):
     status = getattr(error, "status_code", None)
     response = getattr(error, "response", None)
     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
     fields = ["attempts", "last_error"]
     if response is not None and status == 400:
-        # Notify refuses the message itself (a number it cannot text, a template it lacks):
-        # sending it again changes nothing. The coordinator hears of it.
-        notification.status = NotificationStatus.PERMANENT_FAILURE
+        # Notify refuses the message itself: sending it again changes nothing. Only a refusal
+        # of the number or address is the contact's fault (the coordinator is asked to correct
+        # it); a missing template or personalisation, or a trial key, is the service's.
+        notification.status = (
+            NotificationStatus.PERMANENT_FAILURE
+            if _names_the_recipient(error)
+            else NotificationStatus.REFUSED
+        )
         notification.status_at = timezone.now()
         notification.save(update_fields=[*fields, "status", "status_at"])
         log.warning("notify: message %s refused (%s)", notification.pk, notification.last_error)

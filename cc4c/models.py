@@ -141,6 +141,7 @@ class NotificationStatus(models.TextChoices):
     PERMANENT_FAILURE = "permanent-failure", "Not delivered: the number or address is wrong"
     TEMPORARY_FAILURE = "temporary-failure", "Not delivered: the phone or inbox was unavailable"
     TECHNICAL_FAILURE = "technical-failure", "Not delivered: a fault at Notify"
+    REFUSED = "refused", "Not sent: Notify refused the request (a template or key to fix)"
 
 
 # Nothing more will happen to a message in these states.
@@ -151,6 +152,7 @@ FINAL_NOTIFICATION_STATUSES = (
     NotificationStatus.PERMANENT_FAILURE,
     NotificationStatus.TEMPORARY_FAILURE,
     NotificationStatus.TECHNICAL_FAILURE,
+    NotificationStatus.REFUSED,
 )
 
 

@@ -86,7 +86,10 @@ def update_carer(*, carer, by, **fields):
         fields.get(name, getattr(carer, name)) != getattr(carer, name)
         for name in ("mobile", "email")
     )
+    withdrawn_consent = carer.consent_to_messages and not fields.get("consent_to_messages", True)
     with transaction.atomic():
+        if corrected or withdrawn_consent:
+            _withdraw_to(carer)  # nothing waiting goes to the old number or without consent
         for name, value in fields.items():
             setattr(carer, name, value)
         carer.save()
@@ -106,12 +109,22 @@ def remove_carer(*, carer, by):
         "You cannot change this child's contacts.",
     )
     with transaction.atomic():
+        _withdraw_to(carer)
         carer.removed_at = timezone.now()
         carer.save(update_fields=["removed_at"])
         carer.tasks.open().update(
             closed_at=timezone.now(), closed_by=by, closed_note="Contact removed"
         )
     return carer
+
+
+def _withdraw_to(carer):
+    """The messages to this contact still waiting to be sent: never sent (the contact was
+    removed, withdrew consent, or has a new number or address)."""
+    from cc4c.models import OutboxNotification
+
+    waiting = Message.objects.filter(carer=carer).values("outbox_id")
+    return govuk_notify.withdraw(OutboxNotification.objects.filter(pk__in=waiting))
 
 
 def contacts_for(child, on=None):

@@ -28,6 +28,8 @@ API_KEY = f"cc4c_test-{SERVICE_ID}-{SECRET}"
 CALLBACK_TOKEN = "receipts-token-of-the-tests"
 # Notify's own test number that it never delivers to (its "permanent failure" number).
 UNDELIVERABLE = "07700900111"
+# A template id no service of the stand-in has: Notify answers 400 "Template not found".
+UNKNOWN_TEMPLATE = "00000000-0000-4000-8000-000000000000"
 TOKEN_BOUND_SECONDS = 30
 
 
@@ -123,6 +125,8 @@ class NotifyStandIn:
             to = body.get("phone_number") if kind == "sms" else body.get("email_address")
             if not to or not body.get("template_id"):
                 return _error(400, "ValidationError", "template_id is a required property")
+            if body["template_id"] == UNKNOWN_TEMPLATE:
+                return _error(400, "BadRequestError", "Template not found")
             if kind == "sms" and to.replace(" ", "") == UNDELIVERABLE:
                 return _error(400, "ValidationError", "phone_number Not a UK mobile number")
             notify_id = str(uuid.uuid4())

@@ -18,7 +18,7 @@ from families import services
 from families.models import ContactTask, FamilyLink, Kind, Message, TaskReason
 from tests.clinics.factories import ReferralFactory, free_slot
 from tests.families.conftest import session_in
-from tests.notify_server import CALLBACK_TOKEN
+from tests.notify_server import CALLBACK_TOKEN, UNKNOWN_TEMPLATE
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +217,21 @@ def test_a_number_notify_refuses_opens_the_task_without_retrying(notify, carer, 
     assert ContactTask.objects.get().reason == TaskReason.WRONG_CONTACT
 
 
+def test_a_request_notify_refuses_for_another_reason_is_refused_with_no_contact_task(
+    notify, carer, slot, coordinator, settings
+):
+    # A template the service lacks is the hub's setting to fix, not the family's contact.
+    settings.NOTIFY_TEMPLATES = {**settings.NOTIFY_TEMPLATES, "booked_sms": UNKNOWN_TEMPLATE}
+    book(slot, carer.child, coordinator)
+    govuk_notify.relay()
+    outbox = Message.objects.get().outbox
+    assert outbox.status == NotificationStatus.REFUSED
+    assert "Template not found" in outbox.last_error
+    assert not ContactTask.objects.exists()
+    assert govuk_notify.relay() == 0  # final: not tried again
+    assert notify.sent == []
+
+
 def test_delivered_is_recorded_and_shown_on_the_appointment_and_the_childs_record(
     notify, client, carer, slot, coordinator
 ):
@@ -333,6 +348,31 @@ def test_nothing_goes_to_a_contact_without_consent(notify, carer, slot, coordina
     carer.save()
     book(slot, carer.child, coordinator)
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["withdraws consent", "is removed", "has a new mobile"],
+)
+def test_a_message_still_waiting_is_never_sent_once_the_contact_withdraws_consent_or_changes(
+    notify, carer, slot, coordinator, change
+):
+    notify.fail_with = 500  # Notify is down: the booking's message waits
+    book(slot, carer.child, coordinator)
+    assert govuk_notify.relay() == 0
+    if change == "withdraws consent":
+        services.update_carer(
+            carer=carer, by=coordinator, consent_to_messages=False, consent_given_on=None
+        )
+    elif change == "is removed":
+        services.remove_carer(carer=carer, by=coordinator)
+    else:
+        services.update_carer(carer=carer, by=coordinator, mobile="07700900222")
+    assert Message.objects.get().outbox.status == NotificationStatus.WITHDRAWN
+    notify.fail_with = None
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert govuk_notify.relay() == 0
+    assert notify.sent == []
 
 
 def test_a_young_person_of_16_can_be_their_own_contact_and_a_younger_child_cannot(
