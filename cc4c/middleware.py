@@ -6,7 +6,7 @@ from django.utils.cache import patch_cache_control
 class NoStoreMiddleware:
     """Every page and download is private to the person who asked for it, and no browser or
     proxy keeps a copy: most of them show a child's data, and one rule for all of them means
-    none is missed (access.md). Static files are served before this, and are cached."""
+    none is missed (docs/access.md). Static files are served before this, and are cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -126,7 +126,7 @@ class HubScopedAdmin(_ScopedFormfieldsMixin, admin.ModelAdmin):
     global_data = False
     # Path from this model to the child whose data its pages show ("pk" for a child): every
     # look at its list, a row, the row's history or one of its versions is then audited,
-    # naming the child (access.md, "Audit every look").
+    # naming the child (docs/access.md, "Audit every look").
     child_field = None
 
     def scoped_hub_ids(self, request):

@@ -1,6 +1,6 @@
 """Every page of the access matrix, opened by each role of the hub whose records it shows: a
 page that shows a child names that child in the audit trail, and no page or download with
-patient data may be kept by a browser or a proxy (access.md, "Audit every look").
+patient data may be kept by a browser or a proxy (docs/access.md, "Audit every look").
 
 The matrix (tests/test_access_matrix.py) proves that outsiders get nothing; this proves that
 what insiders get is recorded.
