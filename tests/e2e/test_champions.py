@@ -1,14 +1,18 @@
-"""A practice champion logs what they did; a coordinator sees the hub's champions."""
+"""A practice champion logs what they did, and corrects or deletes it until the month's report is
+built; a coordinator sees the hub's champions."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from champions.models import Activity
+from cc4c import formatting
+from champions.models import Activity, ActivityType
+from evaluation.tasks import monthly_reports
 from hubs.models import Role
 from tests.champions.factories import ActivityFactory, ChampionFactory, CheckFactory
 from tests.e2e.conftest import axe_check, screenshot, sign_in
@@ -156,3 +160,86 @@ def test_coordinator_uploads_a_champions_log_with_an_error_then_a_good_one(page,
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_text(re.compile("Imported log.csv"))).to_be_visible()
     assert Activity.objects.get().champion.name == "Ruth Baker"
+
+
+def test_champion_corrects_and_deletes_an_activity_until_the_months_report_is_built(page, practice):
+    person = member(Role.CHAMPION, practice.hub, practice=practice, mfa=False)
+    champion = ChampionFactory(practice=practice, person=person)
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    wrong = ActivityFactory(
+        champion=champion, recorded_by=person, date=last_month + datetime.timedelta(days=2),
+        hours=Decimal("20"), notes="Typed 20 for 2",
+    )  # fmt: skip
+    twice = ActivityFactory(
+        champion=champion, recorded_by=person, date=last_month + datetime.timedelta(days=4),
+        type=ActivityType.WAITING_ROOM, notes="Recorded twice",
+    )  # fmt: skip
+    late = ActivityFactory(
+        champion=champion, recorded_by=person, date=last_month + datetime.timedelta(days=9),
+        type=ActivityType.HEALTH_EDUCATION, notes="Corrected too late",
+    )  # fmt: skip
+
+    sign_in(page, person)
+    page.goto("/champions/me/")
+    page.get_by_role(
+        "link", name=re.compile(rf"^Change .* on {formatting.day(wrong.date)}$")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change an activity")
+    expect(page.get_by_label("Hours volunteered")).to_have_value("20.00")
+    page.get_by_label("Hours volunteered").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    axe_check(page, "champion")
+    page.get_by_label("Hours volunteered").fill("2")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Your activity on {formatting.day(wrong.date)} is changed."
+    )
+    wrong.refresh_from_db()
+    assert wrong.hours == Decimal("2")
+    axe_check(page, "champion")
+
+    # Deleting asks first; keeping it changes nothing.
+    page.get_by_role(
+        "link", name=re.compile(rf"^Delete .* on {formatting.day(twice.date)}$")
+    ).click()
+    expect(page.get_by_text("It cannot be undone.")).to_be_visible()
+    axe_check(page, "champion")
+    screenshot(page, "champion-delete-confirm")
+    page.get_by_role("link", name="Keep it and go back to my volunteering").click()
+    assert Activity.objects.filter(pk=twice.pk).exists()
+    page.get_by_role(
+        "link", name=re.compile(rf"^Delete .* on {formatting.day(twice.date)}$")
+    ).click()
+    page.get_by_role("button", name="Delete this activity").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Your activity on {formatting.day(twice.date)} is deleted."
+    )
+    expect(page.get_by_text("Recorded twice")).to_have_count(0)
+    assert not Activity.objects.filter(pk=twice.pk).exists()
+
+    # The change form is open when the month's report is built: saving is refused, saying why.
+    page.get_by_role(
+        "link", name=re.compile(rf"^Change .* on {formatting.day(late.date)}$")
+    ).click()
+    monthly_reports()
+    page.get_by_label("Hours volunteered").fill("4")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"The report for {formatting.month(late.date)} is built, "
+        "so this activity can no longer be changed."
+    )
+    expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
+    axe_check(page, "champion")
+    screenshot(page, "champion-change-refused")
+    late.refresh_from_db()
+    assert late.hours == Decimal("2.00")
+
+    # Nor can it be deleted now; the own page says the report is built and offers neither.
+    page.goto(f"/champions/me/activities/{late.pk}/delete/")
+    expect(page.get_by_role("button", name="Delete this activity")).to_have_count(0)
+    expect(page.get_by_role("status")).to_contain_text("can no longer be deleted")
+    page.goto("/champions/me/")
+    expect(page.get_by_role("link", name=re.compile(r"^(Change|Delete) "))).to_have_count(0)
+    expect(page.get_by_text("Report built")).to_have_count(2)
+    assert Activity.objects.filter(pk=late.pk).exists()
