@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from cc4c import csv_export
+from cc4c import csv_export, formatting
 from cc4c.errors import ServiceError
 from clinics import queries, services
 from clinics.forms import BookSlotForm, OffListForm, ReferralForm
@@ -155,7 +155,11 @@ def waiting_list_csv(request):
         child = r.child
         writer.writerow(
             [child.nhs_number, child.given_name, child.family_name]
-            + [child.date_of_birth.isoformat(), child.practice.name, r.referral_date.isoformat()]
+            + [
+                formatting.day(child.date_of_birth),
+                child.practice.name,
+                formatting.day(r.referral_date),
+            ]
             + [r.weeks_waiting, "yes" if r.over_target else "no", r.priority, r.source, r.reason]
         )
     return response

@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from cc4c import csv_export
+from cc4c import csv_export, formatting
 from cc4c.measures import pct
 from hubs import audit
 from hubs.access import hub_ids, requires
@@ -121,7 +121,7 @@ def _history_csv(hub, cases):
     for case in cases:
         writer.writerow(
             [
-                timezone.localtime(case.meeting.starts_at).date().isoformat(),
+                formatting.day(timezone.localtime(case.meeting.starts_at).date()),
                 case.child.nhs_number,
                 str(case.child),
                 case.outcome,

@@ -241,6 +241,10 @@ def test_waiting_list_download_is_audited_and_lists_only_the_hubs_children(
     assert referral.child.nhs_number in body
     assert other_child.nhs_number not in body
     assert AuditEvent.objects.filter(action="clinic.waiting_list.export", person=gp).count() == 1
+    # Dates in the house style, as on the page.
+    born = referral.child.date_of_birth
+    assert f",{born.day} {born:%b %Y},{practice.name}," in body
+    assert f",{referral.referral_date.day} {referral.referral_date:%b %Y}," in body
 
 
 def test_the_waiting_list_download_keeps_the_search_and_the_order_of_the_page(

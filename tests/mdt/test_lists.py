@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.mdt.factories import ActionFactory, CaseFactory, MeetingFactory
 
@@ -55,3 +56,6 @@ def test_the_case_history_download_is_audited_with_its_hub_and_every_child_in_it
     entry = AuditEvent.objects.get(action="mdt.case_list.export")
     assert entry.hub == hub and sorted(entry.child_ids) == children and entry.child_count == 3
     assert entry.path.endswith("download=csv")
+    # Meeting dates in the house style, as on the page.
+    day = timezone.localtime(meetings[0].starts_at).date()
+    assert f"{day.day} {day:%b %Y}," in response.content.decode()
