@@ -6,6 +6,7 @@ from advice import attachments, clock
 from advice.models import Outcome, RequestType, Urgency
 from advice.services import FORWARDS
 from cc4c import forms as cc4c_forms
+from cc4c.submissions import SubmittedOnce
 from hubs.access import hubs_for, people_in
 from hubs.models import Practice
 from population.models import Child
@@ -42,7 +43,7 @@ class _Form(cc4c_forms.Form):
         self.helper.form_tag = False
 
 
-class AskForm(_Form):
+class AskForm(SubmittedOnce, _Form):
     hub = forms.ModelChoiceField(queryset=None, empty_label=None, label="Hub")
     child = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     request_type = forms.ChoiceField(
@@ -83,7 +84,7 @@ class AskForm(_Form):
         return data
 
 
-class PhoneRequestForm(_Form):
+class PhoneRequestForm(SubmittedOnce, _Form):
     hub = forms.ModelChoiceField(queryset=None, empty_label=None)
     received_at = forms.DateTimeField(
         label="Time of the call",

@@ -27,6 +27,7 @@ from advice.models import (
     new_reference,
 )
 from advice.notify import send
+from cc4c import submissions
 from cc4c.errors import ServiceError
 from clinics import services as clinic_services
 from clinics.models import Referral
@@ -141,11 +142,14 @@ def ask(
     urgency: str,
     child: Child | None = None,
     files: Iterable[tuple[str, bytes]] = (),
+    submission: str | None = None,
     by: Person,
 ) -> AdviceRequest:
-    """A GP's question through the web form; the covering paediatrician is told by email."""
+    """A GP's question through the web form; the covering paediatrician is told by email.
+    The same form (``submission``, its one-use token) sent twice makes one request."""
+    submissions.claim(submission, by=by)
     require(by, "advice.ask", hub, "You cannot ask this hub's advice line.")
-    return _create(
+    advice_request = _create(
         hub=hub,
         channel=Channel.WEB,
         asked_by=by,
@@ -158,6 +162,8 @@ def ask(
         files=files,
         by=by,
     )
+    submissions.done(submission, advice_request)
+    return advice_request
 
 
 @transaction.atomic
@@ -171,15 +177,17 @@ def log_phone_request(
     asked_by: Person | None = None,
     practice: Practice | None = None,
     child: Child | None = None,
+    submission: str | None = None,
     by: Person,
 ) -> AdviceRequest:
     """A paediatrician records a question they took by phone, with the time of the call."""
+    submissions.claim(submission, by=by)
     require(by, "advice.answer", hub, "Only the hub's paediatricians log phone requests.")
     if received_at > timezone.now():
         raise AdviceError("The time of the call cannot be in the future.")
     if practice is not None and practice.hub_id != hub.pk:
         raise AdviceError("Choose one of this hub's practices.")
-    return _create(
+    advice_request = _create(
         hub=hub,
         channel=Channel.PHONE,
         asked_by=asked_by,
@@ -192,6 +200,8 @@ def log_phone_request(
         files=(),
         by=by,
     )
+    submissions.done(submission, advice_request)
+    return advice_request
 
 
 @transaction.atomic

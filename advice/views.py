@@ -17,6 +17,7 @@ from advice.forms import (
 )
 from advice.models import FOLLOW_UP_STATUSES, Status
 from cc4c.errors import ServiceError
+from cc4c.submissions import AlreadySubmitted
 from clinics import queries as clinic_queries
 from hubs import audit
 from hubs.access import can, requires
@@ -90,13 +91,25 @@ def _send_question(request, form):
             request_type=data["request_type"],
             urgency=data["urgency"],
             files=data["attachments"],
+            submission=data["submission"],
             by=request.user,
         )
     except ServiceError as exc:
         form.add_error(None, str(exc))
         return None
+    except AlreadySubmitted as sent:
+        return _sent_before(request, sent)
     messages.success(request, f"Your question has been sent ({advice_request.reference}).")
     return redirect("advice:detail", pk=advice_request.pk)
+
+
+def _sent_before(request, sent):
+    """The same form sent again (a double click, a retry): the request the first one made."""
+    if sent.record is None:
+        messages.info(request, "This form has already been sent.")
+        return redirect("advice:mine")
+    messages.info(request, f"This question was already sent: it is {sent.record.reference}.")
+    return redirect("advice:detail", pk=sent.record.pk)
 
 
 @requires("advice.answer")
@@ -115,10 +128,13 @@ def log_phone(request):
                 question=data["question"],
                 request_type=data["request_type"],
                 urgency=data["urgency"],
+                submission=data["submission"],
                 by=request.user,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
+        except AlreadySubmitted as sent:
+            return _sent_before(request, sent)
         else:
             messages.success(request, f"Phone request {advice_request.reference} logged.")
             return redirect("advice:detail", pk=advice_request.pk)

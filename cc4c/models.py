@@ -219,3 +219,21 @@ class OutboxNotification(models.Model):
     def reference(self):
         """Our reference, sent to Notify with the message and given back in its receipts."""
         return f"cc4c-{self.pk}"
+
+
+class Submission(models.Model):
+    """The one-use token of a form that created something, and what it created
+    (cc4c.submissions): the same form sent twice makes one record."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+
+    def __str__(self):
+        return f"Form sent {self.claimed_at:%Y-%m-%d %H:%M}"

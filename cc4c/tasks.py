@@ -57,3 +57,10 @@ def check_notification_statuses():
     from cc4c import govuk_notify
 
     return govuk_notify.check_statuses()
+
+
+def forget_old_submissions():
+    """Daily (django-celery-beat): drop forms' one-use tokens a week old."""
+    from cc4c import submissions
+
+    return submissions.forget_old()

@@ -3,6 +3,7 @@ from django import forms
 
 from cc4c import formatting
 from cc4c import forms as cc4c_forms
+from cc4c.submissions import SubmittedOnce
 from clinics.models import (
     NEEDS_NEXT_PLACE,
     Decision,
@@ -115,7 +116,7 @@ def slot_label(slot):
     )
 
 
-class BookChildForm(_Form):
+class BookChildForm(SubmittedOnce, _Form):
     """A free slot's booking: the child chosen from the hub's waiting list, never preset."""
 
     referral = forms.ModelChoiceField(
@@ -133,7 +134,7 @@ class BookChildForm(_Form):
         self.fields["referral"].queryset = referrals
 
 
-class BookSlotForm(_Form):
+class BookSlotForm(SubmittedOnce, _Form):
     """A waiting child's booking: the slot chosen from the hub's free slots."""
 
     slot = forms.ModelChoiceField(
@@ -196,7 +197,7 @@ class OutcomeForm(_Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class DecisionForm(_Form):
+class DecisionForm(SubmittedOnce, _Form):
     decision = forms.ChoiceField(
         choices=Decision.choices,
         widget=forms.RadioSelect,

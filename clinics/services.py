@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cc4c import formatting
+from cc4c import formatting, submissions
 from cc4c.errors import ServiceError
 from clinics import notify, signals
 from clinics.models import (
@@ -179,9 +179,26 @@ def book_appointment(
     referral: Referral | None = None,
     appointment_type: str | None = None,
     referral_date: datetime.date | None = None,
+    submission: str | None = None,
 ) -> Appointment:
     """Book the child into the slot; if someone else just took it, or the session is over or
-    cancelled, nothing is written and a ClinicError says so."""
+    cancelled, nothing is written and a ClinicError says so. The same form (``submission``)
+    sent twice books once."""
+    with transaction.atomic():
+        submissions.claim(submission, by=by)
+        appointment = _book(slot, child, by, referral, appointment_type, referral_date)
+        submissions.done(submission, appointment)
+    return appointment
+
+
+def _book(
+    slot: Slot,
+    child: Child,
+    by: Person,
+    referral: Referral | None,
+    appointment_type: str | None,
+    referral_date: datetime.date | None,
+) -> Appointment:
     _check_slot(slot, child)
     if referral is not None and referral.child_id != child.pk:
         raise ClinicError("That referral is for another child.")
@@ -456,11 +473,13 @@ def record_decision(
     note: str = "",
     slot: Slot | None = None,
     to_waiting_list: bool = False,
+    submission: str | None = None,
     by: Person,
 ) -> NotBroughtFollowUp:
     """Close a not-brought follow-up with the decision; it cannot close without one. When the
     family wants a new appointment (or it is rebooked) the child is, in the same transaction,
-    booked into ``slot`` or put back on the waiting list at their original referral date."""
+    booked into ``slot`` or put back on the waiting list at their original referral date. The
+    same form (``submission``) sent twice decides once."""
     if decision not in Decision.values:
         raise ClinicError("Choose a decision.")
     if decision == Decision.DISCHARGED_WITH_REASON and not note.strip():
@@ -472,6 +491,7 @@ def record_decision(
     if decision == Decision.DISCHARGED_WITH_REASON and (slot is not None or to_waiting_list):
         raise ClinicError("A discharged child is not booked again: choose another decision.")
     with transaction.atomic():
+        submissions.claim(submission, by=by)
         follow_up = (
             NotBroughtFollowUp.objects.select_for_update()
             .select_related("appointment__slot__session", "appointment__child__practice")
@@ -503,6 +523,7 @@ def record_decision(
             _back_on_waiting_list(missed, f"Rebook: not brought to the clinic of {when}")
             follow_up.next_step = NextStep.WAITING_LIST
         follow_up.save()
+        submissions.done(submission, follow_up)
     return follow_up
 
 

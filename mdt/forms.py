@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cc4c import formatting
 from cc4c import forms as cc4c_forms
+from cc4c.submissions import SubmittedOnce
 from mdt.models import CaseDiscussion, Outcome, ReferrerRole
 
 LEARNING_HELP = (
@@ -41,7 +42,7 @@ def meeting_choice_label(meeting):
     )
 
 
-class PutForwardForm(_Crispy, cc4c_forms.ModelForm):
+class PutForwardForm(SubmittedOnce, _Crispy, cc4c_forms.ModelForm):
     submit_label = "Put the case forward"
 
     meeting = forms.ModelChoiceField(

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from cc4c import formatting
+from cc4c import formatting, submissions
 from cc4c.errors import ServiceError
 from clinics import services as clinic_services
 from hubs.access import can, may_chair, people_in, roles_by_hub
@@ -296,8 +296,10 @@ def put_forward(
     referrer_role: str = "",
     referred_on: datetime.date | None = None,
     meeting: Meeting | None = None,
+    submission: str | None = None,
 ) -> CaseDiscussion:
-    """Put a child forward to ``meeting`` of their hub, or the next one with room."""
+    """Put a child forward to ``meeting`` of their hub, or the next one with room. The same
+    form (``submission``) sent twice makes one case."""
     hub = child.practice.hub
     if not can(by, "mdt.add_case", hub):
         raise MdtError("You cannot put cases forward to this hub's MDT.")
@@ -314,6 +316,7 @@ def put_forward(
     if referrer_role not in ReferrerRole.values:
         referrer_role = _referrer_role_of(by, hub)
     with transaction.atomic():
+        submissions.claim(submission, by=by)
         meeting = _chosen_meeting(hub, meeting, child, by)
         case = CaseDiscussion.objects.create(
             meeting=meeting,
@@ -330,6 +333,7 @@ def put_forward(
         )
         # Whoever puts a case forward is invited to present it.
         meeting.invitees.add(by)
+        submissions.done(submission, case)
     return case
 
 

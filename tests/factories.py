@@ -92,3 +92,11 @@ def member(role, hub, practice=None, **person_kwargs):
 
 def has_totp(person):
     return Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+
+def one_use_token():
+    """The hidden one-use token a form that creates something carries (cc4c.submissions), as
+    POST data: ``client.post(url, {..., **one_use_token()})``."""
+    from cc4c.submissions import FIELD, new_token
+
+    return {FIELD: new_token()}

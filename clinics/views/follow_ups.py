@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cc4c import formatting
 from cc4c.errors import ServiceError
+from cc4c.submissions import AlreadySubmitted
 from clinics import queries, services
 from clinics.forms import DecisionForm, slot_label
 from clinics.models import NextStep, NotBroughtFollowUp
@@ -79,10 +80,15 @@ def follow_up_detail(request, pk):
                     note=data["note"],
                     slot=data.get("slot") if data["next_step"] == "book" else None,
                     to_waiting_list=data["next_step"] == "waiting_list",
+                    submission=data["submission"],
                     by=user,
                 )
             except ServiceError as exc:
                 form.add_error(None, str(exc))
+            except AlreadySubmitted:
+                # The same form sent twice (a double click, a retry): the first one decided.
+                messages.info(request, "This decision was already recorded.")
+                return redirect("clinics:follow_up_detail", pk=follow_up.pk)
             else:
                 messages.success(request, _closed_message(closed))
                 return redirect("clinics:follow_up_detail", pk=closed.pk)

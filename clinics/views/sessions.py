@@ -4,8 +4,9 @@ cancelling."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from cc4c import formatting
+from cc4c import formatting, submissions
 from cc4c.errors import ServiceError
+from cc4c.submissions import AlreadySubmitted
 from clinics import queries, services
 from clinics.forms import BookChildForm, CancelSessionForm, SessionForm
 from clinics.models import AppointmentStatus, ClinicSession, Outcome
@@ -109,13 +110,21 @@ def slot_book(request, pk, slot_pk):
         referral = form.cleaned_data["referral"]
         try:
             services.book_appointment(
-                slot=slot, child=referral.child, referral=referral, by=request.user
+                slot=slot,
+                child=referral.child,
+                referral=referral,
+                submission=form.cleaned_data["submission"],
+                by=request.user,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
+        except AlreadySubmitted as sent:
+            return booked_before(request, sent)
         else:
             messages.success(request, booked_message(referral.child, slot))
             return redirect("clinics:session_detail", pk=session.pk)
+    if (sent := sent_before(request)) is not None:
+        return booked_before(request, sent)
     page = page_of(request, referrals)
     shown = [r.child_id for r in page] + ([taken.child_id] if taken else [])
     record(request, action="clinic.session.view", hub=session.hub_id, obj=session, children=shown)
@@ -136,6 +145,26 @@ def slot_book(request, pk, slot_pk):
             "chosen": str(form["referral"].value() or ""),
         },
     )
+
+
+def sent_before(request):
+    """The booking form sent again after its first sending booked (the child no longer waits,
+    the slot is taken): what that first sending booked."""
+    if request.method != "POST":
+        return None
+    return submissions.earlier(request.POST.get(submissions.FIELD), by=request.user)
+
+
+def booked_before(request, sent):
+    appointment = sent.record
+    if appointment is None:
+        messages.info(request, "This form has already been sent.")
+        return redirect("clinics:waiting_list")
+    messages.info(
+        request,
+        "This booking was already made. " + booked_message(appointment.child, appointment.slot),
+    )
+    return redirect("clinics:session_detail", pk=appointment.slot.session_id)
 
 
 def booked_message(child, slot):

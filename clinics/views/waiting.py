@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from cc4c import csv_export, formatting
 from cc4c.errors import ServiceError
+from cc4c.submissions import AlreadySubmitted
 from clinics import queries, services
 from clinics.forms import BookSlotForm, OffListForm, ReferralForm
 from clinics.models import Referral, ReferralStatus
 from clinics.views.common import page_of, posted
-from clinics.views.sessions import booked_message
+from clinics.views.sessions import booked_before, booked_message, sent_before
 from hubs import access
 from hubs.access import requires
 from hubs.audit import record, record_list
@@ -67,6 +68,8 @@ def referral_book(request, pk):
     """Book a child from the waiting list: choose one of the hub's free slots."""
     referral, refusal = _waiting_referral(request, pk)
     child = referral.child
+    if (sent := sent_before(request)) is not None:
+        return booked_before(request, sent)
     if refusal:
         messages.error(request, refusal)
         return redirect("clinics:waiting_list")
@@ -75,9 +78,17 @@ def referral_book(request, pk):
     if request.method == "POST" and form.is_valid():
         slot = form.cleaned_data["slot"]
         try:
-            services.book_appointment(slot=slot, child=child, referral=referral, by=request.user)
+            services.book_appointment(
+                slot=slot,
+                child=child,
+                referral=referral,
+                submission=form.cleaned_data["submission"],
+                by=request.user,
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
+        except AlreadySubmitted as sent:
+            return booked_before(request, sent)
         else:
             messages.success(request, booked_message(child, slot))
             return redirect("clinics:session_detail", pk=slot.session_id)

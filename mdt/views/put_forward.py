@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cc4c import formatting
 from cc4c.errors import ServiceError
+from cc4c.submissions import AlreadySubmitted
 from hubs import audit
 from hubs.access import can, has_role, requires
 from hubs.models import Role
@@ -86,6 +87,13 @@ def put_forward_child(request, child_pk):
             c = services.put_forward(by=request.user, child=child, **form.cleaned_data)
         except ServiceError as error:
             form_error(form, error)
+        except AlreadySubmitted as sent:
+            # The same form sent twice (a double click, a retry): the case the first one made.
+            if sent.record is None:
+                messages.info(request, "This form has already been sent.")
+                return redirect("mdt:my_cases")
+            messages.info(request, "This case was already put forward: here it is.")
+            return redirect(case_url(sent.record))
         else:
             messages.success(
                 request,

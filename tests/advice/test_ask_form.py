@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from advice.models import AdviceRequest
 from tests.advice.factories import PDF_BYTES
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, one_use_token
 
 QUESTION = "Recurrent wheeze with colds, three courses of oral steroids this winter."
 
@@ -20,6 +20,7 @@ def typed(hub, **more):
         "request_type": "management",
         "urgency": "urgent",
         "question": QUESTION,
+        **one_use_token(),
         **more,
     }
 

@@ -16,7 +16,7 @@ from tests.advice.factories import (
     ReplyFactory,
     RotaEntryFactory,
 )
-from tests.factories import ChildFactory, member
+from tests.factories import ChildFactory, member, one_use_token
 
 
 def test_a_gp_finds_a_child_of_their_hub_and_asks_with_a_photo(client_for, gp, hub, child):
@@ -32,6 +32,7 @@ def test_a_gp_finds_a_child_of_their_hub_and_asks_with_a_photo(client_for, gp, h
             "urgency": "routine",
             "question": "Worsening eczema despite treatment.",
             "attachments": [SimpleUploadedFile("arm.pdf", PDF_BYTES, "application/pdf")],
+            **one_use_token(),
         },
     )
     advice_request = AdviceRequest.objects.get()
@@ -61,6 +62,7 @@ def test_a_file_that_is_not_an_image_or_pdf_is_refused_with_the_error_summary(cl
             "urgency": "routine",
             "question": "General question",
             "attachments": [SimpleUploadedFile("notes.pdf", b"<script>", "application/pdf")],
+            **one_use_token(),
         },
     )
     body = response.content.decode()
@@ -186,6 +188,7 @@ def test_a_paediatrician_logs_a_phone_request(client_for, hub, paediatrician, ch
             "request_type": "whether_to_refer",
             "urgency": "urgent",
             "question": "Limp for a week.",
+            **one_use_token(),
         },
     )
     assert response.status_code == 302

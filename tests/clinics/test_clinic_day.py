@@ -27,7 +27,7 @@ from tests.clinics.factories import (
     ReferralFactory,
     free_slot,
 )
-from tests.factories import ChildFactory, member
+from tests.factories import ChildFactory, member, one_use_token
 
 LONDON = ZoneInfo("Europe/London")
 # Tuesday 10 March 2026, 10:00 in London: the day's clinic (09:00 to 12:00) is running.
@@ -131,7 +131,7 @@ def test_booking_a_chosen_child_confirms_who_when_and_where(
     slot = session.slots.order_by("start_time")[1]
     response = client_for(coordinator).post(
         reverse("clinics:slot_book", args=[session.pk, slot.pk]),
-        {"referral": referral.pk},
+        {"referral": referral.pk, **one_use_token()},
         follow=True,
     )
     child = referral.child
@@ -206,7 +206,7 @@ def test_book_from_a_waiting_list_row_lists_free_upcoming_slots_and_books_the_ch
     assert "Select the slot to book." in body_of(response)
 
     slot = free_slot(later)
-    response = client.post(url, {"slot": slot.pk}, follow=True)
+    response = client.post(url, {"slot": slot.pk, **one_use_token()}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("clinics:session_detail", args=[later.pk])
     assert "Booked: " in body_of(response)
     assert Appointment.objects.get(slot=slot).referral == referral
@@ -254,7 +254,7 @@ def test_the_booking_page_of_a_session_that_ended_while_it_was_open_refuses_the_
     url = reverse("clinics:slot_book", args=[session.pk, free_slot(session).pk])
     assert 'name="referral"' in body_of(client.get(url))
     clock.shift(datetime.timedelta(minutes=25))  # within the sign-in's 30 idle minutes
-    body = body_of(client.post(url, {"referral": referral.pk}))
+    body = body_of(client.post(url, {"referral": referral.pk, **one_use_token()}))
     assert "There is a problem" in body
     assert "ended at 10:20: it is over, so no one can be booked into it" in body
     assert not Appointment.objects.exists()
@@ -458,7 +458,7 @@ def test_family_wants_a_new_appointment_booked_there_and_then_from_the_follow_up
 
     response = client.post(
         url,
-        {"decision": "family_contacted", "next_step": "book", "slot": slot.pk},
+        {"decision": "family_contacted", "next_step": "book", "slot": slot.pk, **one_use_token()},
         follow=True,
     )
     body = body_of(response)
@@ -481,7 +481,7 @@ def test_rebooked_puts_the_child_back_on_the_waiting_list_at_the_original_referr
 ):
     url = reverse("clinics:follow_up_detail", args=[missed.pk])
     response = client_for(gp).post(
-        url, {"decision": "rebooked", "next_step": "waiting_list"}, follow=True
+        url, {"decision": "rebooked", "next_step": "waiting_list", **one_use_token()}, follow=True
     )
     child = missed.appointment.child
     assert f"{child} is back on the waiting list, referred Mon 5 Jan 2026." in body_of(response)

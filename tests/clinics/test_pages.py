@@ -16,7 +16,7 @@ from tests.clinics.factories import (
     ReferralFactory,
     free_slot,
 )
-from tests.factories import ChildFactory, member
+from tests.factories import ChildFactory, member, one_use_token
 
 # A Tuesday morning in March, London time: clinics of the day are running.
 CLINIC_MORNING = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -111,7 +111,7 @@ def test_coordinator_books_a_waiting_child_into_a_free_slot(
     slot = session.slots.first()
     response = client_for(coordinator).post(
         reverse("clinics:slot_book", args=[session.pk, slot.pk]),
-        {"referral": referral.pk},
+        {"referral": referral.pk, **one_use_token()},
         follow=True,
     )
     assert f"at {slot.start_time:%H:%M}" in response.content.decode()
@@ -126,7 +126,7 @@ def test_booking_a_slot_someone_just_took_shows_the_message(
     referral = ReferralFactory(child=ChildFactory(practice=practice))
     response = client_for(coordinator).post(
         reverse("clinics:slot_book", args=[session.pk, slot.pk]),
-        {"referral": referral.pk},
+        {"referral": referral.pk, **one_use_token()},
         follow=True,
     )
     assert "That slot was just booked by someone else" in response.content.decode()
@@ -180,7 +180,12 @@ def test_decision_form_refuses_a_discharge_without_a_reason(practice, gp, client
 
     client_for(gp).post(
         url,
-        {"decision": "family_contacted", "note": "Rebooking by phone", "next_step": "waiting_list"},
+        {
+            "decision": "family_contacted",
+            "note": "Rebooking by phone",
+            "next_step": "waiting_list",
+            **one_use_token(),
+        },
     )
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.decided_by) == (FollowUpStatus.CLOSED, gp)

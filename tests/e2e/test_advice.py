@@ -115,3 +115,19 @@ def test_gp_asks_a_question_with_the_keyboard_alone(page):
 
     expect(page.get_by_text(QUESTION)).to_be_visible()
     assert AdviceRequest.objects.get(question=QUESTION).child == child
+
+
+def test_a_question_sent_with_a_double_click_is_one_request(page):
+    hub = HubFactory(code="E2E-TWICE", name="Twice Hub")
+    practice = PracticeFactory(hub=hub)
+    gp = member(Role.GP, hub, practice=practice)
+    sign_in(page, gp)
+    page.goto("/advice/ask/")
+    page.get_by_label("Management").check()
+    page.get_by_role("textbox", name="Question").fill(QUESTION)
+    page.get_by_role("button", name="Send the question").dblclick()
+    expect(page.get_by_text(QUESTION)).to_be_visible()
+    [made] = AdviceRequest.objects.filter(hub=hub)
+    expect(page.get_by_text(made.reference).first).to_be_visible()
+    axe_check(page, "gp")
+    screenshot(page, "advice-double-click")

@@ -11,7 +11,7 @@ from cc4c.models import OutboxEmail
 from cc4c.tasks import relay_unsent
 from hubs.models import Role
 from tests.advice.factories import RotaEntryFactory
-from tests.factories import member
+from tests.factories import member, one_use_token
 from tests.faults.servers import wait_for
 from tests.outbox import broker
 
@@ -21,7 +21,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(90)]
 def ask(client, hub, question):
     return client.post(
         reverse("advice:ask"),
-        {"hub": hub.pk, "request_type": "management", "urgency": "routine", "question": question},
+        {
+            "hub": hub.pk,
+            "request_type": "management",
+            "urgency": "routine",
+            "question": question,
+            **one_use_token(),
+        },
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cc4c import formatting
 from mdt import services
 from mdt.models import CaseDiscussion, Meeting, MeetingStatus
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, one_use_token
 from tests.mdt.factories import CaseFactory, MeetingFactory
 from tests.outbox import sent_mail
 
@@ -121,6 +121,7 @@ def test_the_coordinator_adds_a_case_to_this_meeting(client, hub, practice, meet
             "clinical_question": "Referred by letter: weight loss",
             "referrer_role": "gp",
             "consent_recorded": "on",
+            **one_use_token(),
         },
     )
     assert response.status_code == 302
@@ -282,6 +283,7 @@ def _post(client, child, **fields):
             "clinical_question": "Recurrent wheeze: is this asthma?",
             "consent_recorded": "on",
             "referrer_role": "practice_nurse",
+            **one_use_token(),
             **fields,
         },
     )

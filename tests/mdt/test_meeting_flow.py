@@ -12,7 +12,7 @@ from hubs.models import AuditEvent
 from mdt import services
 from mdt.models import Action, Attendance, CaseDiscussion, Meeting, MeetingStatus
 from mdt.scheduling import open_meetings
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, one_use_token
 from tests.mdt.forms import outcome_data
 from tests.outbox import sent_mail
 
@@ -29,6 +29,7 @@ def put_forward(client, child, question="Recurrent wheeze: is this asthma?", mee
             "involved": "Health visitor",
             "referrer_role": "gp",
             "consent_recorded": "on",
+            **one_use_token(),
         },
     )
 

@@ -11,7 +11,7 @@ from hubs.models import AuditEvent, Role
 from mdt import queries
 from mdt.models import CaseDiscussion
 from tests.access import child_identifiers, make_world
-from tests.factories import member
+from tests.factories import member, one_use_token
 from tests.mdt import access_cases
 from tests.mdt.factories import ActionFactory, CaseFactory, MeetingFactory
 
@@ -144,7 +144,7 @@ def test_an_mdt_member_puts_a_case_forward_only_to_a_meeting_they_are_invited_to
     assert f'value="{later_invited.pk}"' in body
     assert f'value="{other.pk}"' not in body
     data = {"clinical_question": "Bring back", "referrer_role": "health_visitor"}
-    data["consent_recorded"] = "on"
+    data.update(consent_recorded="on", **one_use_token())
     response = client.post(url, {**data, "meeting": other.pk})
     assert "That meeting is no longer taking cases: choose another" in response.content.decode()
     assert not other.invitees.filter(pk=mdt_member.pk).exists()

@@ -12,7 +12,7 @@ from django.views import static
 from advice.models import AdviceRequest
 from hubs.models import AuditEvent, Role
 from tests.advice.factories import PDF_BYTES
-from tests.factories import member
+from tests.factories import member, one_use_token
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def ask_with_file(client, hub, name):
             "urgency": "routine",
             "question": "Question with a letter attached",
             "attachments": [SimpleUploadedFile(name, PDF_BYTES, "application/pdf")],
+            **one_use_token(),
         },
     )
 
