@@ -2,11 +2,16 @@
 
 from decimal import Decimal
 
-WIDTH, HEIGHT, LABEL_SPACE = 600, 200, 24
+from cc4c import formatting
+
+WIDTH, HEIGHT, LABEL_SPACE = 600, 200, 40
 
 
-def bars(rows, value_key, label=lambda row: row["month"].strftime("%b")):
-    """Rows → {"bars": [...], "width", "height", "max"}: one bar per row, scaled to the tallest."""
+def bars(rows, value_key):
+    """Rows → {"bars": [...], "width", "height", "max"}: one bar per row, scaled to the tallest.
+
+    Each bar is named by its month in the house style ("Nov 2026"); under the bars the month is
+    written with its year beneath, the year only under the first bar and each January."""
     values = [Decimal(row[value_key] or 0) for row in rows]
     top = max(values, default=Decimal(0)) or Decimal(1)
     slot = WIDTH / max(len(rows), 1)
@@ -21,8 +26,10 @@ def bars(rows, value_key, label=lambda row: row["month"].strftime("%b")):
                 "y": round(plot - height, 1),
                 "height": round(height, 1),
                 "label_x": round(i * slot + slot / 2, 1),
-                "label": label(row),
+                "label": formatting.month(row["month"]),
+                "month": row["month"].strftime("%b"),
+                "year": row["month"].year if i == 0 or row["month"].month == 1 else "",
                 "value": row[value_key],
             }
         )
-    return {"bars": result, "width": WIDTH, "height": HEIGHT, "label_y": HEIGHT - 6}
+    return {"bars": result, "width": WIDTH, "height": HEIGHT, "label_y": HEIGHT - 22}
