@@ -66,6 +66,8 @@ def test_the_menu_fits_one_line_at_1366_px(page, who):
     line = boxes[1]
     wrapped = [b["text"] for b in boxes if b["top"] >= line["bottom"] or b["bottom"] <= line["top"]]
     assert not wrapped, f"{who}: these menu entries are not on the first line: {wrapped}"
+    tall = [b["text"] for b in boxes[1:] if b["bottom"] - b["top"] > line["bottom"] - line["top"]]
+    assert not tall, f"{who}: these menu entries take two lines: {tall}"
     assert max(b["right"] for b in boxes) <= menu["width"], f"{who}: the menu runs off the screen"
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"menu-1366-{who.replace(' ', '-').lower()}.png"))
