@@ -10,13 +10,15 @@ read in that same snapshot. Files are written before the rows naming them commit
 deleted, so every file the dump names is on disk when the files are archived after it; one
 that is not fails the backup, naming it. Outbox emails and reminders are rows of the same
 dump: a restore knows which emails had gone and which reminders had been given at the moment
-of the backup, and sends none of them again. What it cannot know is what went out between the
-backup and the restore: emails still waiting at the time of the backup go out after a restore,
-so one that was sent after the backup was taken goes again.
+of the backup, and sends none of them again. The same holds for the texts and emails to
+families waiting in Notify's outbox (cc4c.govuk_notify). What it cannot know is what went out
+between the backup and the restore: staff emails and family messages still waiting at the
+time of the backup go out after a restore, so one that was sent after the backup was taken
+goes again (the restore says how many of each were waiting).
 
 An archive is written under a temporary name and renamed when complete, so a half-written
 backup is never taken for one. Retention: the newest backup of each of the last
-``BACKUP_KEEP_DAILY`` days and of each of the last ``BACKUP_KEEP_WEEKLY`` weeks.
+``BACKUP_KEEP_DAILY`` days, and of each of the ``BACKUP_KEEP_WEEKLY`` weeks before those.
 """
 
 import contextlib
@@ -40,7 +42,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from cc4c.models import BackupRun, OutboxEmail
+from cc4c.models import BackupRun, NotificationStatus, OutboxEmail, OutboxNotification
 
 LONDON = ZoneInfo("Europe/London")
 FORMAT = 1
@@ -302,16 +304,21 @@ def _create(run, started):
 
 def to_keep(moments, *, daily, weekly):
     """Of backups taken at ``moments``, the ones to keep: the newest of each of the ``daily``
-    latest days with a backup, and of each of the ``weekly`` latest weeks (London time)."""
+    latest days with a backup, and then the newest of each of the ``weekly`` weeks before
+    those (London time; a week one of the daily backups falls in does not count as one of the
+    weekly ones), so 7 daily and 4 weekly reach back about five weeks."""
     newest_first = sorted(moments, reverse=True)
-    keep, days, weeks = set(), [], []
+    keep, days = set(), []
     for moment in newest_first:
-        local = moment.astimezone(LONDON)
-        day, week = local.date(), local.isocalendar()[:2]
+        day = moment.astimezone(LONDON).date()
         if day not in days and len(days) < daily:
             days.append(day)
             keep.add(moment)
-        if week not in weeks and len(weeks) < weekly:
+    covered = {day.isocalendar()[:2] for day in days}
+    weeks = []
+    for moment in newest_first:
+        week = moment.astimezone(LONDON).isocalendar()[:2]
+        if week not in covered and week not in weeks and len(weeks) < weekly:
             weeks.append(week)
             keep.add(moment)
     return keep
@@ -499,4 +506,7 @@ def restore(path, *, replace=False):
         "files": restored_files,
         "missing": manifest.get("missing", []),
         "waiting_emails": OutboxEmail.objects.filter(sent_at__isnull=True).count(),
+        "waiting_messages": OutboxNotification.objects.filter(
+            status=NotificationStatus.QUEUED
+        ).count(),
     }

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from advice.models import Reminder
 from cc4c import backups, outbox
-from cc4c.models import BackupRun, OutboxEmail
+from cc4c.models import BackupRun, NotificationStatus, OutboxEmail, OutboxNotification
 from tests.advice.factories import PDF_BYTES, PNG_BYTES, AdviceRequestFactory, AttachmentFactory
 from tests.advice.test_reminders import RECEIVED, setup_hub, sweep_at
 from tests.factories import ChildFactory, PersonFactory, PracticeFactory
@@ -108,6 +108,11 @@ def test_backup_wipe_restore_brings_back_every_record_and_attachment_and_resends
     # One email is still waiting when the backup is taken.
     outbox.enqueue(kind="test.waiting", subject="Still waiting", body="-", to=["a@example.nhs.uk"])
     waiting = OutboxEmail.objects.get(sent_at__isnull=True)
+    # And two texts to families: one waiting, one sent to Notify already.
+    for status in (NotificationStatus.QUEUED, NotificationStatus.SENDING):
+        OutboxNotification.objects.create(
+            kind="test", channel="sms", to="07700900123", template_id="t", status=status
+        )
     test_db = connection.settings_dict["NAME"]
     folder_env = {"MEDIA_ROOT": media, "BACKUP_DIR": backups_dir}
 
@@ -123,6 +128,7 @@ def test_backup_wipe_restore_brings_back_every_record_and_attachment_and_resends
     done = manage("restore", str(archive), DATABASE_URL=url_for(restored_name), **folder_env)
     assert done.returncode == 0, done.stderr
     assert "1 email(s) were waiting to be sent" in done.stdout
+    assert "1 text(s) or email(s) to families were waiting to be sent" in done.stdout
 
     original, restored = contents(test_db), contents(restored_name)
     # Every table and every row is back, except the record of the backup itself (written
@@ -249,9 +255,9 @@ def test_retention_keeps_the_newest_of_each_of_7_days_and_of_each_of_4_weeks():
     moments = [_at(day) for day in range(1, 31)] + [_at(30, 14)]
     keep = backups.to_keep(moments, daily=7, weekly=4)
     days = {_at(30, 14)} | {_at(day) for day in range(24, 30)}
-    # The weeks of the 30th and of Sunday the 29th are kept already; the two before them
-    # end on Sundays the 22nd and the 15th.
-    weeks = {_at(22), _at(15)}
+    # The daily ones fall in the weeks of Monday the 30th and of Monday the 23rd; the four
+    # weeks before those end on Sundays the 22nd, 15th, 8th and 1st: about five weeks back.
+    weeks = {_at(22), _at(15), _at(8), _at(1)}
     assert keep == days | weeks
 
 
@@ -262,6 +268,6 @@ def test_pruning_deletes_the_archives_retention_does_not_keep(folders):
         (backups_dir / backups.archive_name(_at(day))).write_bytes(b"")
     (backups_dir / "notes.txt").write_text("kept: not an archive")
     deleted = backups.prune()
-    kept = {backups.archive_name(_at(day)) for day in [*range(24, 31), 22, 15]}
+    kept = {backups.archive_name(_at(day)) for day in [*range(24, 31), 22, 15, 8, 1]}
     assert {p.name for p in backups_dir.iterdir()} == kept | {"notes.txt"}
     assert len(deleted) == 30 - len(kept)

@@ -41,3 +41,8 @@ class Command(BaseCommand):
             "backup goes again). Emails already sent and reminders already given are not sent "
             "again."
         )
+        self.stdout.write(
+            f"{summary['waiting_messages']} text(s) or email(s) to families were waiting to be "
+            "sent through GOV.UK Notify when the backup was taken; they go when the worker "
+            "starts (any of them that went out after the backup goes again)."
+        )
