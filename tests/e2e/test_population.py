@@ -134,6 +134,14 @@ def test_a_gp_filters_sorts_and_downloads_a_segments_children(page, gps_hub):
     expect(table).to_contain_text("Asthma (long-term condition)")
     axe_check(page, "gp")
     screenshot(page, "segment-list")
+    # An NHS number never breaks over two lines, on a laptop or a phone.
+    for viewport in ({"width": 1366, "height": 768}, {"width": 390, "height": 844}):
+        page.set_viewport_size(viewport)
+        lines = page.locator("table .nhs-number").evaluate_all(
+            "els => els.map(el => el.getClientRects().length)"
+        )
+        assert lines and set(lines) == {1}, f"NHS numbers over several lines at {viewport}"
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     page.get_by_label("Only children with open actions").check()
     page.get_by_role("button", name="Show children").click()
