@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -38,6 +39,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 from_email=message.from_email,
                 secret=True,
             )
+
+    def get_reset_password_from_key_url(self, key):
+        # The link in the email points at SITE_URL, never at whatever Host the request named.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
 
     def is_reauthentication_required(self, *, app, **kwargs):
         # Setting up the first second factor, straight after signing in with a password, is the

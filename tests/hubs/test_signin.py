@@ -139,6 +139,18 @@ def _reset_page(client, email):
     return response.status_code, response.get("Location"), done.content.decode()
 
 
+def test_the_password_reset_link_points_at_site_url_whatever_host_the_request_named(
+    client, hub, settings
+):
+    settings.SITE_URL = "https://hubs.example.nhs.uk"
+    settings.ALLOWED_HOSTS = ["hubs.example.nhs.uk", "other.example"]
+    gp = member(Role.GP, hub)
+    client.post(reverse("account_reset_password"), {"email": gp.email}, HTTP_HOST="other.example")
+    (message,) = sent_mail()
+    assert "https://hubs.example.nhs.uk/accounts/password/reset/key/" in message.body
+    assert "other.example" not in message.body
+
+
 def test_a_password_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(client, hub):
     gp = member(Role.GP, hub)
     known = _reset_page(client, gp.email)

@@ -118,4 +118,10 @@ def test_no_link_is_built_from_the_request_that_happens_to_be_served():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Attribute) and node.attr == "build_absolute_uri":
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.attr}")
-    assert found == []
+            if isinstance(node, ast.Name) and node.id == "build_absolute_uri":
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.id}")
+    # CIS2's redirect addresses are built as allauth builds them, from the request: the
+    # provider checks each against the addresses registered for the service, and in production
+    # ALLOWED_HOSTS admits SITE_URL's host alone.
+    allowed = {"hubs/adapters.py", "hubs/cis2/views.py"}
+    assert [f for f in found if f.split(":")[0] not in allowed] == []
