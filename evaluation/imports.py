@@ -26,6 +26,7 @@ class HospitalActivityFormat(ByPractice, ImportFormat):
         Column("count", parse=non_negative_int),
     ]
     natural_key = ("practice_ods", "month", "activity")
+    comparison_data = True  # a comparison practice's activity is the evaluation's comparison
 
     def validate_row(self, row, ctx):
         return self.hub_problems(row, ctx)

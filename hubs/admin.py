@@ -38,10 +38,18 @@ class HubAdmin(HubScopedAdmin):
 
 @admin.register(Practice)
 class PracticeAdmin(HubScopedAdmin):
-    list_display = ["ods_code", "name", "hub", "postcode", "list_size"]
-    list_filter = ["hub"]
+    list_display = ["ods_code", "name", "hub", "comparison", "postcode", "list_size"]
+    list_filter = ["hub", "comparison"]
     list_select_related = ["hub"]
     search_fields = ["ods_code", "name", "postcode"]
+
+    def choices_queryset(self, request):
+        # A comparison practice is no hub's: no person, clinic, champion or request is at one.
+        return self.get_queryset(request).in_hubs()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Comparison practices are every hub's comparison: only the operator keeps them.
+        return [] if request.user.is_superuser else ["comparison"]
 
 
 class MembershipInline(HubScopedInline):

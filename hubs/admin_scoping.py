@@ -37,7 +37,7 @@ def scoped_queryset_for(model, request, admin_site=None):
     site = admin_site or admin.site
     related_admin = site._registry.get(model)
     if isinstance(related_admin, HubScopedAdmin):
-        return related_admin.get_queryset(request)
+        return related_admin.choices_queryset(request)
     if isinstance(related_admin, SuperuserOnlyAdmin) and not request.user.is_superuser:
         return model._default_manager.none()
     visible_to = getattr(model._default_manager, "visible_to", None)
@@ -145,6 +145,11 @@ class HubScopedAdmin(_ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.scope(super().get_queryset(request), request)
+
+    def choices_queryset(self, request):
+        """The rows offered where another admin picks or filters by this model: those of
+        its list, unless a model keeps some out of every choice (comparison practices)."""
+        return self.get_queryset(request)
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete and search start from get_queryset already; scoping again here keeps

@@ -17,6 +17,14 @@ from cc4c.imports import (
 from hubs.models import Hub, Practice, is_valid_hub_code
 
 
+@shaped("yes or no (empty is no)")
+def yes_or_no(value):
+    answer = value.lower()
+    if answer not in ("yes", "no"):
+        raise ValueError(f"'{value}' is not yes or no")
+    return answer == "yes"
+
+
 @shaped("a hub code: 2 to 20 capital letters, digits or -, e.g. NWL-1")
 def hub_code(value):
     code = value.upper()
@@ -58,14 +66,24 @@ class ByHubCode:
         return [] if code in ctx.hubs else [(self.hub_column, f"no hub has the code {code}")]
 
 
+COMPARISON_FOR_OPERATOR = (
+    "is a comparison practice (outside every hub): only the service operator imports its rows"
+)
+
+
 class ByPractice:
     """A format whose rows name their hub through a practice's ODS code, in ``practice_ods``
     (first base, before ``ImportFormat``): ``ctx.practices`` maps the file's codes to
     (practice id, hub id), each row touches its practice's hub, and ``hub_problems`` refuses
     a code no practice has. ``practice_sql_check`` and ``sql_hub_ids`` do the same for a
-    format checked in SQL."""
+    format checked in SQL.
+
+    A comparison practice belongs to no hub (its hub id is None): only a format whose data
+    such a practice has (``comparison_data``: its children, its hospital activity) takes its
+    rows, and only from the service operator, since they are every hub's comparison."""
 
     hub_column = "practice_ods"
+    comparison_data = False
 
     def prepare(self, rows, ctx):
         super().prepare(rows, ctx)
@@ -73,13 +91,22 @@ class ByPractice:
 
     def hub_ids(self, rows, ctx):
         codes = (row[self.hub_column] for row in rows)
-        return {ctx.practices[code][1] for code in codes if code in ctx.practices}
+        return {ctx.practices[code][1] for code in codes if code in ctx.practices} - {None}
+
+    def comparison_refusal(self, ctx):
+        """Why a row of a comparison practice is refused here, or None when it is taken."""
+        if not self.comparison_data:
+            return "is a comparison practice (outside every hub): it has no such records"
+        if ctx.allowed_hub_ids is not None:
+            return COMPARISON_FOR_OPERATOR
+        return None
 
     def hub_problems(self, row, ctx):
         code = row[self.hub_column]
-        if code in ctx.practices:
-            return []
-        return [(self.hub_column, f"no practice has the ODS code {code}")]
+        if code not in ctx.practices:
+            return [(self.hub_column, f"no practice has the ODS code {code}")]
+        refusal = ctx.practices[code][1] is None and self.comparison_refusal(ctx)
+        return [(self.hub_column, refusal)] if refusal else []
 
     def practice_sql_check(self):
         column = connection.ops.quote_name(self.hub_column)
@@ -89,6 +116,22 @@ class ByPractice:
             f"(SELECT 1 FROM {Practice._meta.db_table} p WHERE p.ods_code = r.{column})",
             [self.hub_column],
         )
+
+    def comparison_sql_checks(self, ctx):
+        """The refusal of rows naming a comparison practice, as checks of a format checked in
+        SQL (none when this upload takes them)."""
+        refusal = self.comparison_refusal(ctx)
+        if refusal is None:
+            return []
+        column = connection.ops.quote_name(self.hub_column)
+        return [
+            (
+                f"SELECT r.line, %s, %s FROM {{rows}} r "  # noqa: S608
+                f"JOIN {Practice._meta.db_table} p ON p.ods_code = r.{column} "
+                "WHERE p.hub_id IS NULL",
+                [self.hub_column, refusal],
+            )
+        ]
 
     def sql_hub_ids(self, ctx):
         column = connection.ops.quote_name(self.hub_column)
@@ -106,10 +149,11 @@ class PracticesFormat(ByHubCode, ImportFormat):
     columns = [
         Column("ods_code", parse=ods_code),
         Column("name", parse=text(200)),
-        Column("hub_code", parse=hub_code),
+        Column("hub_code", required=False, parse=hub_code),
         Column("hub_name", required=False, parse=text(200)),
         Column("postcode", required=False, parse=postcode),
         Column("list_size", required=False, parse=non_negative_int),
+        Column("comparison", required=False, parse=yes_or_no),
     ]
     natural_key = ("ods_code",)
 
@@ -118,6 +162,21 @@ class PracticesFormat(ByHubCode, ImportFormat):
         ctx.known_practices = practices_by_ods(rows, "ods_code")
 
     def validate_row(self, row, ctx):
+        if row["comparison"]:
+            if ctx.allowed_hub_ids is not None:
+                return [("comparison", "only the service operator imports comparison practices")]
+            if ctx.known_practices.get(row["ods_code"], (None, None))[1] is not None:
+                return [("comparison", "is yes for a practice of a hub, which stays in its hub")]
+            return [
+                (column, "must be empty for a comparison practice, which belongs to no hub")
+                for column in ("hub_code", "hub_name")
+                if row[column]
+            ]
+        if not row["hub_code"]:
+            return [("hub_code", "is required unless comparison is yes")]
+        known = ctx.known_practices.get(row["ods_code"])
+        if known and known[1] is None and ctx.allowed_hub_ids is not None:
+            return [("ods_code", COMPARISON_FOR_OPERATOR)]
         if row["hub_code"] not in ctx.hubs and ctx.allowed_hub_ids is not None:
             return [("hub_code", "no hub has this code; ask the service operator to add it")]
         return []
@@ -126,13 +185,14 @@ class PracticesFormat(ByHubCode, ImportFormat):
         # A practice moving hubs touches the hub it leaves too.
         known = ctx.known_practices
         left = {known[row["ods_code"]][1] for row in rows if row["ods_code"] in known}
-        return super().hub_ids(rows, ctx) | left
+        return (super().hub_ids(rows, ctx) | left) - {None}
 
     def write(self, rows, ctx):
         new_hubs = {}
         for row in rows:
-            if row["hub_code"] not in ctx.hubs and not new_hubs.get(row["hub_code"]):
-                new_hubs[row["hub_code"]] = row["hub_name"]
+            code = row["hub_code"]
+            if code and code not in ctx.hubs and not new_hubs.get(code):
+                new_hubs[code] = row["hub_name"]
         Hub.objects.bulk_create(
             [Hub(code=code, name=name or code) for code, name in new_hubs.items()],
             ignore_conflicts=True,
@@ -143,7 +203,8 @@ class PracticesFormat(ByHubCode, ImportFormat):
             (
                 row["ods_code"],
                 row["name"],
-                ctx.hubs[row["hub_code"]],
+                None if row["comparison"] else ctx.hubs[row["hub_code"]],
+                bool(row["comparison"]),
                 row["postcode"] or "",
                 row["list_size"],
             )
@@ -151,7 +212,7 @@ class PracticesFormat(ByHubCode, ImportFormat):
         ]
         created, updated = copy_upsert(
             Practice,
-            ["ods_code", "name", "hub", "postcode", "list_size"],
+            ["ods_code", "name", "hub", "comparison", "postcode", "list_size"],
             records,
             conflict=["ods_code"],
             by=ctx.by,

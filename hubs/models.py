@@ -82,14 +82,38 @@ class Hub(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class PracticeQuerySet(models.QuerySet):
+    def in_hubs(self):
+        """Practices of a hub: every practice but the comparison ones."""
+        return self.filter(hub__isnull=False)
+
+
 class Practice(models.Model):
+    """A GP practice of a hub; or, with ``comparison``, a practice outside every hub whose
+    children and hospital activity are kept only as the evaluation's comparison."""
+
     ods_code = models.CharField(
         "ODS code", max_length=6, unique=True, validators=[validate_ods_code]
     )
     name = models.CharField(max_length=200)
-    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="practices")
+    hub = models.ForeignKey(
+        Hub,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="practices",
+        help_text="Empty only for a comparison practice.",
+    )
+    comparison = models.BooleanField(
+        "comparison practice",
+        default=False,
+        help_text="Outside every hub: its children and hospital activity are only the "
+        "evaluation's comparison, never a hub's.",
+    )
     postcode = models.CharField(max_length=8, blank=True)
     list_size = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = PracticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -97,12 +121,25 @@ class Practice(models.Model):
             models.CheckConstraint(
                 condition=Q(ods_code__regex=r"^[A-Z][0-9]{5}$"), name="practice_ods_format"
             ),
+            models.CheckConstraint(
+                condition=Q(comparison=True, hub__isnull=True)
+                | Q(comparison=False, hub__isnull=False),
+                name="practice_in_a_hub_unless_comparison",
+                violation_error_message="A practice belongs to a hub, unless it is a comparison "
+                "practice, which belongs to none.",
+            ),
         ]
 
     def __str__(self):
+        if self.comparison:
+            return f"{self.name} ({self.ods_code}, comparison)"
         return f"{self.name} ({self.ods_code})"
 
     def clean(self):
+        if self.comparison and self.hub_id:
+            raise ValidationError({"hub": "A comparison practice belongs to no hub."})
+        if not self.comparison and not self.hub_id:
+            raise ValidationError({"hub": "Choose the practice's hub (or mark it a comparison)."})
         self.ods_code = (self.ods_code or "").strip().upper()
         if self.postcode:
             try:

@@ -206,6 +206,7 @@ class ChildrenFormat(ByPractice, ImportFormat):
     ]
     natural_key = ("nhs_number",)
     checks_in_sql = True
+    comparison_data = True  # a comparison practice's children are the evaluation's comparison
 
     def sql_checks(self, ctx):
         return [
@@ -215,6 +216,7 @@ class ChildrenFormat(ByPractice, ImportFormat):
                 [ctx.today],
             ),
             self.practice_sql_check(),
+            *self.comparison_sql_checks(ctx),
             (
                 "SELECT line, 'deregistered_on', 'is before registered_on' FROM {rows} r "
                 "WHERE deregistered_on < registered_on",

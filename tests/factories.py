@@ -38,6 +38,10 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     postcode = "W2 1NY"
     list_size = 8000
 
+    class Params:
+        # A practice outside every hub, kept as the evaluation's comparison.
+        comparison_practice = factory.Trait(hub=None, comparison=True)
+
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -74,7 +74,9 @@ def test_the_import_can_be_recorded_for_a_person(good_file):
 @pytest.mark.django_db
 def test_the_template_option_prints_the_kinds_header_row(capsys):
     assert run_command("practices", "--template") == 0
-    assert capsys.readouterr().out == "ods_code,name,hub_code,hub_name,postcode,list_size\n"
+    assert (
+        capsys.readouterr().out == "ods_code,name,hub_code,hub_name,postcode,list_size,comparison\n"
+    )
 
 
 @pytest.mark.django_db

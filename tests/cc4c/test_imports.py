@@ -51,11 +51,11 @@ def test_unknown_column_is_an_error_on_line_1_so_a_typo_does_not_drop_data():
 
 @pytest.mark.django_db
 def test_missing_required_column_and_duplicated_column_are_named():
-    header = ["ods_code", "name", "name"]
+    header = ["ods_code", "hub_code", "hub_code"]
     errors = refused("practices", csv_file(header, [["E85001", "A", "B"]]))
     assert errors == [
-        "line 1: name: the column appears twice",
-        "line 1: hub_code: required column is missing",
+        "line 1: hub_code: the column appears twice",
+        "line 1: name: required column is missing",
     ]
 
 
