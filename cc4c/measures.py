@@ -5,6 +5,7 @@ a percentage with a zero denominator is empty (None), not 0.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from statistics import median as _median
 
 ONE_DP = Decimal("0.1")
@@ -16,6 +17,18 @@ def round_1dp(value):
         return None
     # Decimal's ROUND_HALF_UP rounds half away from zero, negative numbers included.
     return Decimal(str(value)).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+
+
+def round_fraction(value):
+    """An exact fraction (fractions.Fraction) to one decimal place, half away from zero,
+    rounded once and exactly; None stays None."""
+    if value is None:
+        return None
+    tenths = abs(value) * 10
+    whole = int(tenths)
+    if tenths - whole >= Fraction(1, 2):
+        whole += 1
+    return (Decimal(whole if value >= 0 else -whole) / 10).quantize(ONE_DP)
 
 
 def pct(numerator, denominator):

@@ -40,8 +40,12 @@ def _pick(rng, weighted):
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
-def generate(directory, *, children, hubs, seed, today=None):
-    """Write the seven CSV files into ``directory``; returns {kind: rows written}."""
+def generate(directory, *, children, hubs, seed, today=None, comparison=0):
+    """Write the seven CSV files into ``directory``; returns {kind: rows written}.
+
+    ``comparison`` practices outside every hub get children and hospital activity too (a
+    smaller fall after the hubs start than the hubs' practices), as the evaluation's
+    comparison."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = Random(seed)
@@ -50,11 +54,11 @@ def generate(directory, *, children, hubs, seed, today=None):
     counts = {}
 
     hub_codes = [f"SYN-{h:03d}" for h in range(1, hubs + 1)]
-    practices = []  # (ods, hub_code)
+    practices = []  # (ods, hub_code); hub_code None for a comparison practice
     handle, out = _writer(
         directory,
         "practices",
-        ["ods_code", "name", "hub_code", "hub_name", "postcode", "list_size"],
+        ["ods_code", "name", "hub_code", "hub_name", "postcode", "list_size", "comparison"],
     )
     with handle:
         for h, code in enumerate(hub_codes, start=1):
@@ -69,11 +73,17 @@ def generate(directory, *, children, hubs, seed, today=None):
                         f"Synthetic Hub {h}",
                         "W2 1NY",
                         rng.randrange(5000, 15000),
+                        "",
                     ]
                 )
+        for c in range(comparison):
+            ods = f"C{c + 1:05d}"
+            practices.append((ods, None))
+            out.writerow([ods, f"Comparison Practice {ods}", "", "", "W2 1NY", 9000, "yes"])
     counts["practices"] = len(practices)
 
     by_hub = {code: [] for code in hub_codes}
+    by_hub[None] = []
     handle, out = _writer(
         directory,
         "children",
@@ -125,12 +135,13 @@ def generate(directory, *, children, hubs, seed, today=None):
     rows = 0
     with handle:
         per_practice = max(children / len(practices), 1) / 1000
-        for ods, _hub in practices:
+        for ods, hub_code in practices:
             for m in range(24):
                 month_index = today.year * 12 + today.month - 1 - 23 + m
                 month = f"{month_index // 12}-{month_index % 12 + 1:02d}"
                 for activity, rate in HOSPITAL_RATES.items():
-                    factor = 0.75 if m >= 12 else 1.0
+                    after = 0.95 if hub_code is None else 0.75
+                    factor = after if m >= 12 else 1.0
                     out.writerow(
                         [
                             ods,

@@ -8,17 +8,19 @@ from advice.metrics import advice_measures
 from cc4c import breakdown
 from champions.metrics import champion_measures
 from clinics.metrics import clinic_measures
+from evaluation import costs
 from evaluation.metrics import (
+    comparison_practices,
     hospital_measures,
-    net_saving,
+    hospital_months,
     new_appointments_in_hub_pct,
-    unit_costs,
 )
 from evaluation.periods import clipped_months
 from families.metrics import family_message_measures
 from feedback.metrics import experience_measures
 from mdt.metrics import mdt_measures
 from population.metrics import population_measures
+from population.models import Segment
 
 # Each app's metrics.py: (function, charted month by month). Each function takes
 # (hub_ids, date_from, date_to, *, by=None) and returns {measure key: value}, plus hidden
@@ -83,17 +85,19 @@ def _compute(hubs, period, now):
     combined.update(hospital_measures(hub_ids, period))
     combined["new_appointments_in_hub_pct"] = new_appointments_in_hub_pct(combined)
     hospital = hospital_measures(hub_ids, period, by="hub")
-    costs = unit_costs(hub_ids, period)
-    rows = {}
-    savings = []
+    for hub_id in hub_ids:
+        per_hub[hub_id].update(hospital[hub_id])
+        per_hub[hub_id]["new_appointments_in_hub_pct"] = new_appointments_in_hub_pct(
+            per_hub[hub_id]
+        )
+    calculations = costs.calculations(hubs, period, per_hub)
+    rows, cost_rows = {}, {}
     for hub in hubs:
-        values = per_hub[hub.pk]
-        values.update(hospital[hub.pk])
-        values["new_appointments_in_hub_pct"] = new_appointments_in_hub_pct(values)
-        values["estimated_net_saving_gbp"] = net_saving(costs.get(hub.pk), values)
-        savings.append(values["estimated_net_saving_gbp"])
-        rows[hub.code] = values
-    combined["estimated_net_saving_gbp"] = None if None in savings else sum(savings)
+        per_hub[hub.pk].update(costs.figures(calculations[hub.pk]))
+        rows[hub.code] = per_hub[hub.pk]
+        cost_rows[hub.code] = calculations[hub.pk]
+    cost_rows[ALL] = costs.together([calculations[hub_id] for hub_id in hub_ids])
+    combined.update(costs.figures(cost_rows[ALL]))
     rows[ALL] = combined
     months = [
         {"month": month.strftime("%Y-%m"), "values": values} for month, values in per_month.items()
@@ -105,4 +109,11 @@ def _compute(hubs, period, now):
         "built_at": now.isoformat(),
         "rows": rows,
         "months": months,
+        "hospital_months": [
+            {**month, "month": month["month"].strftime("%Y-%m")}
+            for month in hospital_months(hub_ids, period)
+        ],
+        "costs": cost_rows,
+        "comparison_practices": comparison_practices(hub_ids, period),
+        "segments": dict(Segment.objects.values_list("number", "name")),
     }

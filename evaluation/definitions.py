@@ -5,14 +5,23 @@ The page, the CSV/XLSX/PDF downloads and the command line all read this one tabl
 Kinds:
 - ``count``: a count of children, appointments, cases or requests: suppressed for small numbers.
 - ``tally``: a count of something else (meetings, sessions, champions): never suppressed.
-- ``pct``, ``ratio``, ``median``: derived figures; ``*`` when a count they derive from is.
-- ``hours``, ``money``, ``mean``: never suppressed.
+- ``pct`` (a proportion, with its Wilson interval), ``change`` (a percentage change between a
+  baseline and a period, with its rate ratio interval), ``ratio``, ``median``: derived
+  figures; ``*`` when a count they derive from is.
+- ``rate`` (per 1,000 children), ``points`` (a difference of two changes, in percentage
+  points, with its interval), ``hours``, ``money``, ``mean``: never suppressed.
 
 ``derived_from`` names the counts a derived figure comes from; names starting with ``_`` are
-numerators the metrics functions return for suppression only, never shown.
+figures the metrics functions return for suppression and intervals only, never shown.
+``proportion``, ``ratio`` and ``difference_of`` say what a figure's 95% interval is computed
+from (evaluation.uncertainty); ``better`` is the direction of good (+1 higher, -1 lower).
 """
 
 from dataclasses import dataclass, field
+
+from advice.models import Outcome as AdviceOutcome
+from clinics.models import Outcome as ClinicOutcome
+from mdt.models import Outcome as MdtOutcome
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,13 @@ class Measure:
     kind: str
     derived_from: tuple = field(default_factory=tuple)
     unit: str = ""
+    # pct: (numerator, (denominator terms, summed)), the figures of its Wilson interval.
+    proportion: tuple = ()
+    # change: (events, exposure, baseline events, baseline exposure); an exposure of None is 1.
+    ratio: tuple = ()
+    # points: the two change measures whose difference this is.
+    difference_of: tuple = ()
+    better: int = 0  # the direction of good: +1 higher, -1 lower, 0 neither
 
 
 SECTIONS = [
@@ -35,6 +51,9 @@ SECTIONS = [
     ("experience", "Experience"),
     ("families", "Messages to families"),
     ("hospital", "Hospital activity"),
+    ("rates", "Hospital activity per 1,000 children"),
+    ("comparison", "Against comparison practices"),
+    ("costs", "Cost model"),
 ]
 
 HOSPITAL_ACTIVITIES = [
@@ -44,20 +63,27 @@ HOSPITAL_ACTIVITIES = [
     ("ed_attendance", "emergency department attendances"),
     ("admission", "admissions"),
 ]
+# Each activity's name on its own, for tables and charts.
+ACTIVITY_NAMES = {
+    "op_new": "New outpatient appointments",
+    "op_new_subspecialty": "New subspecialty appointments",
+    "op_follow_up": "Outpatient follow-ups",
+    "ed_attendance": "Emergency department attendances",
+    "admission": "Admissions",
+}
 
-MDT_OUTCOMES = ["primary_care_advice", "outreach_clinic", "named_professional", "other"]
+MDT_OUTCOMES = MdtOutcome.values
 CLINIC_OUTCOMES = [
-    ("discharged", "discharged_to_primary_care"),
-    ("hub_follow_up", "hub_follow_up"),
-    ("hospital_referral", "hospital_referral"),
+    ("discharged", ClinicOutcome.DISCHARGED),
+    ("hub_follow_up", ClinicOutcome.HUB_FOLLOW_UP),
+    ("hospital_referral", ClinicOutcome.HOSPITAL_REFERRAL),
 ]
-ADVICE_OUTCOMES = [
-    "primary_care_advice",
-    "outreach_clinic",
-    "mdt_discussion",
-    "hospital_referral",
-    "other",
-]
+ADVICE_OUTCOMES = AdviceOutcome.values
+
+
+def _sentence(label):
+    """A choice's label inside a sentence: "Other" -> "other", "MDT discussion" stays."""
+    return label if label[1:2].isupper() else label[0].lower() + label[1:]
 
 
 FAMILY_MESSAGE_MEASURES = [
@@ -140,7 +166,7 @@ def _measures():
         Measure(
             "asthma_register",
             "population",
-            "Asthma register",
+            "Children on the asthma register",
             "Of the children registered, those with an asthma condition on the last day of the "
             "period, as kept at that month end (current conditions when the period has not "
             "ended or none was kept).",
@@ -155,14 +181,19 @@ def _measures():
             "that month end (current plan dates when the period has not ended or none was kept).",
             "pct",
             ("_asthma_plan_n", "asthma_register"),
+            proportion=("_asthma_plan_n", ("asthma_register",)),
+            better=1,
         ),
-        Measure("mdt_meetings", "mdt", "MDT meetings", "Meetings held in the period.", "tally"),
+        Measure(
+            "mdt_meetings", "mdt", "MDT meetings held", "Meetings held in the period.", "tally"
+        ),
         Measure(
             "mdt_cases_discussed",
             "mdt",
             "Cases discussed",
             "Case discussions at those meetings (a child discussed twice counts twice).",
             "count",
+            better=1,
         ),
         Measure(
             "mdt_cases_per_meeting",
@@ -178,17 +209,19 @@ def _measures():
             Measure(
                 f"mdt_outcome_{outcome}_pct",
                 "mdt",
-                f"Outcome: {outcome.replace('_', ' ')} (%)",
-                f"Percentage of case discussions whose outcome is {outcome}.",
+                f"Outcome: {_sentence(MdtOutcome(outcome).label)} (%)",
+                "Percentage of case discussions whose outcome is "
+                f'"{_sentence(MdtOutcome(outcome).label)}".',
                 "pct",
                 (f"_mdt_outcome_{outcome}_n", "mdt_cases_discussed"),
+                proportion=(f"_mdt_outcome_{outcome}_n", ("mdt_cases_discussed",)),
             )
         )
     m += [
         Measure(
             "clinic_sessions",
             "clinics",
-            "Clinic sessions",
+            "Clinic sessions held",
             "Sessions held in the period (cancelled sessions excluded).",
             "tally",
         ),
@@ -203,41 +236,44 @@ def _measures():
         Measure(
             "clinic_patients_seen",
             "clinics",
-            "Patients seen",
+            "Children seen",
             "Distinct children with an attended appointment.",
             "count",
         ),
         Measure(
             "clinic_new_patients",
             "clinics",
-            "New patients",
+            "New patients seen",
             "Attended appointments of type new.",
             "count",
         ),
         Measure(
             "clinic_not_brought",
             "clinics",
-            "Not brought",
+            "Children not brought",
             "Appointments the child was not brought to.",
             "count",
         ),
         Measure(
             "clinic_dna_pct",
             "clinics",
-            "DNA rate (%)",
+            "Not brought (DNA rate, %)",
             "Not brought / (attendances + not brought) × 100.",
             "pct",
             ("clinic_not_brought", "clinic_attendances"),
+            proportion=("clinic_not_brought", ("clinic_attendances", "clinic_not_brought")),
+            better=-1,
         ),
         Measure(
             "clinic_median_wait_days",
             "clinics",
-            "Median wait (days)",
+            "Median wait from referral (days)",
             "Median days from referral date to session date over new appointments that were "
             "attended or not brought and have a referral date.",
             "median",
             ("_clinic_wait_n",),
             "days",
+            better=-1,
         ),
     ]
     for short, outcome in CLINIC_OUTCOMES:
@@ -245,10 +281,12 @@ def _measures():
             Measure(
                 f"clinic_outcome_{short}_pct",
                 "clinics",
-                f"Outcome: {outcome.replace('_', ' ')} (%)",
-                f"Of attended appointments with an outcome, the percentage {outcome}.",
+                f"Outcome: {_sentence(outcome.label)} (%)",
+                f"Of attended appointments with an outcome, the percentage "
+                f'"{_sentence(outcome.label)}".',
                 "pct",
                 (f"_clinic_outcome_{short}_n", "_clinic_outcomes_n"),
+                proportion=(f"_clinic_outcome_{short}_n", ("_clinic_outcomes_n",)),
             )
         )
     m += [
@@ -262,31 +300,36 @@ def _measures():
         Measure(
             "advice_answered",
             "advice",
-            "Answered",
+            "Requests answered",
             "Of those, requests with a first response.",
             "count",
         ),
         Measure(
             "advice_within_target_pct",
             "advice",
-            "Answered within target (%)",
+            "Answered within the response target (%)",
             "Percentage of requests whose first response came no later than the request's own "
             "response target after receipt: the hub's response target for a routine request "
             "(clock hours, or working days excluding weekends and bank holidays in England), the "
-            "hub's urgent target for an urgent one (working hours, default 4). An unanswered "
-            "request counts as missed once its target has passed, and is left out while its "
-            "target has not yet passed.",
+            "hub's urgent target for an urgent one (default 4 hours, counted as the hub counts "
+            "its target: working hours for a target in working days, clock hours for one in "
+            "hours; never longer than the routine target). An unanswered request counts as "
+            "missed once its target has passed, and is left out while its target has not yet "
+            "passed.",
             "pct",
             ("_advice_within_target_n", "_advice_target_due_n"),
+            proportion=("_advice_within_target_n", ("_advice_target_due_n",)),
+            better=1,
         ),
         Measure(
             "advice_median_response_hours",
             "advice",
-            "Median response (hours)",
+            "Median time to first response (hours)",
             "Median hours from receipt to first response over answered requests.",
             "median",
             ("advice_answered",),
             "hours",
+            better=-1,
         ),
     ]
     for outcome in ADVICE_OUTCOMES:
@@ -294,10 +337,12 @@ def _measures():
             Measure(
                 f"advice_outcome_{outcome}_pct",
                 "advice",
-                f"Outcome: {outcome.replace('_', ' ')} (%)",
-                f"Of requests with an outcome, the percentage {outcome}.",
+                f"Outcome: {_sentence(AdviceOutcome(outcome).label)} (%)",
+                "Of requests with an outcome, the percentage "
+                f'"{_sentence(AdviceOutcome(outcome).label)}".',
                 "pct",
                 (f"_advice_outcome_{outcome}_n", "_advice_outcomes_n"),
+                proportion=(f"_advice_outcome_{outcome}_n", ("_advice_outcomes_n",)),
             )
         )
     m += [
@@ -343,6 +388,8 @@ def _measures():
             "reports it.",
             "pct",
             ("_family_positive_n", "family_feedback_responses"),
+            proportion=("_family_positive_n", ("family_feedback_responses",)),
+            better=1,
         ),
         Measure(
             "family_prefer_practice_pct",
@@ -352,6 +399,8 @@ def _measures():
             "time, the percentage choosing the GP practice.",
             "pct",
             ("_family_prefer_practice_n", "_family_place_answered_n"),
+            proportion=("_family_prefer_practice_n", ("_family_place_answered_n",)),
+            better=1,
         ),
         Measure(
             "mdt_attendances",
@@ -366,54 +415,156 @@ def _measures():
             "MDT usefulness (mean of 1–5)",
             "Mean of attendees' 1–5 rating of how useful the period's MDT meetings were.",
             "mean",
+            better=1,
         ),
     ]
     m += FAMILY_MESSAGE_MEASURES
     for activity, label in HOSPITAL_ACTIVITIES:
+        short = ACTIVITY_NAMES[activity]
+        baseline, period = f"hospital_{activity}_baseline", f"hospital_{activity}_period"
         m += [
             Measure(
-                f"hospital_{activity}_baseline",
+                baseline,
                 "hospital",
-                f"{label.capitalize()}: baseline",
+                f"{short}: baseline",
                 f"Hospital {label} for the hub's practices over the whole months of the baseline.",
                 "count",
             ),
             Measure(
-                f"hospital_{activity}_period",
+                period,
                 "hospital",
-                f"{label.capitalize()}: period",
+                f"{short}: period",
                 f"Hospital {label} for the hub's practices over the whole months of the period.",
                 "count",
             ),
             Measure(
                 f"hospital_{activity}_change_pct",
                 "hospital",
-                f"{label.capitalize()}: change (%)",
+                f"{short}: change (%)",
                 "(period − baseline) / baseline × 100; negative is a reduction.",
-                "pct",
-                (f"hospital_{activity}_baseline", f"hospital_{activity}_period"),
+                "change",
+                (baseline, period),
+                ratio=(period, None, baseline, None),
+                better=-1,
             ),
         ]
-    m += [
+    m.append(
         Measure(
             "new_appointments_in_hub_pct",
             "hospital",
-            "New appointments in the hub (%)",
+            "New appointments held in the hub rather than in hospital (%)",
             "Clinic new patients / (clinic new patients + hospital new general paediatric "
             "appointments in the period) × 100: the share of new appointments that took place "
             "in the hub rather than in hospital.",
             "pct",
             ("clinic_new_patients", "hospital_op_new_period"),
+            proportion=("clinic_new_patients", ("clinic_new_patients", "hospital_op_new_period")),
+            better=1,
+        )
+    )
+    for activity, label in HOSPITAL_ACTIVITIES:
+        short = ACTIVITY_NAMES[activity]
+        baseline, period = f"hospital_{activity}_baseline", f"hospital_{activity}_period"
+        m += [
+            Measure(
+                f"hospital_{activity}_per_1000_baseline",
+                "rates",
+                f"{short} per 1,000 children: baseline",
+                f"Hospital {label} over the whole months of the baseline / children registered "
+                "on the baseline's last day (counted as children registered are counted) × "
+                "1,000, rounded once to one decimal place.",
+                "rate",
+                unit="per 1,000 children",
+                better=-1,
+            ),
+            Measure(
+                f"hospital_{activity}_per_1000_period",
+                "rates",
+                f"{short} per 1,000 children: period",
+                f"Hospital {label} over the whole months of the period / children registered "
+                "on the period's last day × 1,000, rounded once to one decimal place.",
+                "rate",
+                unit="per 1,000 children",
+                better=-1,
+            ),
+            Measure(
+                f"hospital_{activity}_rate_change_pct",
+                "rates",
+                f"{short} per 1,000 children: change (%)",
+                "(rate in the period − rate in the baseline) / rate in the baseline × 100, "
+                "from the unrounded rates; negative is a reduction.",
+                "change",
+                ratio=(period, "_registered_period", baseline, "_registered_baseline"),
+                better=-1,
+            ),
+        ]
+    for activity, label in HOSPITAL_ACTIVITIES:
+        short = ACTIVITY_NAMES[activity]
+        m += [
+            Measure(
+                f"hospital_{activity}_comparison_change_pct",
+                "comparison",
+                f"{short} per 1,000 children at comparison practices: change (%)",
+                f"The change of {label} per 1,000 children registered, over all comparison "
+                "practices together, from their baseline to their period; empty when none are "
+                "loaded.",
+                "change",
+                ratio=(
+                    f"_comparison_{activity}_period",
+                    "_comparison_registered_period",
+                    f"_comparison_{activity}_baseline",
+                    "_comparison_registered_baseline",
+                ),
+            ),
+            Measure(
+                f"hospital_{activity}_relative_change_pct",
+                "comparison",
+                f"{short} per 1,000 children: change against comparison practices "
+                "(percentage points)",
+                "The hub's change per 1,000 children minus the comparison practices' change, "
+                "in percentage points, from the unrounded changes; negative: a larger fall (or "
+                "smaller rise) than at the comparison practices. Empty when none are loaded.",
+                "points",
+                unit="percentage points",
+                difference_of=(
+                    f"hospital_{activity}_rate_change_pct",
+                    f"hospital_{activity}_comparison_change_pct",
+                ),
+                better=-1,
+            ),
+        ]
+    m += [
+        Measure(
+            "estimated_gross_saving_gbp",
+            "costs",
+            "Hospital activity avoided, at tariff (£)",
+            "Sum over hospital activities of (baseline − period) × the activity's tariff on "
+            "the last day of the period: the hub's own where it has one, else the national "
+            "default.",
+            "money",
+            unit="£",
+            better=1,
+        ),
+        Measure(
+            "hub_running_cost_gbp",
+            "costs",
+            "Running cost of the hub (£)",
+            "Clinic sessions held × the hub's cost of a clinic session, plus the hub's yearly "
+            "running cost × whole months of the period / 12; both of the financial year in "
+            "which the period ends, each only where the hub entered it (else 0).",
+            "money",
+            unit="£",
+            better=-1,
         ),
         Measure(
             "estimated_net_saving_gbp",
-            "hospital",
+            "costs",
             "Estimated net saving (£)",
-            "Sum over hospital activities of (baseline − period) × unit cost, minus clinic "
-            "sessions × the cost of a clinic session; unit costs of the financial year in which "
-            "the period ends, set per hub by its coordinator.",
+            "Hospital activity avoided, at tariff, minus the running cost of the hub: negative "
+            "when the hub cost more than the hospital activity it avoided (or activity rose).",
             "money",
             unit="£",
+            better=1,
         ),
     ]
     return m

@@ -30,24 +30,65 @@ class HospitalActivity(models.Model):
         return f"{self.practice.ods_code} {self.month:%Y-%m} {self.activity}: {self.count}"
 
 
-class UnitCost(models.Model):
-    """What each hospital activity and a clinic session cost, per hub and financial year."""
+class Tariff(models.Model):
+    """What one hospital activity costs from a date on: the national default (no hub), or a
+    hub's own price. The report values activity at the tariff in effect on its last day."""
 
-    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="unit_costs")
+    activity = models.CharField(max_length=30, choices=HOSPITAL_ACTIVITIES)
+    valid_from = models.DateField(help_text="The first day this price applies.")
+    price_gbp = models.PositiveIntegerField("price (£)", help_text="Whole pounds per unit.")
+    hub = models.ForeignKey(
+        Hub,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tariffs",
+        help_text="Empty for the national default every hub uses unless it has its own price.",
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the price comes from, e.g. a contract."
+    )
+
+    class Meta:
+        ordering = ["activity", "hub__name", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "valid_from"],
+                condition=Q(hub__isnull=True),
+                name="one_national_tariff_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["hub", "activity", "valid_from"], name="one_hub_tariff_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        whose = self.hub.code if self.hub_id else "national"
+        return f"{self.get_activity_display()} from {self.valid_from}, {whose}: £{self.price_gbp}"
+
+
+class HubCost(models.Model):
+    """What running a hub costs in a financial year: per clinic session and per year."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="running_costs")
     financial_year = models.PositiveSmallIntegerField(
         help_text="The year the financial year starts: 2025 means April 2025 to March 2026."
     )
-    op_new = models.PositiveIntegerField("new outpatient appointment (£)")
-    op_new_subspecialty = models.PositiveIntegerField("new subspecialty appointment (£)")
-    op_follow_up = models.PositiveIntegerField("outpatient follow-up (£)")
-    ed_attendance = models.PositiveIntegerField("emergency department attendance (£)")
-    admission = models.PositiveIntegerField("admission (£)")
-    clinic_session = models.PositiveIntegerField("outreach clinic session (£)")
+    clinic_session_gbp = models.PositiveIntegerField(
+        "cost of an outreach clinic session (£)", null=True, blank=True
+    )
+    yearly_gbp = models.PositiveIntegerField(
+        "other running costs in the year (£)",
+        null=True,
+        blank=True,
+        help_text="Coordination, MDT time, rooms: counted pro rata by whole months.",
+    )
 
     class Meta:
+        verbose_name = "hub running cost"
         ordering = ["hub__name", "-financial_year"]
         constraints = [
-            models.UniqueConstraint(fields=["hub", "financial_year"], name="unit_cost_per_year"),
+            models.UniqueConstraint(fields=["hub", "financial_year"], name="hub_cost_per_year"),
         ]
 
     def __str__(self):

@@ -2,7 +2,8 @@
 
 Counts of children, appointments, cases or requests from 1 to 7 are shown as ``*``; other such
 counts are rounded to the nearest 5; a percentage, ratio or median derived from a suppressed
-count is ``*``; zero stays 0; hours and money are not suppressed.
+count is ``*`` (and so is its interval); zero stays 0; hours, money, rates per 1,000 children
+and differences of their changes are not suppressed.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from evaluation.definitions import BY_KEY
 
 STAR = "*"
+# Kinds that are ``*`` when a count they derive from (``derived_from``) is small.
+DERIVED = ("pct", "change", "ratio", "median")
 
 
 def is_small(value):
@@ -33,7 +36,7 @@ def suppress(values):
             continue
         if measure.kind == "count":
             shown[key] = suppress_count(value)
-        elif measure.kind in ("pct", "ratio", "median"):
+        elif measure.kind in DERIVED:
             derived_small = any(is_small(values.get(name)) for name in measure.derived_from)
             shown[key] = STAR if derived_small and value is not None else value
         else:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cc4c import formatting
 from evaluation import render as outputs
-from evaluation.definitions import MEASURES, SECTIONS
+from evaluation import spc
 from evaluation.forms import BuildReportForm
 from evaluation.models import ReportStatus
 from evaluation.queries import reports_for
@@ -15,6 +15,7 @@ from hubs.access import requires
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "spc.csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -36,18 +37,17 @@ def report_list(request):
     return render(
         request,
         "evaluation/report_list.html",
-        {"form": form, "page": page, "download_formats": list(CONTENT_TYPES)},
+        {"form": form, "page": page, "download_formats": ["csv", "xlsx", "pdf"]},
     )
 
 
 def report_detail(request, pk):
     report = get_object_or_404(reports_for(request.user), pk=pk)
     suppressed = report.suppressed_for(request.user)
-    context = {"report": report, "suppressed": suppressed, "measures": MEASURES}
+    context = {"report": report, "suppressed": suppressed}
     if report.status == ReportStatus.DONE:
-        context["codes"] = outputs.columns(report.result)
-        context["sections"] = outputs.sections(report.result, suppressed)
-        context["section_titles"] = dict(SECTIONS)
+        context.update(outputs.context(report.result, suppressed))
+        context["has_spc"] = bool(spc.charts(report.result, suppressed))
     return render(request, "evaluation/report_detail.html", context)
 
 
@@ -60,6 +60,8 @@ def report_download(request, pk, fmt):
     suppressed = report.suppressed_for(request.user)
     if fmt == "csv":
         body = outputs.to_csv(report.result, suppressed)
+    elif fmt == "spc.csv":
+        body = spc.to_csv(report.result, suppressed)
     elif fmt == "xlsx":
         body = outputs.to_xlsx(report.result, suppressed)
     else:
@@ -67,7 +69,8 @@ def report_download(request, pk, fmt):
     if not suppressed:
         audit.record(request, action="report.export_unsuppressed", obj=report)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    name = f"evaluation-{report.period_from}-{report.period_to}-{report.pk}.{fmt}"
+    kind = "evaluation-spc" if fmt == "spc.csv" else "evaluation"
+    name = f"{kind}-{report.period_from}-{report.period_to}-{report.pk}.{fmt.split('.')[-1]}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

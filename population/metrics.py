@@ -49,6 +49,24 @@ def registered_population(hub_ids, on):
     return Child.objects.filter(_registered(on), practice__hub_id__in=hub_ids)
 
 
+def registered_counts(practice_ids, days):
+    """{practice id: [children registered there and under the age limit on each of ``days``]}
+    from one query (each day a filtered count); practices without such children are absent.
+    The evaluation's rates per 1,000 children divide by these (docs/evaluation-measures.md)."""
+    if not days:
+        return {}
+    counts = {f"n{index}": Count("id", filter=_registered(day)) for index, day in enumerate(days)}
+    earliest = min(days)
+    rows = (
+        Child.objects.filter(practice_id__in=list(practice_ids), registered_on__lte=max(days))
+        .filter(Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=earliest))
+        .order_by()
+        .values_list("practice_id")
+        .annotate(**counts)
+    )
+    return {practice_id: list(found) for practice_id, *found in rows}
+
+
 def asthma_codes():
     value_set = ValueSet.objects.filter(name=ASTHMA_VALUE_SET).first()
     return list(value_set.codes) if value_set else []

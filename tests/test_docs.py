@@ -130,6 +130,17 @@ def test_the_keys_the_metrics_return_are_the_documented_keys():
     assert built & not_built == set()
 
 
+@pytest.mark.django_db
+def test_the_documented_default_tariffs_are_the_shipped_ones():
+    from evaluation.models import Tariff
+
+    body = sections(read("evaluation-measures.md"))["Cost model"]
+    rows = table_rows(body, ["hospital activity", "default tariff (£)"])
+    documented = {code_name(activity): int(price) for activity, price in rows}
+    shipped = dict(Tariff.objects.filter(hub__isnull=True).values_list("activity", "price_gbp"))
+    assert documented == shipped
+
+
 def test_the_documented_keys_are_the_declared_measures():
     built, _ = documented_measures()
     assert built == {measure.key for measure in definitions.MEASURES}

@@ -40,19 +40,20 @@ URLS = [
 ]
 
 
-def _unit_cost_of_hub_b(w):
-    from evaluation.models import UnitCost
+def _tariff_of_hub_b(w):
+    import datetime
 
-    return UnitCost.objects.create(
-        hub=w.hub_b,
-        financial_year=2025,
-        op_new=1,
-        op_new_subspecialty=1,
-        op_follow_up=1,
-        ed_attendance=1,
-        admission=1,
-        clinic_session=1,
+    from evaluation.models import Tariff
+
+    return Tariff.objects.create(
+        hub=w.hub_b, activity="op_new", valid_from=datetime.date(2025, 4, 1), price_gbp=1
     )
+
+
+def _hub_cost_of_hub_b(w):
+    from evaluation.models import HubCost
+
+    return HubCost.objects.create(hub=w.hub_b, financial_year=2025, clinic_session_gbp=1)
 
 
 def _hospital_activity_of_hub_b(w):
@@ -66,6 +67,7 @@ def _hospital_activity_of_hub_b(w):
 
 
 ADMIN = {
-    "evaluation.unitcost": _unit_cost_of_hub_b,
+    "evaluation.tariff": _tariff_of_hub_b,
+    "evaluation.hubcost": _hub_cost_of_hub_b,
     "evaluation.hospitalactivity": _hospital_activity_of_hub_b,
 }

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from evaluation.models import HospitalActivity, UnitCost
+from evaluation.models import HospitalActivity, HubCost, Tariff
 from evaluation.periods import add_months
 from population.models import Child
 from tests.factories import ChildFactory
@@ -91,16 +91,22 @@ def hospital_data(hub, practice, other_practice):
         practice=practice, month=datetime.date(2026, 4, 1), activity="op_new", count=500
     )
     _spread(other_practice, datetime.date(2025, 4, 1), BASELINE)
-    UnitCost.objects.create(
-        hub=hub,
-        financial_year=2025,
-        op_new=200,
-        op_new_subspecialty=250,
-        op_follow_up=120,
-        ed_attendance=150,
-        admission=1500,
-        clinic_session=1000,
-    )
+    # The hub's own prices from the start of the period's financial year; the national
+    # defaults (the migration's) stay for other hubs.
+    for activity, price in TARIFFS.items():
+        Tariff.objects.create(
+            hub=hub, activity=activity, valid_from=datetime.date(2025, 4, 1), price_gbp=price
+        )
+    HubCost.objects.create(hub=hub, financial_year=2025, clinic_session_gbp=1000)
+
+
+TARIFFS = {
+    "op_new": 200,
+    "op_new_subspecialty": 250,
+    "op_follow_up": 120,
+    "ed_attendance": 150,
+    "admission": 1500,
+}
 
 
 def _import(kind, header, rows):

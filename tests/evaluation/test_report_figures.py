@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from evaluation import render
 from evaluation.compose import compute
+from evaluation.definitions import BY_KEY, MEASURES, SECTIONS
 from evaluation.models import EvaluationReport
 from evaluation.periods import Period
 from evaluation.services import build
@@ -64,7 +66,23 @@ EXPECTED = {
     "champion_hours": Decimal("6.5"),
     "champion_people_reached": 15,
     "new_appointments_in_hub_pct": Decimal("4.7"),  # 3 / (3 + 61)
-    # 39×200 + 19×250 + 50×120 + 11×150 + 17×1500 − 2 sessions × 1000
+    # Rates per 1,000 children: 12 registered on 31 March 2025 (the two who left or turned 18
+    # on 31 March 2026 still counted then), 10 on 31 March 2026.
+    "hospital_op_new_per_1000_baseline": Decimal("8333.3"),  # 100 / 12 × 1000
+    "hospital_op_new_per_1000_period": Decimal("6100.0"),  # 61 / 10 × 1000
+    "hospital_op_new_rate_change_pct": Decimal("-26.8"),  # 6100 / 8333.33 = 0.732
+    "hospital_ed_attendance_per_1000_baseline": Decimal("4166.7"),  # 50 / 12 × 1000
+    "hospital_ed_attendance_per_1000_period": Decimal("3900.0"),
+    "hospital_ed_attendance_rate_change_pct": Decimal("-6.4"),  # 3900 / 4166.67 = 0.936
+    "hospital_admission_rate_change_pct": Decimal("-0.4"),  # 8300 / 8333.33 = 0.996
+    "hospital_op_new_subspecialty_rate_change_pct": Decimal("-2.8"),  # 8100 / 8333.33
+    "hospital_op_follow_up_rate_change_pct": Decimal("-10.0"),  # 15000 / 16666.67
+    # No comparison practices are loaded.
+    "hospital_ed_attendance_comparison_change_pct": None,
+    "hospital_ed_attendance_relative_change_pct": None,
+    # 39×200 + 19×250 + 50×120 + 11×150 + 17×1500, at the hub's own tariffs
+    "estimated_gross_saving_gbp": 45700,
+    "hub_running_cost_gbp": 2000,  # 2 sessions × £1,000; no yearly cost entered
     "estimated_net_saving_gbp": 43700,
 }
 
@@ -92,7 +110,7 @@ def test_csv_is_long_format_with_the_same_figures(report_result, hub):
     assert set(rows[0]) == {"hub_code", "period_from", "period_to", "measure", "value"}
     mine = {r["measure"]: r["value"] for r in rows if r["hub_code"] == hub.code}
     for key, expected in EXPECTED.items():
-        assert mine[key] == str(expected), key
+        assert mine[key] == ("" if expected is None else str(expected)), key
     assert {r["hub_code"] for r in rows} == {hub.code, "ALL"}
     assert rows[0]["period_from"] == "2025-04-01" and rows[0]["period_to"] == "2026-03-31"
 
@@ -112,29 +130,58 @@ def test_csv_suppressed_hides_small_numbers(report_result, hub):
     assert mine["champion_hours"] == "6.5"  # hours are never suppressed
 
 
-def test_xlsx_has_a_sheet_per_section_numbers_as_numbers_and_definitions(report_result):
-    book = load_workbook(io.BytesIO(render.to_xlsx(report_result, suppressed=False)))
-    assert "Definitions" in book.sheetnames
-    assert {"Population", "Hospital activity"} <= set(book.sheetnames)
+def xlsx_figures(result, suppressed=False):
+    """{key: (value, CI low, CI high)} of the first row set, from the section sheets."""
+    book = load_workbook(io.BytesIO(render.to_xlsx(result, suppressed=suppressed)))
     figures = {}
-    for sheet in book.worksheets[:-1]:
-        for row in sheet.iter_rows(min_row=2, values_only=True):
-            figures[row[0]] = row[2]
+    for _section, title in SECTIONS:
+        for row in book[title[:31]].iter_rows(min_row=2, values_only=True):
+            figures[row[0]] = row[2:5]
+    return book, figures
+
+
+def test_xlsx_has_a_summary_a_sheet_per_section_numbers_as_numbers_and_definitions(
+    report_result,
+):
+    book, figures = xlsx_figures(report_result)
+    assert book.sheetnames[0] == "Summary"
+    assert {
+        "Population",
+        "Hospital activity",
+        "Definitions",
+        "SPC charts",
+        "Cost calculation",
+    } <= set(book.sheetnames)
     for key, expected in EXPECTED.items():
-        assert figures[key] == pytest.approx(float(expected)), key
-        assert not isinstance(figures[key], str), key
+        value = figures[key][0]
+        if expected is None:
+            assert value is None, key
+            continue
+        assert value == pytest.approx(float(expected)), key
+        assert not isinstance(value, str), key
+    assert book["Population"]["C2"].number_format == "#,##0"
+    sheet = book["Cost calculation"]
+    assert sheet.cell(sheet.max_row, 6).value == 43700
+    assert sheet.cell(sheet.max_row, 6).number_format.startswith('"£"#,##0')
 
 
-def test_pdf_text_carries_the_same_figures(report_result):
-    pdf = PdfReader(io.BytesIO(render.to_pdf(report_result, suppressed=False)))
-    assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
-    text = " ".join(page.extract_text() for page in pdf.pages)
-    assert "Definitions" in text
-    for figure in ["43700", "-39.0", "-22.0", "-17.0", "16.7", "21.0", "6.5", "4.7"]:
-        assert figure in text
+def test_xlsx_gives_every_percentage_its_wilson_interval(report_result):
+    _book, figures = xlsx_figures(report_result)
+    # 16.7% = 1 of 6 appointments not brought: Wilson 3.0% to 56.4%.
+    assert figures["clinic_dna_pct"] == pytest.approx((16.7, 3.0, 56.4))
+    assert figures["asthma_plan_pct"][1:] == pytest.approx((15.0, 85.0))  # 2 of 4
+    for measure in MEASURES:
+        if measure.kind == "pct" and figures[measure.key][0] is not None:
+            low, high = figures[measure.key][1:]
+            assert low <= figures[measure.key][0] <= high, measure.key
 
 
-def test_the_page_shows_the_same_figures(
+def _pattern(label, value):
+    words = r"\s+".join(re.escape(word) for word in label.split())
+    return re.compile(rf"{words}\s+{re.escape(value)}(\s|$)")
+
+
+def test_page_csv_xlsx_and_pdf_agree_for_every_key(
     client_for, coordinator, hub, population_data, hospital_data, activity_data
 ):
     report = EvaluationReport.objects.create(
@@ -147,9 +194,40 @@ def test_the_page_shows_the_same_figures(
     )
     report.hubs.set([hub])
     build(report.pk)
-    response = client_for(coordinator).get(reverse("evaluation:detail", args=[report.pk]))
-    body = response.content.decode()
+    report.refresh_from_db()
+    result = report.result
+    page = client_for(coordinator).get(reverse("evaluation:detail", args=[report.pk]))
+    body = page.content.decode()
+    csv_rows = csv.DictReader(io.StringIO(render.to_csv(result, suppressed=False)))
+    from_csv = {r["measure"]: r["value"] for r in csv_rows if r["hub_code"] == hub.code}
+    _book, from_xlsx = xlsx_figures(result)
+    pdf = PdfReader(io.BytesIO(render.to_pdf(result, suppressed=False)))
+    pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert set(from_csv) == {m.key for m in MEASURES}
+    for key, value in from_csv.items():
+        shown = value or "–"
+        assert f'data-measure="{key}">{shown}<' in body, key
+        xlsx_value = from_xlsx[key][0]
+        if value:
+            assert xlsx_value == pytest.approx(float(value)), key
+        else:
+            assert xlsx_value is None, key
+        label = render.label_of(result, BY_KEY[key])
+        assert _pattern(label, shown).search(pdf_text), key
+        assert key not in pdf_text and f">{key}<" not in body, key
     for key, expected in EXPECTED.items():
-        assert f'data-measure="{key}">{expected}<' in body, key
-    assert "<svg" in body
-    assert "How these figures are defined" in body
+        assert from_csv[key] == ("" if expected is None else str(expected)), key
+
+
+def test_the_pdf_has_a_summary_first_and_numbered_dated_pages(report_result):
+    pdf = PdfReader(io.BytesIO(render.to_pdf(report_result, suppressed=False)))
+    assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
+    first = pdf.pages[0].extract_text()
+    assert "Summary" in first and "Estimated net saving" in first
+    for number, page in enumerate(pdf.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {len(pdf.pages)}" in text
+        assert re.search(r"Generated \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", text)
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Definitions" in text
+    assert "How the estimated net saving is calculated" in text
