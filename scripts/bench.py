@@ -197,12 +197,40 @@ def evaluation_sql():
            WHERE m.status = 'finished'
              AND {LONDON_DAYS.format("m.starts_at")}
            GROUP BY GROUPING SETS ((), (m.hub_id), (2))""",  # noqa: S608
-        """SELECT p.hub_id, h.activity, sum(h.count) FILTER (WHERE h.month >= %(from)s),
+        # Hospital activity per hub and activity, for the comparison practices (hub NULL), and
+        # per month for the hubs together (the SPC charts), in one pass.
+        """SELECT p.hub_id, p.comparison, h.month, h.activity,
+                  sum(h.count) FILTER (WHERE h.month >= %(from)s),
                   sum(h.count) FILTER (WHERE h.month < %(from)s)
            FROM evaluation_hospitalactivity h JOIN hubs_practice p ON p.id = h.practice_id
            WHERE h.month BETWEEN %(baseline_from)s AND %(to)s
-           GROUP BY GROUPING SETS ((h.activity), (p.hub_id, h.activity))""",
+           GROUP BY GROUPING SETS ((p.hub_id, h.activity), (p.comparison, h.activity),
+                                   (p.comparison, h.month, h.activity))""",
+        # Children registered on the baseline's and the period's last days and at each month
+        # end of the SPC charts, per hub and for the comparison practices: the rates' divisors.
+        f"""SELECT p.hub_id, {", ".join(_registered_on(day) for day in _denominator_days())}
+           FROM population_child c JOIN hubs_practice p ON p.id = c.practice_id
+           GROUP BY p.hub_id""",  # noqa: S608
     ]
+
+
+def _denominator_days():
+    import datetime
+
+    from evaluation.metrics import chart_months
+    from evaluation.periods import Period, last_of_month
+
+    period = Period.of(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
+    months = [last_of_month(month) for month in chart_months(period)]
+    return list(dict.fromkeys([period.baseline_to, period.date_to, *months]))
+
+
+def _registered_on(day):
+    return (
+        f"count(*) FILTER (WHERE c.registered_on <= '{day}' AND (c.deregistered_on IS NULL "
+        f"OR c.deregistered_on > '{day}') "
+        f"AND c.date_of_birth > '{day}'::date - interval '18 years')"
+    )
 
 
 def run_sql(statements, params):
@@ -313,10 +341,17 @@ def main():
     from cc4c.imports import registered_kinds, run_import
     from cc4c.synthetic import generate
 
-    data = ROOT / "var" / "bench" / f"{args.children}-{args.hubs}-{args.seed}"
+    comparison = max(1, args.hubs // 10)  # comparison practices outside every hub
+    data = ROOT / "var" / "bench" / f"{args.children}-{args.hubs}-{args.seed}-{comparison}"
     if not (data / "champion-activities.csv").exists():
         with Timer() as t:
-            generate(data, children=args.children, hubs=args.hubs, seed=args.seed)
+            generate(
+                data,
+                children=args.children,
+                hubs=args.hubs,
+                seed=args.seed,
+                comparison=comparison,
+            )
         print(f"  synthetic data written in {t.seconds:.1f} s", flush=True)
 
     run_import("practices", data / "practices.csv")
@@ -366,7 +401,11 @@ def main():
 
 
 def measure_evaluation_and_pages(args):
-    print("Evaluation report for every hub over 12 months vs hand-written SQL", flush=True)
+    print(
+        "Evaluation report (with SPC charts and comparison practices) for every hub over 12 "
+        "months vs hand-written SQL",
+        flush=True,
+    )
     import datetime
 
     from evaluation.compose import compute
@@ -381,9 +420,11 @@ def measure_evaluation_and_pages(args):
     }
     statements = evaluation_sql()
 
+    from evaluation import spc
+
     def report():
         with Timer() as t:
-            compute(Hub.objects.order_by("code"), period)
+            spc.charts(compute(Hub.objects.order_by("code"), period), suppressed=False)
         return t.seconds
 
     # Both sides run three times, alternating, and each keeps its best: a sub-second figure on a
@@ -393,7 +434,8 @@ def measure_evaluation_and_pages(args):
         baseline.append(run_sql(statements, params))
         seconds.append(report())
     figure(
-        f"evaluation, all hubs, 12 months vs hand SQL (best of {EVALUATION_RUNS})",
+        f"evaluation with SPC and comparison, all hubs, 12 months vs hand SQL "
+        f"(best of {EVALUATION_RUNS})",
         min(seconds),
         min(baseline),
         target="≤ 2×, < 10 s",
