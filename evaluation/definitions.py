@@ -110,6 +110,8 @@ FAMILY_MESSAGE_MEASURES = [
         "and whose family had a reminder delivered, the percentage not brought.",
         "pct",
         ("_clinic_reminded_not_brought_n", "_clinic_reminded_n"),
+        proportion=("_clinic_reminded_not_brought_n", ("_clinic_reminded_n",)),
+        better=-1,
     ),
     Measure(
         "clinic_dna_not_reminded_pct",
@@ -119,6 +121,8 @@ FAMILY_MESSAGE_MEASURES = [
         "and whose family had no reminder delivered, the percentage not brought.",
         "pct",
         ("_clinic_not_reminded_not_brought_n", "_clinic_not_reminded_n"),
+        proportion=("_clinic_not_reminded_not_brought_n", ("_clinic_not_reminded_n",)),
+        better=-1,
     ),
     Measure(
         "family_cancellations",

@@ -2,14 +2,32 @@ import datetime
 
 import pytest
 
-from evaluation.models import HospitalActivity, HubCost, Tariff
-from evaluation.periods import add_months
+from evaluation.models import EvaluationReport, HospitalActivity, HubCost, Tariff
+from evaluation.periods import Period, add_months
+from evaluation.services import build
 from population.models import Child
 from tests.factories import ChildFactory
 
 ASTHMA = "195967001"
 PERIOD_FROM = datetime.date(2025, 4, 1)
 PERIOD_TO = datetime.date(2026, 3, 31)
+
+
+def built_report(hubs, *, suppressed=False, **fields):
+    """The report of the hubs for the financial year 2025-26 against 2024-25, built."""
+    period = Period.of(PERIOD_FROM, PERIOD_TO)
+    report = EvaluationReport.objects.create(
+        period_from=period.date_from,
+        period_to=period.date_to,
+        baseline_from=period.baseline_from,
+        baseline_to=period.baseline_to,
+        suppressed=suppressed,
+        **fields,
+    )
+    report.hubs.set(hubs)
+    build(report.pk)
+    report.refresh_from_db()
+    return report
 
 
 def _child(practice, **kwargs):

@@ -13,9 +13,9 @@ from cc4c import stats
 from cc4c.measures import round_1dp
 from evaluation import render
 from evaluation.compose import compute
-from evaluation.models import EvaluationReport, HospitalActivity
+from evaluation.models import HospitalActivity
 from evaluation.periods import Period, add_months
-from evaluation.services import build
+from tests.evaluation.conftest import built_report
 from tests.factories import ChildFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,16 +112,7 @@ def test_comparison_practices_count_in_no_hubs_figures(compared, hub):
 def test_the_page_and_the_xlsx_show_the_relative_change_with_its_interval(
     client_for, coordinator, hub, compared
 ):
-    report = EvaluationReport.objects.create(
-        period_from=PERIOD.date_from,
-        period_to=PERIOD.date_to,
-        baseline_from=PERIOD.baseline_from,
-        baseline_to=PERIOD.baseline_to,
-        suppressed=False,
-    )
-    report.hubs.set([hub])
-    build(report.pk)
-    report.refresh_from_db()
+    report = built_report([hub])
     low, high = render.intervals(report.result, False)[hub.code][
         "hospital_ed_attendance_relative_change_pct"
     ]

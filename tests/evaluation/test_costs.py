@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from evaluation import render
 from evaluation.compose import compute
-from evaluation.models import EvaluationReport, HospitalActivity, HubCost, Tariff
+from evaluation.models import HospitalActivity, HubCost, Tariff
 from evaluation.periods import Period
-from evaluation.services import build
+from tests.evaluation.conftest import built_report
 
 pytestmark = pytest.mark.django_db
 
@@ -81,15 +81,7 @@ def test_the_running_cost_is_sessions_times_their_cost_plus_the_years_share(hub,
 
 def test_a_negative_saving_explains_itself_on_the_page(client_for, coordinator, hub, activity):
     HubCost.objects.create(hub=hub, financial_year=2025, yearly_gbp=12000)
-    report = EvaluationReport.objects.create(
-        period_from=PERIOD.date_from,
-        period_to=PERIOD.date_to,
-        baseline_from=PERIOD.baseline_from,
-        baseline_to=PERIOD.baseline_to,
-        suppressed=False,
-    )
-    report.hubs.set([hub])
-    build(report.pk)
+    report = built_report([hub])
     body = client_for(coordinator).get(reverse("evaluation:detail", args=[report.pk])).text
     assert 'data-measure="estimated_net_saving_gbp">-12000<' in body
     assert "How the estimated net saving is calculated" in body

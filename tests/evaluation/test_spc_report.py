@@ -11,10 +11,8 @@ from django.urls import reverse
 from cc4c import stats
 from evaluation import spc
 from evaluation.compose import compute
-from evaluation.models import EvaluationReport
 from evaluation.periods import Period
-from evaluation.services import build
-from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO
+from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO, built_report
 
 pytestmark = pytest.mark.django_db
 
@@ -90,15 +88,7 @@ def test_the_chart_points_csv_gives_each_point_its_mean_limits_and_flags(year):
 def test_the_page_draws_each_chart_with_a_title_a_description_and_a_table(
     client_for, coordinator, hub, population_data, hospital_data, activity_data
 ):
-    report = EvaluationReport.objects.create(
-        period_from=PERIOD_FROM,
-        period_to=PERIOD_TO,
-        baseline_from=datetime.date(2024, 4, 1),
-        baseline_to=datetime.date(2025, 3, 31),
-        suppressed=False,
-    )
-    report.hubs.set([hub])
-    build(report.pk)
+    report = built_report([hub])
     client = client_for(coordinator)
     body = client.get(reverse("evaluation:detail", args=[report.pk])).text
     for spec in spc.SPECS:
