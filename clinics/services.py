@@ -129,9 +129,13 @@ def refer(
     """Put a child on their hub clinic's waiting list."""
     if referral_date and referral_date > timezone.localdate():
         raise ClinicError("The referral date cannot be in the future.")
+    hub_id = child.practice.hub_id
+    if hub_id is None:
+        # A comparison practice's child has no hub clinic (docs/import-formats.md).
+        raise ClinicError("This child's practice is in no hub, so has no hub clinic.")
     return Referral.objects.create(
         child=child,
-        hub_id=child.practice.hub_id,
+        hub_id=hub_id,
         referral_date=referral_date or timezone.localdate(),
         reason=reason,
         priority=priority,

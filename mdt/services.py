@@ -301,7 +301,8 @@ def put_forward(
     """Put a child forward to ``meeting`` of their hub, or the next one with room. The same
     form (``submission``) sent twice makes one case."""
     hub = child.practice.hub
-    if not can(by, "mdt.add_case", hub):
+    # A comparison practice's child belongs to no hub's MDT (docs/import-formats.md).
+    if hub is None or not can(by, "mdt.add_case", hub):
         raise MdtError("You cannot put cases forward to this hub's MDT.")
     if not (clinical_question or "").strip():
         raise MdtError(

@@ -75,3 +75,16 @@ def test_a_coordinator_neither_sees_nor_makes_a_comparison_practice(
 def test_report_hub_pickers_offer_hubs_only(coordinator, comparison, hub):
     form = BuildReportForm(user=coordinator)
     assert list(form.fields["hubs"].queryset) == [hub]
+
+
+def test_a_comparison_practices_child_is_put_forward_to_no_mdt_and_referred_to_no_clinic(
+    comparison, operator
+):
+    from clinics.services import ClinicError, refer
+    from mdt.services import MdtError, put_forward
+
+    child = Child.objects.get(practice=comparison)
+    with pytest.raises(MdtError):
+        put_forward(by=operator, child=child, clinical_question="Q", consent_recorded=True)
+    with pytest.raises(ClinicError, match="in no hub"):
+        refer(child=child, reason="Reason", by=operator)
