@@ -105,6 +105,25 @@ def test_the_evaluation_app_keeps_its_label_tables_and_migrations():
     assert MigrationLoader.migrations_module("evaluation")[0] == "evaluation.migrations"
 
 
+LOOKUPS_BY_NAME = re.compile(
+    r"\bimport_module\(|__import__\(|\bfind_spec\(|except\s*\(?[\w\s,]*\b(ImportError|ModuleNotFoundError)"
+)
+
+
+def test_no_module_finds_a_sibling_by_name_or_keeps_its_own_access_check():
+    """Apps name what they use with plain imports (an import that fails, fails loudly), and
+    check access with hubs.access's require / requires, not a copy of their own."""
+    found = []
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] not in CONFIG["root_packages"] or "migrations" in rel.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if LOOKUPS_BY_NAME.search(line) or re.match(r"\s*def _require\(", line):
+                found.append(f"{rel}:{number}: {line.strip()}")
+    assert found == []
+
+
 # --- the layers contract of `make lint` (pyproject.toml, [tool.importlinter]) ------------------
 
 ROOT = Path(__file__).resolve().parent.parent
