@@ -59,6 +59,7 @@ def check_notification_statuses():
     return govuk_notify.check_statuses()
 
 
+@shared_task
 def forget_old_submissions():
     """Daily (django-celery-beat): drop forms' one-use tokens a week old."""
     from cc4c import submissions
