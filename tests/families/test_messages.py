@@ -404,7 +404,9 @@ def test_a_young_person_of_16_can_be_their_own_contact_and_a_younger_child_canno
     assert set(Message.objects.values_list("carer", flat=True)) == {carer.pk, own.pk}
 
 
-def test_the_waiting_list_check_every_six_weeks_records_the_answer(notify, client, carer):
+def test_the_waiting_list_check_every_six_weeks_records_the_answer(
+    notify, client, carer, coordinator
+):
     referral = ReferralFactory(
         child=carer.child, referral_date=timezone.localdate() - datetime.timedelta(weeks=5)
     )
@@ -418,9 +420,42 @@ def test_the_waiting_list_check_every_six_weeks_records_the_answer(notify, clien
         assert client.post(url, {"answer": "not_needed"}).status_code == 302
     link = FamilyLink.objects.get(referral=referral)
     assert link.answer == "not_needed"
+    # The coordinator's next step on the replies page: take the child off the list.
+    client.force_login(coordinator)
+    replies = client.get(reverse("families:replies")).content.decode()
+    assert reverse("clinics:referral_off_list", args=[referral.pk]) in replies
     with time_machine.travel(at(six_weeks + datetime.timedelta(weeks=6), 10)):
         assert services.send_waiting_checks() == 1  # the next round
     assert Message.objects.filter(kind=Kind.WAITING_CHECK).count() == 2
+
+
+@pytest.mark.parametrize(("weeks", "sent_by_week"), [(4, {3: 0, 4: 1, 8: 2}), (0, {6: 0, 12: 0})])
+def test_the_waiting_list_check_follows_the_hubs_own_interval_and_none_when_off(
+    notify, carer, settings_of_hub, weeks, sent_by_week
+):
+    settings_of_hub.waiting_check_weeks = weeks
+    settings_of_hub.save()
+    referral = ReferralFactory(child=carer.child, referral_date=timezone.localdate())
+    for week, total in sent_by_week.items():
+        with time_machine.travel(at(referral.referral_date + datetime.timedelta(weeks=week), 10)):
+            services.send_waiting_checks()
+        assert Message.objects.filter(kind=Kind.WAITING_CHECK).count() == total, week
+
+
+@pytest.mark.parametrize(("answer", "on_replies"), [("confirmed", False), ("another_time", True)])
+def test_we_will_come_is_recorded_and_another_time_is_put_before_the_coordinator(
+    notify, client, carer, slot, coordinator, answer, on_replies
+):
+    appointment = book(slot, carer.child, coordinator)
+    url = reverse("families:answer", args=[token_of(Message.objects.get(appointment=appointment))])
+    assert client.post(url, {"answer": answer}).status_code == 302
+    assert FamilyLink.objects.get(appointment=appointment).answer == answer
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED  # the place is kept either way
+    client.force_login(coordinator)
+    replies = client.get(reverse("families:replies")).content.decode()
+    appointment_link = reverse("clinics:appointment_detail", args=[appointment.pk])
+    assert (appointment_link in replies) is on_replies
 
 
 def test_not_brought_invites_the_family_to_rebook_linked_to_the_follow_up(
