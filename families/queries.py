@@ -1,12 +1,18 @@
 """Reads for the families pages, scoped through hubs.access by the models' ``visible_to``."""
 
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
 from families.models import NEEDS_ACTION, Carer, ContactTask, FamilyLink, Message
+from hubs.models import Person
 from population.models import Child
 
 SORTS = {"newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
 
 
-def carers_of(child):
+def carers_of(child: Child) -> QuerySet[Carer]:
     """The child's contacts, current first (the child was fetched through visible_to)."""
     return (
         Carer.objects.filter(child=child)
@@ -15,7 +21,7 @@ def carers_of(child):
     )
 
 
-def messages_about(**target):
+def messages_about(**target: Any) -> QuerySet[Message]:
     """Messages about one child, appointment or follow-up (already fetched through its own
     visible_to), newest first, with their delivery status."""
     return (
@@ -25,7 +31,9 @@ def messages_about(**target):
     )
 
 
-def outbox(user, *, q="", kind="", status="", sort="newest"):
+def outbox(
+    user: Person, *, q: str = "", kind: str = "", status: str = "", sort: str = "newest"
+) -> QuerySet[Message]:
     """Every message to families in the hubs where the person reads the outbox."""
     qs = Message.objects.visible_to(user, "family.messages").select_related(
         "outbox", "carer", "child", "hub", "link"
@@ -39,7 +47,7 @@ def outbox(user, *, q="", kind="", status="", sort="newest"):
     return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
-def replies(user):
+def replies(user: Person) -> QuerySet[FamilyLink]:
     """Families' answers a coordinator acts on, oldest first, not yet marked as dealt with."""
     return (
         FamilyLink.objects.visible_to(user, "family.messages")
@@ -51,7 +59,7 @@ def replies(user):
     )
 
 
-def cant_come(user, since):
+def cant_come(user: Person, since: datetime.datetime) -> QuerySet[FamilyLink]:
     """Appointments families said they cannot come to, since ``since``."""
     return (
         FamilyLink.objects.visible_to(user, "family.messages")
@@ -61,7 +69,7 @@ def cant_come(user, since):
     )
 
 
-def open_tasks(user):
+def open_tasks(user: Person) -> QuerySet[ContactTask]:
     return (
         ContactTask.objects.visible_to(user)
         .open()

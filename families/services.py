@@ -4,6 +4,7 @@ waiting-list sweeps, what families answer through their one-use links, and the c
 tasks when a message cannot be delivered."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,16 +12,19 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from advice.models import AdviceRequest
 from cc4c import govuk_notify, tokens
 from cc4c.errors import ServiceError
-from cc4c.models import NotificationStatus
+from cc4c.models import NotificationStatus, OutboxNotification
 from clinics import services as clinic_services
 from clinics.models import (
     Appointment,
     AppointmentStatus,
+    NotBroughtFollowUp,
     Referral,
     ReferralStatus,
     SessionStatus,
+    Slot,
 )
 from families import wording
 from families.models import (
@@ -40,6 +44,8 @@ from families.models import (
 from feedback import links as feedback_links
 from feedback import services as feedback_services
 from hubs.access import require
+from hubs.models import Hub, Person
+from population.models import Child
 
 LINK_SALT = "families.FamilyLink.token"
 # A waiting-list check or a rebooking invitation can be answered for this long.
@@ -57,7 +63,9 @@ class FamilyError(ServiceError):
 # --- contacts ---------------------------------------------------------------------------------
 
 
-def _check_contact(child, relationship, today=None):
+def _check_contact(
+    child: Child, relationship: str | None, today: datetime.date | None = None
+) -> None:
     if relationship == Relationship.SELF and child.age_on(today) < OWN_CONTACT_AGE:
         raise FamilyError(
             f"Relationship: {child.given_name} is under {OWN_CONTACT_AGE}, so cannot be their "
@@ -65,7 +73,7 @@ def _check_contact(child, relationship, today=None):
         )
 
 
-def add_carer(*, child, by, **fields):
+def add_carer(*, child: Child, by: Person, **fields: Any) -> Carer:
     """A new contact for the child, with what they agreed to and when."""
     require(
         by, "family.contacts", child.practice.hub_id, "You cannot change this child's contacts."
@@ -74,7 +82,7 @@ def add_carer(*, child, by, **fields):
     return Carer.objects.create(child=child, **fields)
 
 
-def update_carer(*, carer, by, **fields):
+def update_carer(*, carer: Carer, by: Person, **fields: Any) -> Carer:
     """Change a contact (history keeps the old details); a corrected number or address closes
     the task to correct it."""
     child = carer.child
@@ -100,7 +108,7 @@ def update_carer(*, carer, by, **fields):
     return carer
 
 
-def remove_carer(*, carer, by):
+def remove_carer(*, carer: Carer, by: Person) -> Carer:
     """The contact is no longer someone to contact; kept, with its messages, for the record."""
     require(
         by,
@@ -118,16 +126,14 @@ def remove_carer(*, carer, by):
     return carer
 
 
-def _withdraw_to(carer):
+def _withdraw_to(carer: Carer) -> int:
     """The messages to this contact still waiting to be sent: never sent (the contact was
     removed, withdrew consent, or has a new number or address)."""
-    from cc4c.models import OutboxNotification
-
     waiting = Message.objects.filter(carer=carer).values("outbox_id")
     return govuk_notify.withdraw(OutboxNotification.objects.filter(pk__in=waiting))
 
 
-def contacts_for(child, on=None):
+def contacts_for(child: Child, on: datetime.date | None = None) -> list[Carer]:
     """The contacts a message about the child goes to: current, consenting, and the child
     themself only once they are 16."""
     carers = list(Carer.objects.reachable().filter(child=child).order_by("created_at", "id"))
@@ -137,12 +143,14 @@ def contacts_for(child, on=None):
 # --- links ------------------------------------------------------------------------------------
 
 
-def link_url(link):
+def link_url(link: FamilyLink) -> str:
     token = tokens.token_for(link.nonce, LINK_SALT)
     return settings.SITE_URL + reverse("families:answer", args=[token])
 
 
-def _new_link(*, purpose, hub_id, child, expires_at, **target):
+def _new_link(
+    *, purpose: str, hub_id: int, child: Child, expires_at: datetime.datetime, **target: Any
+) -> FamilyLink:
     nonce = tokens.new_nonce()
     return FamilyLink.objects.create(
         hub_id=hub_id,
@@ -155,7 +163,7 @@ def _new_link(*, purpose, hub_id, child, expires_at, **target):
     )
 
 
-def find_link(token):
+def find_link(token: str) -> FamilyLink | None:
     if not token or len(token) > tokens.MAX_LENGTH:
         return None
     return (
@@ -168,11 +176,20 @@ def find_link(token):
 # --- messages ---------------------------------------------------------------------------------
 
 
-def _phone(hub):
+def _phone(hub: Hub) -> str:
     return FamilySettings.for_hub(hub).phone
 
 
-def _send(*, kind, key, child, hub, url, slot=None, **targets):
+def _send(
+    *,
+    kind: str,
+    key: str,
+    child: Child,
+    hub: Hub,
+    url: str,
+    slot: Slot | None = None,
+    **targets: Any,
+) -> list[Message]:
     """One message of ``kind`` to each contact of the child, unless that contact already has
     the message ``key`` names; the new messages."""
     made = []
@@ -209,16 +226,14 @@ def _send(*, kind, key, child, hub, url, slot=None, **targets):
     return made
 
 
-def _withdraw(appointment):
-    from cc4c.models import OutboxNotification
-
+def _withdraw(appointment: Appointment) -> int:
     waiting = Message.objects.filter(appointment=appointment, kind__in=ABOUT_THE_SLOT)
     return govuk_notify.withdraw(
         OutboxNotification.objects.filter(pk__in=waiting.values("outbox_id"))
     )
 
 
-def _appointment_message(appointment, kind):
+def _appointment_message(appointment: Appointment, kind: str) -> list[Message]:
     slot = appointment.slot
     session = slot.session
     child = appointment.child
@@ -244,24 +259,26 @@ def _appointment_message(appointment, kind):
     )
 
 
-def appointment_booked(*, appointment):
+def appointment_booked(*, appointment: Appointment) -> list[Message]:
     """The family is told of the booking, with a link to confirm, say they can't come or ask
     for another time."""
     return _appointment_message(appointment, Kind.BOOKED)
 
 
-def appointment_moved(*, appointment, old_slot=None):
+def appointment_moved(*, appointment: Appointment, old_slot: Slot | None = None) -> list[Message]:
     """The old time's messages not sent yet are withdrawn; the family is told of the new one."""
     _withdraw(appointment)
     return _appointment_message(appointment, Kind.MOVED)
 
 
-def appointment_cancelled(*, appointment, by_family=False):
+def appointment_cancelled(*, appointment: Appointment, by_family: bool = False) -> int:
     """No reminder goes for a cancelled appointment, nor any message about it not sent yet."""
     return _withdraw(appointment)
 
 
-def appointment_not_brought(*, appointment, follow_up):
+def appointment_not_brought(
+    *, appointment: Appointment, follow_up: NotBroughtFollowUp
+) -> list[Message]:
     """An invitation to rebook, whose answer shows on the follow-up."""
     child = appointment.child
     session = appointment.slot.session
@@ -288,7 +305,7 @@ def appointment_not_brought(*, appointment, follow_up):
     )
 
 
-def appointment_attended(*, appointment):
+def appointment_attended(*, appointment: Appointment) -> list[Message]:
     """The Friends and Family Test link (the feedback app's one-use link) by text or email."""
     child = appointment.child
     if not contacts_for(child):
@@ -306,7 +323,7 @@ def appointment_attended(*, appointment):
     )
 
 
-def advice_answered(*, advice_request):
+def advice_answered(*, advice_request: AdviceRequest) -> list[Message]:
     """The Friends and Family Test link after advice about the child was given."""
     child = advice_request.child
     if child is None or not contacts_for(child):
@@ -327,11 +344,11 @@ def advice_answered(*, advice_request):
 # --- sweeps -----------------------------------------------------------------------------------
 
 
-def _at(day, time=SEND_FROM):
+def _at(day: datetime.date, time: datetime.time = SEND_FROM) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-def send_due_reminders(*, now=None):
+def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
     """The beat sweep: each reminder of each booked appointment whose time has come (the hub's
     days before it, from 09:00), once per contact and slot; none for a cancelled or moved
     appointment's old time, none due before the family was told of the time. How many sent."""
@@ -405,7 +422,7 @@ def send_due_reminders(*, now=None):
     return sent
 
 
-def send_waiting_checks(*, now=None):
+def send_waiting_checks(*, now: datetime.datetime | None = None) -> int:
     """The beat sweep: every ``waiting_check_weeks`` on the waiting list (counted from the
     referral date), "do you still need this appointment?", once per contact and round. How many
     sent."""
@@ -459,7 +476,7 @@ def send_waiting_checks(*, now=None):
 # --- answers from families --------------------------------------------------------------------
 
 
-def refusal(link, now=None):
+def refusal(link: FamilyLink, now: datetime.datetime | None = None) -> str:
     """Why this link cannot take an answer now, or "" when it can."""
     now = now or timezone.now()
     if link.is_answered:
@@ -468,11 +485,13 @@ def refusal(link, now=None):
         return "expired"
     if link.purpose == Purpose.APPOINTMENT:
         appointment = link.appointment
-        if appointment.status != AppointmentStatus.BOOKED:
+        if appointment is None or appointment.status != AppointmentStatus.BOOKED:
             return "cancelled"
         if appointment.slot_id != link.slot_id:
             return "moved"
-    if link.purpose == Purpose.WAITING_CHECK and link.referral.status != ReferralStatus.WAITING:
+    if link.purpose == Purpose.WAITING_CHECK and (
+        link.referral is None or link.referral.status != ReferralStatus.WAITING
+    ):
         return "closed"
     return ""
 
@@ -480,7 +499,7 @@ def refusal(link, now=None):
 CANT_COME_REASON = "The family said they can't come (the link in their message)."
 
 
-def answer(*, token, answer, now=None):
+def answer(*, token: str, answer: str, now: datetime.datetime | None = None) -> FamilyLink:
     """Record a family's answer, once per link; "we can't come" frees the slot at once and puts
     the child back on the waiting list at their place."""
     now = now or timezone.now()
@@ -513,7 +532,7 @@ def answer(*, token, answer, now=None):
     return link
 
 
-def mark_done(*, link, by):
+def mark_done(*, link: FamilyLink, by: Person) -> FamilyLink:
     """A coordinator has dealt with a family's answer (moved the appointment, closed the
     referral, booked again): it leaves the replies list."""
     require(by, "family.messages", link.hub_id, "Only the hub's coordinators deal with replies.")
@@ -527,14 +546,14 @@ def mark_done(*, link, by):
 
 # --- delivery -------------------------------------------------------------------------------
 
-TASK_FOR = {
+TASK_FOR: dict[str, TaskReason] = {
     NotificationStatus.PERMANENT_FAILURE: TaskReason.WRONG_CONTACT,
     NotificationStatus.TEMPORARY_FAILURE: TaskReason.NOT_REACHED,
     NotificationStatus.TECHNICAL_FAILURE: TaskReason.NOT_REACHED,
 }
 
 
-def message_finished(notification):
+def message_finished(notification: OutboxNotification) -> ContactTask | None:
     """cc4c.govuk_notify's hook: a message that could not be delivered opens a task for the
     hub's coordinators to correct the contact (one open task per contact)."""
     reason = TASK_FOR.get(notification.status)
@@ -552,7 +571,7 @@ def message_finished(notification):
         return None  # opened at the same moment by another receipt
 
 
-def close_task(*, task, note, by):
+def close_task(*, task: ContactTask, note: str, by: Person) -> ContactTask:
     """A coordinator closes a contact task (the family phoned, the contact was checked)."""
     require(
         by, "family.messages", task.carer.child.practice.hub_id, "Only coordinators close tasks."
