@@ -140,3 +140,34 @@ def test_the_measures_count_sent_delivered_and_not_brought_with_and_without_remi
     assert values["family_messages_delivered"] == 1
     assert values["clinic_dna_reminded_pct"] == 0
     assert values["clinic_dna_not_reminded_pct"] == 100
+
+
+def test_the_measures_count_family_cancellations_and_the_slots_given_back_that_were_rebooked(
+    notify, client, carer, practice, coordinator
+):
+    from families.models import FamilyLink
+
+    session = ClinicSessionFactory(
+        host_practice=practice, date=timezone.localdate() + datetime.timedelta(days=10)
+    )
+    children = [carer.child] + [ChildFactory(practice=practice) for _ in range(2)]
+    for child in children[1:]:
+        CarerFactory(child=child)
+    booked = [
+        clinics.book_appointment(slot=free_slot(session), child=child, by=coordinator)
+        for child in children
+    ]
+    # Two families say they can't come; one of the two slots goes to another child.
+    for appointment in booked[:2]:
+        link = FamilyLink.objects.get(appointment=appointment)
+        message = Message.objects.filter(appointment=appointment).first()
+        token = message.outbox.personalisation["link"].rstrip("/").rsplit("/", 1)[-1]
+        assert client.post(reverse("families:answer", args=[token]), {"answer": "cant_come"})
+        link.refresh_from_db()
+        assert link.answer == "cant_come"
+    clinics.book_appointment(
+        slot=booked[0].slot, child=ChildFactory(practice=practice), by=coordinator
+    )
+    values = family_message_measures([session.hub_id], session.date, session.date)
+    assert values["family_cancellations"] == 2
+    assert values["family_cancelled_slots_rebooked"] == 1
