@@ -16,7 +16,7 @@ from evaluation.definitions import BY_KEY, MEASURES, SECTIONS
 from evaluation.models import EvaluationReport
 from evaluation.periods import Period
 from evaluation.services import build
-from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO
+from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO, built_report
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,25 @@ def test_the_pdf_has_a_summary_first_and_numbered_dated_pages(report_result):
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Definitions" in text
     assert "How the estimated net saving is calculated" in text
+
+
+def test_the_page_and_pdf_name_each_segment_and_give_each_percentage_its_interval(
+    client_for, coordinator, hub, population_data, hospital_data, activity_data
+):
+    report = built_report([hub])
+    body = client_for(coordinator).get(reverse("evaluation:detail", args=[report.pk])).text
+    pdf = PdfReader(io.BytesIO(render.to_pdf(report.result, suppressed=False)))
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    for text in (body, pdf_text):
+        assert "Children in segment 1: Healthy child" in text
+        assert "Children in segment 3: Single long-term condition" in text
+        # 1 of 6 appointments not brought: Wilson 3.0% to 56.4%; 2 of 4 plans: 15.0% to 85.0%.
+        assert "95% CI 3.0% to 56.4%" in text
+        assert "95% CI 15.0% to 85.0%" in text
+    bounds = render.intervals(report.result, False)[hub.code]
+    for measure in MEASURES:
+        if measure.kind == "pct" and measure.key in bounds:
+            assert render.interval_text(measure, bounds[measure.key]) in body, measure.key
+    # The CSV keeps one value per key, without its interval.
+    header = render.to_csv(report.result, suppressed=False).splitlines()[0]
+    assert "CI" not in header and "low" not in header
