@@ -1,6 +1,6 @@
 """A GP's day from the home page: what is waiting for them (counts that lead to the lists), a
 segment's children filtered, sorted and downloaded, and a child's record offering put forward,
-refer and ask, with the child's hub history."""
+refer and ask, with the child's hub history; what waits for a paediatrician and a coordinator."""
 
 import csv
 import datetime
@@ -9,18 +9,20 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from advice.models import Status
+from advice.models import Status, Urgency
 from evaluation.models import HospitalActivity
-from hubs.models import Role
+from hubs.models import Membership, Role
 from population.segmentation import resegment_children
 from tests.advice.factories import AdviceRequestFactory
 from tests.clinics.factories import (
     AppointmentFactory,
     ClinicSessionFactory,
     NotBroughtFollowUpFactory,
+    ReferralFactory,
     free_slot,
 )
 from tests.e2e.conftest import axe_check, screenshot, sign_in
@@ -224,3 +226,37 @@ def test_another_hubs_child_is_not_found_and_named_nowhere(page, gps_hub):
         expect(page.get_by_text("Farawayson")).to_have_count(0)
     page.goto(f"/advice/ask/?child={elsewhere.pk}")
     expect(page.get_by_text("Farawayson")).to_have_count(0)
+
+
+def test_a_paediatrician_and_a_coordinator_each_find_what_waits_for_them(page, gps_hub):
+    hub, gp, amara = gps_hub
+    paediatrician = Membership.objects.get(hub=hub, role=Role.PAEDIATRICIAN).person
+    coordinator = member(Role.COORDINATOR, hub)
+    AdviceRequestFactory(
+        hub=hub, child=amara, asked_by=gp, urgency=Urgency.URGENT, reference="E2E-ADV-2"
+    )
+    ReferralFactory(child=amara)
+
+    sign_in(page, paediatrician)
+    to_answer = waiting_item(page, "Advice requests to answer")
+    expect(to_answer).to_contain_text("2")
+    expect(to_answer).to_contain_text("1 urgent")
+    expect(waiting_item(page, "Cases on meetings you chair")).to_contain_text("1")
+    expect(waiting_item(page, "Cases to prepare")).to_have_count(0)
+    axe_check(page, "paediatrician")
+    screenshot(page, "paediatrician-home-waiting")
+    to_answer.click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("advice:queue")) + "$"))
+    expect(page.get_by_role("row").filter(has_text="E2E-ADV-2")).to_contain_text("Urgent")
+    axe_check(page, "paediatrician")
+
+    page.context.clear_cookies()
+    sign_in(page, coordinator)
+    expect(waiting_item(page, "Children waiting for a clinic appointment")).to_contain_text("1")
+    expect(waiting_item(page, "Family comments to approve")).to_contain_text("0")
+    expect(waiting_item(page, "Advice requests to answer")).to_have_count(0)
+    axe_check(page, "coordinator")
+    waiting_item(page, "Children waiting for a clinic appointment").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("clinics:waiting_list")) + "$"))
+    expect(page.get_by_role("main")).to_contain_text("Okafor")
+    axe_check(page, "coordinator")
