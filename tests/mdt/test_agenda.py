@@ -217,6 +217,24 @@ def test_cancelling_asks_first_then_moves_the_cases_and_tells_the_invitees(
     assert len(sent_mail()) == 2
 
 
+def test_cancelling_the_last_meeting_makes_the_next_one_a_cadence_later_for_its_cases(
+    client, hub, meeting, coordinator, gp
+):
+    CaseFactory(meeting=meeting, put_forward_by=gp)
+    assert not Meeting.objects.filter(starts_at__gt=meeting.starts_at).exists()
+    client.force_login(coordinator)
+    response = client.post(reverse("mdt:meeting_cancel", args=[meeting.pk]), follow=True)
+    (made,) = Meeting.objects.filter(starts_at__gt=meeting.starts_at)
+    assert made.hub == hub and made.status == MeetingStatus.PLANNED
+    old, new = timezone.localtime(meeting.starts_at), timezone.localtime(made.starts_at)
+    assert new.date() - old.date() == datetime.timedelta(weeks=hub.mdt_cadence_weeks)
+    assert new.time() == old.time()
+    assert CaseDiscussion.objects.get().meeting == made
+    (said,) = messages_of(response)
+    assert said.startswith("Meeting cancelled. 1 case not discussed goes to ")
+    assert formatting.weekday_when(made.starts_at) in said
+
+
 def test_a_meeting_under_way_cannot_be_cancelled_or_changed(
     client, hub, coordinator, paediatrician
 ):
