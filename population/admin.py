@@ -137,3 +137,7 @@ class ChildAdmin(HubScopedHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Programmes and their care processes (population/programmes/admin.py).
+from population.programmes import admin as programme_admin  # noqa: E402, F401

@@ -288,3 +288,7 @@ def children_by_nhs_number(rows, column="nhs_number"):
         "nhs_number", "id", "practice__hub_id"
     )
     return {number: (pk, hub_id) for number, pk, hub_id in found}
+
+
+# The programmes' care-events and hospital-events formats register themselves.
+from population.programmes import imports as programme_imports  # noqa: E402, F401

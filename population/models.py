@@ -195,6 +195,8 @@ class Segment(models.Model):
 class ValueSetKind(models.TextChoices):
     LONG_TERM = "long_term", "long-term condition"
     COMPLEX = "complex", "complex health need"
+    # A programme's register only: segmentation does not count it.
+    REGISTER = "register", "programme register"
 
 
 class ValueSet(models.Model):
@@ -316,3 +318,13 @@ class SegmentSnapshot(models.Model):
 
     def __str__(self):
         return f"{formatting.day(self.month_end)}: child {self.child_id} in segment {self.segment}"
+
+
+# Programmes, care events, exclusions and hospital events (population/programmes/models.py).
+from population.programmes.models import (  # noqa: E402, F401
+    CareEvent,
+    CareProcess,
+    Exclusion,
+    HospitalEvent,
+    Programme,
+)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -26,7 +27,16 @@ from cc4c import formatting
 from hubs import access
 from hubs.models import Hub, Person, Practice
 from population import panels_registry
-from population.models import Child, ChildQuerySet, Flag, Segment, SegmentSnapshot, ValueSet
+from population.models import (
+    CareProcess,
+    Child,
+    ChildQuerySet,
+    Flag,
+    Segment,
+    SegmentSnapshot,
+    ValueSet,
+)
+from population.programmes import engine
 from population.segmentation import ASTHMA_PLAN_DAYS, ASTHMA_VALUE_SET
 
 AGE_BANDS = [("0–4", 0, 4), ("5–11", 5, 11), ("12–17", 12, 17)]
@@ -316,8 +326,19 @@ def plan_cutoff(today: datetime.date | None = None) -> datetime.date:
 
 
 def plan_due(children: ChildQuerySet, today: datetime.date | None = None) -> ChildQuerySet:
+    """Those of ``children`` (on the asthma register) due an asthma plan review: the asthma
+    programme's worklist for its management plan process (never done or overdue, not
+    excluded), or, without that programme, no plan written or reviewed in the last 365 days.
+    One query either way."""
+    asthma_process = CareProcess.objects.filter(
+        programme__key=ASTHMA_VALUE_SET, programme__active=True, reads_asthma_plan_date=True
+    )
+    no_plan = Q(asthma_plan_reviewed_on__isnull=True) | Q(
+        asthma_plan_reviewed_on__lte=plan_cutoff(today)
+    )
     return children.filter(
-        Q(asthma_plan_reviewed_on__isnull=True) | Q(asthma_plan_reviewed_on__lte=plan_cutoff(today))
+        engine.asthma_plan_due(children, ASTHMA_VALUE_SET, today)
+        | (~Exists(asthma_process) & no_plan)
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from population import views
+from population.programmes import views as programmes
 
 app_name = "population"
 urlpatterns = [
@@ -25,7 +26,28 @@ urlpatterns = [
         views.asthma_worklist_csv,
         name="asthma_worklist_csv",
     ),
+    path("hub/<int:hub_id>/programmes/", programmes.programmes, name="programmes"),
+    path(
+        "hub/<int:hub_id>/programmes/<slug:key>/",
+        programmes.programme_worklist,
+        name="programme_worklist",
+    ),
+    path(
+        "hub/<int:hub_id>/programmes/<slug:key>.csv",
+        programmes.programme_worklist_csv,
+        name="programme_worklist_csv",
+    ),
     path("child/<int:pk>/", views.child_record, name="child"),
+    path(
+        "child/<int:pk>/care/<int:process_id>/done/",
+        programmes.care_done,
+        name="care_done",
+    ),
+    path(
+        "child/<int:pk>/care/<int:process_id>/exclude/",
+        programmes.care_exclude,
+        name="care_exclude",
+    ),
     path(
         "child/<int:pk>/asthma-plan-reviewed/",
         views.mark_plan_reviewed,

@@ -179,3 +179,26 @@ def test_every_link_between_documents_leads_somewhere():
             if not (path.parent / target).exists():
                 broken.append(f"{path.relative_to(ROOT)}: {target}")
     assert broken == []
+
+
+# Population framework -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_default_programmes_table_is_the_shipped_programmes():
+    from population.models import CareProcess
+
+    header = ["programme", "register", "ages", "care process (key)", "due", ""]
+    header[-1] = "SNOMED CT codes that record it done"
+    rows = table_rows(sections(read("population-framework.md"))["Programmes"], header)
+    documented, programme = [], None
+    for cells in rows:
+        programme = code_name(cells[0]) if cells[0] else programme
+        key = re.search(r"\(`([a-z0-9_]+)`\)", cells[3]).group(1)
+        codes = sorted(re.findall(r"\b[0-9]{6,18}\b", cells[5]))
+        documented.append((programme, key, codes))
+    shipped = [
+        (p.programme.key, p.key, sorted(p.codes))
+        for p in CareProcess.objects.select_related("programme")
+    ]
+    assert documented == shipped

@@ -2,7 +2,7 @@
 
 Each app declares its formats in ``<app>/imports.py`` as an ``ImportFormat`` subclass decorated
 with ``@register``: columns, a natural key and a few hooks (docs/import-formats.md).
-The engine owns everything common to the eight formats: encoding, headers, line numbers,
+The engine owns everything common to every format: encoding, headers, line numbers,
 refusing the whole file when one row is bad, the coordinator's hub scope, bulk upserts and the
 ``ImportRun`` record of every attempt.
 """
@@ -36,6 +36,8 @@ KINDS = (
     "clinic-appointments",
     "advice-requests",
     "champion-activities",
+    "care-events",
+    "hospital-events",
 )
 # A failed run keeps this many error lines; the exception carries all of them.
 STORED_ERRORS = 1000

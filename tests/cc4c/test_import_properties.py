@@ -58,6 +58,11 @@ GOOD = {
     "month": "2025-03",
     "activity": "admission",
     "count": "3",
+    "process": "asthma.inhaler_technique",
+    "done_on": "2025-03-04",
+    "occurred_on": "2025-03-04",
+    "kind": "ed_attendance",
+    "diagnosis": "195967001",
 }
 # Text a file could hold: a file with a NUL is refused whole, before any cell is read.
 READABLE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")

@@ -42,6 +42,31 @@ URLS = [
     PatientData("population:asthma_worklist", _asthma_child_b, action="child.view"),
     PatientData("population:asthma_worklist_csv", _asthma_child_b, action="child.view"),
     PatientData("population:child", lambda w: {"pk": w.child_b.pk}, action="child.view"),
+    PatientData("population:programmes", _asthma_child_b, action="population.view"),
+    PatientData(
+        "population:programme_worklist",
+        lambda w: {**_asthma_child_b(w), "key": "asthma"},
+        action="child.view",
+    ),
+    PatientData(
+        "population:programme_worklist_csv",
+        lambda w: {**_asthma_child_b(w), "key": "asthma"},
+        action="child.export",
+    ),
+    PatientData(
+        "population:care_done",
+        lambda w: {"pk": w.child_b.pk, "process_id": _asthma_plan_process_id()},
+        method="post",
+        data=lambda w: {},
+        action="worklist.update",
+    ),
+    PatientData(
+        "population:care_exclude",
+        lambda w: {"pk": w.child_b.pk, "process_id": _asthma_plan_process_id()},
+        method="post",
+        data=lambda w: {"reason": "declined", "until": "2099-01-01"},
+        action="worklist.update",
+    ),
     PatientData(
         "population:mark_plan_reviewed",
         lambda w: {"pk": w.child_b.pk},
@@ -50,6 +75,12 @@ URLS = [
         action="worklist.update",
     ),
 ]
+
+
+def _asthma_plan_process_id():
+    from population.models import CareProcess
+
+    return CareProcess.objects.get(programme__key="asthma", key="management_plan").pk
 
 
 def _asthma_id():

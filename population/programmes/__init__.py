@@ -1,0 +1,2 @@
+"""Population health programmes: registers with care processes, worklists, care events,
+exclusions and hospital events (docs/population-framework.md, "Programmes")."""

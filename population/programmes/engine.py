@@ -1,0 +1,394 @@
+"""The programme engine: each register child's status for each care process, in one statement.
+
+Set-based: a register child × care process pair is one row of one SQL statement (no loop per
+child), from the latest care event of each pair, the latest event of the process it follows
+and any exclusion in force. The worklist, its CSV, coverage and the evaluation's measures all
+read this one statement, so they always agree (docs/population-framework.md, "Programmes").
+
+Statuses: ``never`` (an interval process never done), ``overdue`` (due on or before today),
+``due`` (due in the next ``DUE_SOON_DAYS``), ``in_date``, ``not_due`` (a process that follows
+another, with nothing to follow) and ``excluded`` (an exclusion in force: out of the worklist
+and of the coverage denominator).
+"""
+
+import datetime
+import re
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from population.programmes.models import UNPLANNED, Programme
+
+DUE_SOON_DAYS = 30
+HOSPITAL_USE_DAYS = 365
+WORKLIST_STATUSES = ("never", "overdue", "due")
+IN_DATE_STATUSES = ("in_date", "due", "not_due")
+STATUS_LABELS = {
+    "never": "Never done",
+    "overdue": "Overdue",
+    "due": "Due soon",
+    "in_date": "In date",
+    "not_due": "Nothing to follow up",
+    "excluded": "Excluded",
+}
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def register_codes(programme):
+    """The SNOMED CT codes of the programme's value sets (one query, then kept on it)."""
+    if not hasattr(programme, "_register_codes"):
+        codes = set()
+        for value_set_codes in programme.value_sets.values_list("codes", flat=True):
+            codes.update(value_set_codes)
+        programme._register_codes = sorted(codes)
+    return programme._register_codes
+
+
+def on_register(children, programme, today=None, codes=None):
+    """Those of ``children`` on the programme's register on ``today``: in its age band and
+    matching one of its value sets (or every child of the band for a whole-population one)."""
+    today = today or timezone.localdate()
+    children = children.filter(
+        date_of_birth__gt=_years_before(today, programme.max_age + 1),
+        date_of_birth__lte=_years_before(today, programme.min_age),
+    )
+    if programme.whole_population:
+        return children
+    codes = register_codes(programme) if codes is None else codes
+    return children.filter(conditions__overlap=codes) if codes else children.none()
+
+
+_ITEMS_SQL = """
+reg AS (
+    SELECT c.id, c.practice_id, c.asthma_plan_reviewed_on FROM population_child c
+    WHERE c.id IN ({children})
+),
+proc AS (
+    SELECT p.id, p.interval_days, p.after_id, p.reads_asthma_plan_date
+    FROM population_careprocess p
+    WHERE p.programme_id {programme} AND p.interval_days IS NOT NULL {process_clause}
+),
+done AS (
+    SELECT e.child_id, e.process_id, max(e.done_on) AS last
+    FROM population_careevent e JOIN reg ON reg.id = e.child_id
+    WHERE e.done_on <= %(today)s AND e.process_id IN (
+        SELECT id FROM population_careprocess WHERE programme_id {programme})
+    GROUP BY 1, 2
+),
+excluded AS (
+    SELECT DISTINCT ON (x.child_id, x.process_id) x.child_id, x.process_id, x.reason, x.until
+    FROM population_exclusion x JOIN reg ON reg.id = x.child_id
+    WHERE x.until >= %(today)s AND x.recorded_at::date <= %(today)s
+      AND x.process_id IN (SELECT id FROM proc)
+    ORDER BY x.child_id, x.process_id, x.until DESC
+),
+paired AS (
+    SELECT reg.id AS child_id, reg.practice_id, proc.id AS process_id, proc.after_id,
+           CASE WHEN proc.reads_asthma_plan_date
+                THEN greatest(d.last, CASE WHEN reg.asthma_plan_reviewed_on <= %(today)s
+                                           THEN reg.asthma_plan_reviewed_on END)
+                ELSE d.last END AS last_done,
+           t.last AS last_trigger, proc.interval_days,
+           x.reason AS excluded_reason, x.until AS excluded_until
+    FROM reg CROSS JOIN proc
+    LEFT JOIN done d ON d.child_id = reg.id AND d.process_id = proc.id
+    LEFT JOIN done t ON t.child_id = reg.id AND t.process_id = proc.after_id
+    LEFT JOIN excluded x ON x.child_id = reg.id AND x.process_id = proc.id
+),
+dated AS (
+    SELECT *, CASE WHEN after_id IS NULL THEN last_done + interval_days
+                   WHEN last_trigger IS NULL OR last_done >= last_trigger THEN NULL
+                   ELSE last_trigger + interval_days END AS due_on
+    FROM paired
+),
+items AS (
+    SELECT child_id, practice_id, process_id, last_done, last_trigger, due_on,
+           excluded_reason, excluded_until,
+           CASE WHEN excluded_reason IS NOT NULL THEN 'excluded'
+                WHEN after_id IS NULL AND last_done IS NULL THEN 'never'
+                WHEN after_id IS NOT NULL AND last_trigger IS NULL THEN 'not_due'
+                WHEN due_on IS NULL THEN 'in_date'
+                WHEN due_on <= %(today)s THEN 'overdue'
+                WHEN due_on <= %(today)s + %(soon)s THEN 'due'
+                ELSE 'in_date' END AS status
+    FROM dated
+)
+"""
+
+
+def items_sql(children, programme, today=None, process=None, *, registered=False):
+    """(the WITH clauses ending in ``items``, params) for the register children among
+    ``children`` (a queryset: its scope and filters are kept; ``registered`` when they are
+    on the register already) and the programme's due processes (or one of them)."""
+    today = today or timezone.localdate()
+    register = children if registered else on_register(children, programme, today)
+    register = register.order_by().values("id")
+    children_sql, children_params = register.query.sql_with_params()
+    params = {"today": today, "soon": DUE_SOON_DAYS}
+    if isinstance(programme, str):  # a programme named by its key, looked up in the statement
+        programme_match = (
+            "IN (SELECT id FROM population_programme WHERE key = %(programme_key)s AND active)"
+        )
+        params["programme_key"] = programme
+    else:
+        programme_match = "= %(programme)s"
+        params["programme"] = programme.pk
+    process_clause = ""
+    if process == "asthma_plan":
+        process_clause = "AND p.reads_asthma_plan_date"
+    elif process is not None:
+        process_clause = "AND p.id = %(process)s"
+        params["process"] = process.pk
+    # The children's SQL uses positional parameters: turn them into named ones.
+    names = []
+    for i, value in enumerate(children_params):
+        params[f"c{i}"] = value
+        names.append(f"%(c{i})s")
+    children_sql = children_sql.replace("%%", "%%%%") % tuple(names) if names else children_sql
+    sql = _ITEMS_SQL.format(
+        children=children_sql, programme=programme_match, process_clause=process_clause
+    )
+    return sql, params
+
+
+class WorklistRows:
+    """A programme's worklist rows as a Paginator reads them: ``count()`` is one query and a
+    slice is one query, however many rows it holds."""
+
+    ordered = True
+
+    def __init__(
+        self,
+        children,
+        programme,
+        *,
+        statuses=WORKLIST_STATUSES,
+        process=None,
+        sort="risk",
+        today=None,
+    ):
+        self.today = today or timezone.localdate()
+        self.programme = programme
+        self.statuses = [s for s in statuses if s in STATUS_LABELS] or list(WORKLIST_STATUSES)
+        self.sort = sort if sort in ORDERS else "risk"
+        self.sql, self.params = items_sql(children, programme, self.today, process)
+        self.params["statuses"] = self.statuses
+        self.params["since"] = self.today - datetime.timedelta(days=HOSPITAL_USE_DAYS)
+        self.params["unplanned"] = [str(kind) for kind in UNPLANNED]
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH {self.sql} SELECT count(*) FROM items "  # noqa: S608
+                    "WHERE status = ANY(%(statuses)s)",
+                    self.params,
+                )
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start = index.start or 0
+            limit = None if index.stop is None else max(0, index.stop - start)
+            return self._rows(start, limit)
+        return self._rows(index, 1)[0]
+
+    def __iter__(self):
+        return iter(self._rows(0, None))
+
+    def _rows(self, offset, limit):
+        params = {**self.params, "offset": offset, "limit": limit}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH {self.sql}, {_ROWS_SQL} ORDER BY {ORDERS[self.sort]} "  # noqa: S608
+                "LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+            names = [column.name for column in cursor.description]
+            return [WorklistItem(self.today, zip(names, row, strict=True)) for row in cursor]
+
+
+_ROWS_SQL = """
+use AS (
+    SELECT h.child_id, count(*) AS n FROM population_hospitalevent h
+    WHERE h.kind = ANY(%(unplanned)s) AND h.occurred_on > %(since)s AND h.occurred_on <= %(today)s
+      AND h.child_id IN (SELECT child_id FROM items WHERE status = ANY(%(statuses)s))
+    GROUP BY h.child_id
+),
+rows AS (
+    SELECT i.child_id, i.process_id, i.status, i.last_done, i.last_trigger, i.due_on,
+           c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.segment,
+           c.segment_reasons, c.imd_decile, pr.name AS practice_name,
+           p.key AS process_key, p.title AS process_title, p.order AS process_order,
+           coalesce(u.n, 0) AS hospital_use
+    FROM items i
+    JOIN population_child c ON c.id = i.child_id
+    JOIN hubs_practice pr ON pr.id = c.practice_id
+    JOIN population_careprocess p ON p.id = i.process_id
+    LEFT JOIN use u ON u.child_id = i.child_id
+    WHERE i.status = ANY(%(statuses)s)
+)
+SELECT * FROM rows
+"""
+
+# Risk first: the highest segment, then the most hospital use in a year, then the most
+# deprived; then the longest overdue (never done first).
+ORDERS = {
+    "risk": "segment DESC, hospital_use DESC, imd_decile ASC NULLS LAST, due_on ASC NULLS FIRST, "
+    "family_name, given_name, child_id, process_order, process_id",
+    "due": "due_on ASC NULLS FIRST, segment DESC, family_name, given_name, child_id, "
+    "process_order, process_id",
+    "name": "family_name, given_name, child_id, process_order, process_id",
+}
+
+
+class WorklistItem(dict):
+    """One worklist row (a child and a care process), with the reason it is on the list."""
+
+    def __init__(self, today, pairs):
+        super().__init__(pairs)
+        self.today = today
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self["status"]]
+
+    @property
+    def imd_quintile(self):
+        return quintile(self["imd_decile"])
+
+    @property
+    def reason(self):
+        """Why the child is on the worklist, in words: "Overdue since 3 March 2026"."""
+        from cc4c import formatting
+
+        status, due_on = self["status"], self["due_on"]
+        if status == "never":
+            return f"{self['process_title']}: never done"
+        if (
+            self["last_trigger"]
+            and not self["last_done"]
+            or (
+                self["last_trigger"]
+                and self["last_done"]
+                and self["last_trigger"] > self["last_done"]
+            )
+        ):
+            since = f"after the event of {formatting.day(self['last_trigger'])}"
+        else:
+            since = f"last done {formatting.day(self['last_done'])}"
+        if status == "overdue":
+            return f"{self['process_title']}: overdue since {formatting.day(due_on)} ({since})"
+        return f"{self['process_title']}: due by {formatting.day(due_on)} ({since})"
+
+
+def quintile(decile):
+    """IMD quintile from the decile: 1 (the most deprived 20%, Core20) to 5; None unknown."""
+    return None if decile is None else (decile + 1) // 2
+
+
+_COVERAGE_SQL = """
+SELECT {group} AS grp, i.process_id,
+       count(*) FILTER (WHERE i.status <> 'excluded') AS eligible,
+       count(*) FILTER (WHERE i.status = ANY(%(in_date)s)) AS in_date,
+       count(*) FILTER (WHERE i.status = 'excluded') AS excluded
+FROM items i {join}
+GROUP BY 1, 2
+"""
+
+# What coverage may be broken down by: the SQL of a child's group.
+GROUPS = {
+    None: ("NULL::text", ""),
+    "practice": ("i.practice_id::text", ""),
+    "quintile": (
+        "CASE WHEN c.imd_decile IS NULL THEN NULL ELSE ((c.imd_decile + 1) / 2)::text END",
+        "JOIN population_child c ON c.id = i.child_id",
+    ),
+}
+
+
+def coverage_counts(children, programme, today=None, by=None):
+    """{(group, process id): (eligible, in date, excluded)} over the register children among
+    ``children``, grouped ``by`` one of GROUPS (None: one group). One query."""
+    sql, params = items_sql(children, programme, today)
+    group, join = GROUPS[by]
+    params["in_date"] = list(IN_DATE_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sql} " + _COVERAGE_SQL.format(group=group, join=join), params)  # noqa: S608
+        return {
+            (grp, pid): (eligible, in_date, excl) for grp, pid, eligible, in_date, excl in cursor
+        }
+
+
+def percent(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def programme_summary(children, programme, today=None):
+    """The programme's register size and, per due process, eligible, in date, excluded, %."""
+    processes = [p for p in programme.processes.all() if p.interval_days is not None]
+    counts = coverage_counts(children, programme, today)
+    rows = []
+    for process in processes:
+        eligible, in_date, excluded = counts.get((None, process.pk), (0, 0, 0))
+        rows.append(
+            {
+                "process": process,
+                "eligible": eligible,
+                "in_date": in_date,
+                "excluded": excluded,
+                "percent": percent(in_date, eligible),
+            }
+        )
+    size = on_register(children, programme, today).count()
+    return {"programme": programme, "register_size": size, "processes": rows}
+
+
+def active_programmes():
+    return Programme.objects.filter(active=True).prefetch_related("processes__after")
+
+
+def status_filter(value):
+    """The statuses a worklist filter names ("never", "overdue", "due"), or the three."""
+    return [value] if value in WORKLIST_STATUSES else list(WORKLIST_STATUSES)
+
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def _positional(sql, params):
+    """``sql`` with its %(name)s placeholders as %s, and the params in their order."""
+    ordered = [params[name] for name in _NAMED.findall(sql)]
+    return _NAMED.sub("%s", sql), ordered
+
+
+def asthma_plan_due(children, programme_key, today=None):
+    """An expression keeping those of ``children`` (on the asthma register already) whose
+    asthma programme's management plan process (the one reading asthma_plan_reviewed_on) is
+    never done or overdue and not excluded: the asthma worklist, inside the list's query."""
+    sql, params = items_sql(children, programme_key, today, "asthma_plan", registered=True)
+    # The statement is this module's own text; every value in it is a parameter.
+    sql, ordered = _positional(
+        f"WITH {sql} SELECT child_id FROM items WHERE status IN ('never', 'overdue')",  # noqa: S608
+        params,
+    )
+    return Q(pk__in=RawSQL(sql, ordered))  # noqa: S611  # nosec B611

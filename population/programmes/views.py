@@ -1,0 +1,209 @@
+"""Programme pages: the programmes of a hub with their coverage, each programme's worklist
+(and its CSV), and recording a care process done or a child excluded from it."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cc4c import csv_export, formatting
+from cc4c.errors import ServiceError
+from hubs import access, audit
+from population import queries
+from population.programmes import engine, services
+from population.programmes.forms import ExclusionForm, WorklistForm
+from population.programmes.models import CareProcess, Programme
+
+PAGE_SIZE = 50
+
+
+def _scope(request, hub_id, action):
+    hub = queries.hub_for(request.user, hub_id, action)
+    practice = queries.practice_of(hub, request.GET.get("practice"))
+    return hub, practice, queries.registered_children(request.user, hub, practice, action)
+
+
+def programmes(request, hub_id):
+    """Every programme of a hub (or one practice): register size and each care process's
+    coverage (% in date)."""
+    hub, practice, children = _scope(request, hub_id, "population.view")
+    summaries = [engine.programme_summary(children, p) for p in engine.active_programmes()]
+    return render(
+        request,
+        "population/programmes/index.html",
+        {
+            "hub": hub,
+            "practice": practice,
+            "practices": hub.practices.all(),
+            "summaries": summaries,
+            "may_see_children": access.can(request.user, "child.view", hub),
+        },
+    )
+
+
+def _programme(key):
+    return get_object_or_404(
+        Programme.objects.filter(active=True).prefetch_related("processes__after"), key=key
+    )
+
+
+def _worklist(request, hub_id, key, action):
+    hub, practice, children = _scope(request, hub_id, action)
+    programme = _programme(key)
+    form = WorklistForm(request.GET or None, processes=programme.processes.all())
+    rows = engine.WorklistRows(
+        form.narrowed(children),
+        programme,
+        statuses=engine.status_filter(form.value("status")),
+        process=form.processes.get(form.value("process")),
+        sort=form.value("sort") or "risk",
+    )
+    return hub, practice, programme, children, form, rows
+
+
+def programme_worklist(request, hub_id, key):
+    """A programme's worklist: each child with a care process never done, overdue or due soon,
+    highest risk first, with the reason; a GP or paediatrician marks it done or excludes."""
+    hub, practice, programme, children, form, rows = _worklist(request, hub_id, key, "child.view")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "population/programmes/worklist.html",
+        {
+            "hub": hub,
+            "practice": practice,
+            "practices": hub.practices.all(),
+            "programme": programme,
+            "summary": engine.programme_summary(children, programme),
+            "form": form,
+            "page": page,
+            "filtered": any(
+                form.value(name) for name in ("q", "process", "status", "quintile", "flag")
+            ),
+            "may_update": access.can(request.user, "worklist.update", hub),
+            "csv_url": reverse("population:programme_worklist_csv", args=[hub.pk, programme.key]),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+WORKLIST_COLUMNS = [
+    "NHS number",
+    "Family name",
+    "Given name",
+    "Date of birth",
+    "Practice",
+    "Care process",
+    "Status",
+    "Last done",
+    "Due on",
+    "Why on the list",
+    "Segment",
+    "IMD quintile",
+    "ED attendances and admissions (12 months)",
+]
+
+
+def programme_worklist_csv(request, hub_id, key):
+    """The worklist as filtered, as CSV: an identifiable export, audited once."""
+    hub, _practice, programme, _children, _form, rows = _worklist(
+        request, hub_id, key, "child.export"
+    )
+    audit.record(request, action="population.programme_worklist_csv", hub=hub, obj=programme)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{programme.key}-worklist-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv_export.writer(response)
+    writer.writerow(WORKLIST_COLUMNS)
+    for item in rows:
+        writer.writerow(
+            [
+                item.nhs_number,
+                item.family_name,
+                item.given_name,
+                formatting.day(item.date_of_birth),
+                item.practice_name,
+                item.process_title,
+                item.status_label,
+                formatting.day(item.last_done),
+                formatting.day(item.due_on),
+                item.reason,
+                item.segment,
+                item.imd_quintile or "",
+                item.hospital_use,
+            ]
+        )
+    return response
+
+
+def _child_and_process(request, pk, process_id):
+    child = queries.child_for(request.user, pk)
+    access.require(request.user, "worklist.update", child.practice.hub_id)
+    process = get_object_or_404(CareProcess.objects.select_related("programme"), pk=process_id)
+    return child, process
+
+
+def _back(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = fallback
+    return target
+
+
+@require_POST
+def care_done(request, pk, process_id):
+    """A GP or paediatrician records a care process done today for a child."""
+    child, process = _child_and_process(request, pk, process_id)
+    try:
+        services.record_care_done(child=child, process=process, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{process.title} recorded as done today for {child}.")
+    return redirect(_back(request, child.get_absolute_url()))
+
+
+def care_exclude(request, pk, process_id):
+    """A GP or paediatrician excludes a child from one care process, with a reason and until
+    when; the child leaves the worklist until then."""
+    child, process = _child_and_process(request, pk, process_id)
+    if request.method == "POST":
+        form = ExclusionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.exclude(
+                    child=child,
+                    process=process,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    until=form.cleaned_data["until"],
+                    note=form.cleaned_data["note"],
+                )
+            except ServiceError as exc:
+                form.add_error("until", str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"{child} is excluded from {process.title.lower()} until "
+                    f"{formatting.day(form.cleaned_data['until'])}.",
+                )
+                return redirect(_back(request, child.get_absolute_url()))
+    else:
+        form = ExclusionForm(initial={"next": request.GET.get("next", "")})
+        audit.record(
+            request, action="child.view", hub=child.practice.hub_id, child_id=child.pk, obj=child
+        )
+    return render(
+        request,
+        "population/programmes/exclude.html",
+        {
+            "child": child,
+            "process": process,
+            "form": form,
+            "back": _back(request, child.get_absolute_url()),
+        },
+    )
