@@ -61,6 +61,11 @@ def yes_no(value):
     raise ValueError(f"'{value}' is not yes or no")
 
 
+NOT_A_HUBS_CHILD = (
+    "is a child of a comparison practice (outside every hub): such children have no contacts here"
+)
+
+
 @register
 class CarersFormat(ImportFormat):
     kind = "carers"
@@ -98,6 +103,9 @@ class CarersFormat(ImportFormat):
         child = ctx.children.get(row["nhs_number"])
         if child is None:
             return [("nhs_number", "no child has this NHS number: import children first")]
+        if child[1] is None:
+            # A comparison practice's children are the evaluation's comparison, no one's contacts.
+            return [("nhs_number", NOT_A_HUBS_CHILD)]
         if row["preferred_channel"] == Channel.SMS and not row["mobile"]:
             problems.append(("mobile", "is needed for preferred_channel sms"))
         if row["preferred_channel"] == Channel.EMAIL and not row["email"]:

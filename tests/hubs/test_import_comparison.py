@@ -151,3 +151,25 @@ def test_a_comparison_practice_has_no_champions():
     assert errors == [
         "line 2: practice_ods: is a comparison practice (outside every hub): it has no such records"
     ]
+
+
+def test_a_comparison_practices_child_has_no_carers():
+    PracticeFactory(ods_code="E85001", comparison_practice=True)
+    run_import("children", from_dicts([child_row(1)]))
+    child = Child.objects.get()
+    row = {
+        "nhs_number": child.nhs_number,
+        "name": "Sam Parent",
+        "relationship": "parent",
+        "mobile": "07700 900123",
+        "email": "",
+        "preferred_channel": "sms",
+        "language_need": "",
+        "consent_to_messages": "yes",
+        "consent_given_on": "2025-05-01",
+    }
+    errors = refused("carers", from_dicts([row]))
+    assert errors == [
+        "line 2: nhs_number: is a child of a comparison practice (outside every hub): such "
+        "children have no contacts here"
+    ]
