@@ -1,7 +1,7 @@
 """Synthetic hub data at any scale, written as the CSV formats of docs/import-formats.md.
 
-Deterministic for a seed: the same arguments write the same files. NHS numbers come from the
-999 test range, which is never issued to anyone.
+Deterministic for a seed: the same arguments write the same files. NHS numbers come from
+ranges never issued to anyone (cc4c.validators.SYNTHETIC_NHS_RANGES, docs/synthetic-data.md).
 """
 
 import csv
@@ -10,7 +10,7 @@ from pathlib import Path
 from random import Random
 from zoneinfo import ZoneInfo
 
-from cc4c.validators import synthetic_nhs_number
+from cc4c.validators import SYNTHETIC_NHS_NUMBERS, synthetic_nhs_number
 from hubs.models import Practice
 from population.demo import synthetic_child
 
@@ -29,6 +29,10 @@ HOSPITAL_RATES = {  # monthly counts per 1,000 children
 }
 
 
+class TooManyChildren(ValueError):
+    """More children asked for than the synthetic NHS numbers hold."""
+
+
 def _writer(directory, name, header):
     handle = open(directory / f"{name}.csv", "w", newline="", encoding="utf-8")  # noqa: SIM115
     writer = csv.writer(handle)
@@ -45,7 +49,13 @@ def generate(directory, *, children, hubs, seed, today=None, comparison=0):
 
     ``comparison`` practices outside every hub get children and hospital activity too (a
     smaller fall after the hubs start than the hubs' practices), as the evaluation's
-    comparison."""
+    comparison. Refuses, before writing anything, more children than the synthetic NHS numbers
+    hold (TooManyChildren)."""
+    if children > SYNTHETIC_NHS_NUMBERS:
+        raise TooManyChildren(
+            f"Synthetic NHS numbers run to {SYNTHETIC_NHS_NUMBERS:,} children at most; "
+            f"{children:,} asked for (docs/synthetic-data.md)."
+        )
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = Random(seed)

@@ -48,17 +48,39 @@ def normalise_nhs_number(value):
     return digits
 
 
-SYNTHETIC_NHS_NUMBERS = 500_000
+# The nine-digit bodies synthetic NHS numbers are drawn from, in order: (first body, bodies).
+# No number in them is ever issued to a person (docs/synthetic-data.md, which names the ranges
+# each UK and Irish numbering system issues and its sources): first the 999 range, reserved for
+# test use; then the rest of the 9 range, set aside for test systems and the synthetic patients
+# of the Personal Demographics Service's test environments.
+SYNTHETIC_NHS_RANGES = (
+    (999_000_000, 1_000_000),
+    (900_000_000, 99_000_000),
+)
+# Each seed takes one of two consecutive bodies, so a range of b bodies holds b // 2 seeds.
+SYNTHETIC_NHS_NUMBERS = sum(bodies // 2 for _, bodies in SYNTHETIC_NHS_RANGES)
 
 
 def synthetic_nhs_number(seed):
-    """A valid NHS number of the 999 test range (never issued to anyone), one per seed.
+    """A valid NHS number that is never issued to anyone, one per seed.
 
-    Seed s uses body 2s, or 2s + 1 when 2s has no check digit (two consecutive bodies never
-    both lack one), so different seeds below SYNTHETIC_NHS_NUMBERS never share a number.
+    Seed s of a range uses its body 2s, or 2s + 1 when 2s has no check digit (two consecutive
+    bodies never both lack one: the last digit's weight is 2, so their sums differ mod 11);
+    the ranges do not overlap, so different seeds below SYNTHETIC_NHS_NUMBERS never share a
+    number. Seeds below 500,000 keep the 999 range's numbers.
     """
-    for n in (2 * seed, 2 * seed + 1):
-        body = f"999{n:06d}"
+    if not 0 <= seed < SYNTHETIC_NHS_NUMBERS:
+        raise ValueError(
+            f"Synthetic NHS numbers run to {SYNTHETIC_NHS_NUMBERS:,} children at most "
+            f"(seed {seed:,} asked for)."
+        )
+    ranges = iter(SYNTHETIC_NHS_RANGES)
+    first, bodies = next(ranges)
+    while seed >= bodies // 2:
+        seed -= bodies // 2
+        first, bodies = next(ranges)
+    for n in (first + 2 * seed, first + 2 * seed + 1):
+        body = f"{n:09d}"
         check = check_digit(body)
         if check != 10:
             return body + str(check)

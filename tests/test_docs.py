@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cc4c.imports import get_format, registered_kinds, template_csv
+from cc4c.validators import SYNTHETIC_NHS_RANGES
 from evaluation import compose, definitions
 from evaluation.periods import Period
 from hubs import access
@@ -147,6 +148,42 @@ def test_the_documented_keys_are_the_declared_measures():
 
 
 # Citations ------------------------------------------------------------------------------------
+
+
+# Synthetic data -------------------------------------------------------------------------------
+
+
+def body_range(cell):
+    """`999 000 000` – `999 999 999` -> (999000000, 999999999)."""
+    first, last = (int(b.replace(" ", "")) for b in re.findall(r"`([0-9 ]+)`", cell))
+    return first, last
+
+
+def nhs_number_ranges():
+    """{issued to people: [(first body, last body)]} of docs/synthetic-data.md's Every range."""
+    rows = table_rows(read("synthetic-data.md"), ["bodies", "used for", "issued to people"])
+    ranges = {}
+    for bodies, _, issued in rows:
+        ranges.setdefault(issued, []).append(body_range(bodies))
+    return ranges
+
+
+def test_the_synthetic_ranges_of_synthetic_data_md_are_the_code_s():
+    rows = table_rows(read("synthetic-data.md"), ["bodies", "children"])
+    documented = [
+        (*body_range(bodies), int(children.replace(",", ""))) for bodies, children in rows
+    ]
+    assert documented == [(f, f + b - 1, b // 2) for f, b in SYNTHETIC_NHS_RANGES]
+
+
+def test_no_synthetic_range_overlaps_a_range_issued_or_to_be_issued():
+    ranges = nhs_number_ranges()
+    assert set(ranges) == {"yes", "may be, later", "never"}
+    issued = ranges["yes"] + ranges["may be, later"]
+    for first, bodies in SYNTHETIC_NHS_RANGES:
+        last = first + bodies - 1
+        assert not [r for r in issued if r[0] <= last and first <= r[1]], (first, last)
+        assert any(f <= first and last <= t for f, t in ranges["never"]), (first, last)
 
 
 def project_files():

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cc4c.synthetic import generate
-from cc4c.validators import SYNTHETIC_NHS_NUMBERS
+from cc4c.synthetic import TooManyChildren, generate
 
 
 class Command(BaseCommand):
@@ -19,10 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, children, hubs, seed, out, comparison, **options):
         if children < 1 or hubs < 1:
             raise CommandError("--children and --hubs must be at least 1.")
-        if children > SYNTHETIC_NHS_NUMBERS:
-            raise CommandError(
-                f"The synthetic NHS numbers run to {SYNTHETIC_NHS_NUMBERS:,} children at most."
-            )
-        counts = generate(out, children=children, hubs=hubs, seed=seed, comparison=comparison)
+        try:
+            counts = generate(out, children=children, hubs=hubs, seed=seed, comparison=comparison)
+        except TooManyChildren as exc:
+            raise CommandError(str(exc)) from None
         for kind, rows in counts.items():
             self.stdout.write(f"{kind:<22} {rows:>8} rows  {out}/{kind}.csv")
