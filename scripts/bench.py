@@ -197,6 +197,37 @@ def evaluation_sql():
            WHERE m.status = 'finished'
              AND {LONDON_DAYS.format("m.starts_at")}
            GROUP BY GROUPING SETS ((), (m.hub_id), (2))""",  # noqa: S608
+        # Messages to families: those Notify took, by the day it took them, and delivered.
+        f"""SELECT m.hub_id, {LONDON_MONTH.format("o.sent_at")} AS month, count(*),
+                  count(*) FILTER (WHERE o.status = 'delivered')
+           FROM families_message m JOIN cc4c_outboxnotification o ON o.id = m.outbox_id
+           WHERE o.status IN ('sending', 'delivered', 'permanent-failure', 'temporary-failure',
+                              'technical-failure')
+             AND {LONDON_DAYS.format("o.sent_at")}
+           GROUP BY GROUPING SETS ((), (m.hub_id), (2))""",  # noqa: S608
+        # Appointments held with and without a delivered reminder, and the slots families gave
+        # back that were booked again.
+        """SELECT hub_id, date_trunc('month', date) AS month,
+                  count(*) FILTER (WHERE held AND reminded),
+                  count(*) FILTER (WHERE held AND reminded AND status = 'not_brought'),
+                  count(*) FILTER (WHERE held AND NOT reminded),
+                  count(*) FILTER (WHERE held AND NOT reminded AND status = 'not_brought'),
+                  count(*) FILTER (WHERE status = 'cancelled_by_family'),
+                  count(*) FILTER (WHERE status = 'cancelled_by_family' AND rebooked)
+           FROM (SELECT s.hub_id, s.date, a.status,
+                        a.status IN ('attended', 'not_brought') AS held,
+                        EXISTS (SELECT 1 FROM families_message m
+                                JOIN cc4c_outboxnotification o ON o.id = m.outbox_id
+                                WHERE m.appointment_id = a.id AND m.kind = 'reminder'
+                                  AND o.status = 'delivered') AS reminded,
+                        EXISTS (SELECT 1 FROM clinics_appointment b
+                                WHERE b.slot_id = a.slot_id AND b.id > a.id
+                                  AND b.status NOT IN ('cancelled_by_family',
+                                                       'cancelled_by_clinic')) AS rebooked
+                 FROM clinics_appointment a JOIN clinics_slot sl ON sl.id = a.slot_id
+                 JOIN clinics_clinicsession s ON s.id = sl.session_id
+                 WHERE s.date BETWEEN %(from)s AND %(to)s AND s.status <> 'cancelled') held
+           GROUP BY GROUPING SETS ((), (hub_id), (2))""",
         # Hospital activity per hub and activity, for the comparison practices (hub NULL), and
         # per month for the hubs together (the SPC charts), in one pass.
         """SELECT p.hub_id, p.comparison, h.month, h.activity,
