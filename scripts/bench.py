@@ -7,6 +7,8 @@ generate_synthetic, and prints a table: figure, value, baseline, ratio, target.
 
 import argparse
 import http.client
+import itertools
+import math
 import os
 import statistics
 import subprocess
@@ -20,10 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+# At --scales, each size has a hub for every CHILDREN_PER_HUB children.
+CHILDREN_PER_HUB = 4_000
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--children", type=int, default=400_000)
     parser.add_argument("--hubs", type=int, default=100)
+    parser.add_argument(
+        "--scales",
+        help="children at each size, e.g. 100000,400000,1600000 (hubs in proportion, "
+        f"{CHILDREN_PER_HUB:,} children each): the scaling table and its growth exponents",
+    )
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--requests", type=int, default=60, help="per page, for latency")
     parser.add_argument("--load-seconds", type=float, default=10.0)
@@ -40,7 +51,17 @@ def parse_args():
         action="store_true",
         help="keep a database an earlier run built; measure only the evaluation and the pages",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.scales:
+        if args.reuse:
+            parser.error("--reuse measures the database an earlier run built: one size only")
+        try:
+            args.sizes = [int(size.replace("_", "")) for size in args.scales.split(",")]
+        except ValueError:
+            parser.error("--scales takes children counts separated by commas: 100000,400000")
+        if len(args.sizes) < 2 or sorted(set(args.sizes)) != args.sizes:
+            parser.error("--scales takes two or more sizes, smallest first")
+    return args
 
 
 def bench_database_url(name):
@@ -69,14 +90,25 @@ class Timer:
 
 
 ROWS = []
+# The whole-population times and per-hub pages at each size: {figure: {size: value}}.
+SCALING = {}
+SCALING_TARGETS = {}
+SIZE = [0]  # the number of children being measured
 EVALUATION_RUNS = 3
 BENCH_SECRET = "bench-only-secret-" + "x" * 40  # noqa: S105 - a throwaway benchmark database
 
 
-def figure(name, value, baseline, unit="s", target=""):
-    ratio = value / baseline if baseline else float("nan")
-    ROWS.append((name, f"{value:.3f} {unit}", f"{baseline:.3f} {unit}", f"{ratio:.2f}", target))
-    print(f"  {name}: {value:.3f} {unit} vs {baseline:.3f} {unit} (×{ratio:.2f})", flush=True)
+def figure(name, value, baseline, unit="s", target="", scaling=None, scaling_target=""):
+    """One figure against its baseline (None: a figure with none). ``scaling`` names it in the
+    scaling table, where its value at each size and its growth exponent are printed."""
+    ratio = f"{value / baseline:.2f}" if baseline else ""
+    shown = f"{baseline:.3f} {unit}" if baseline is not None else "—"
+    ROWS.append((f"{SIZE[0]:,}", name, f"{value:.3f} {unit}", shown, ratio, target))
+    against = f" vs {shown} (×{ratio})" if baseline else ""
+    print(f"  {name}: {value:.3f} {unit}{against}", flush=True)
+    if scaling:
+        SCALING.setdefault((scaling, unit), {})[SIZE[0]] = value
+        SCALING_TARGETS[(scaling, unit)] = scaling_target
 
 
 def copy_baseline(path):
@@ -395,12 +427,11 @@ def throughput(port, path, cookie, seconds, concurrency):
 def main():
     args = parse_args()
     bench_url, admin_url = bench_database_url(args.database)
-    if not args.reuse:
-        print(
-            f"Building the bench database and {args.children:,} children in {args.hubs} hubs",
-            flush=True,
-        )
-        recreate_database(admin_url, args.database)
+    sizes = (
+        [(size, max(1, round(size / CHILDREN_PER_HUB))) for size in args.sizes]
+        if args.scales
+        else [(args.children, args.hubs)]
+    )
     os.environ["DATABASE_URL"] = bench_url
     # The web server runs as in production; both ends share the secret that signs sessions.
     os.environ["SECRET_KEY"] = BENCH_SECRET
@@ -410,8 +441,29 @@ def main():
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from cc4c.validators import SYNTHETIC_NHS_NUMBERS
 
+    largest = max(children for children, _ in sizes)
+    if largest > SYNTHETIC_NHS_NUMBERS:  # refused before anything is built, in one line
+        raise SystemExit(
+            f"Synthetic NHS numbers run to {SYNTHETIC_NHS_NUMBERS:,} children at most; "
+            f"{largest:,} asked for (docs/synthetic-data.md)."
+        )
+    for children, hubs in sizes:
+        SIZE[0] = children
+        measure_size(args, children, hubs, admin_url)
+    print_table()
+
+
+def measure_size(args, children, hubs, admin_url):
+    """Every figure at one size, in a database built for it."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    if not args.reuse:
+        print(f"Building the bench database and {children:,} children in {hubs} hubs", flush=True)
+        connections.close_all()
+        recreate_database(admin_url, args.database)
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
 
@@ -422,25 +474,19 @@ def main():
     from cc4c.imports import registered_kinds, run_import
     from cc4c.synthetic import generate
 
-    comparison = max(1, args.hubs // 10)  # comparison practices outside every hub
-    data = ROOT / "var" / "bench" / f"{args.children}-{args.hubs}-{args.seed}-{comparison}"
+    comparison = max(1, hubs // 10)  # comparison practices outside every hub
+    data = ROOT / "var" / "bench" / f"{children}-{hubs}-{args.seed}-{comparison}"
     if not (data / "champion-activities.csv").exists():
         with Timer() as t:
-            generate(
-                data,
-                children=args.children,
-                hubs=args.hubs,
-                seed=args.seed,
-                comparison=comparison,
-            )
+            generate(data, children=children, hubs=hubs, seed=args.seed, comparison=comparison)
         print(f"  synthetic data written in {t.seconds:.1f} s", flush=True)
 
     run_import("practices", data / "practices.csv")
     print("Children import vs COPY of the same file", flush=True)
     copy_seconds = copy_baseline(data / "children.csv")
     floor_seconds, floor_rows = copy_floor(data / "children.csv")
-    if floor_rows != args.children:
-        raise SystemExit(f"the floor loaded {floor_rows:,} of {args.children:,} children")
+    if floor_rows != children:
+        raise SystemExit(f"the floor loaded {floor_rows:,} of {children:,} children")
     # Each step of an import, timed (cc4c.imports.sql.step).
     import logging
 
@@ -449,15 +495,24 @@ def main():
     with Timer() as t:
         run_import("children", data / "children.csv")
     figure(
-        f"children import ({args.children:,} rows) vs COPY into a children table",
+        f"children import ({children:,} rows) vs COPY into a children table",
         t.seconds,
         floor_seconds,
         target="≤ 3×",
+        scaling="children import",
+        scaling_target="k ≤ 1.1",
     )
     figure("children import vs plain COPY", t.seconds, copy_seconds)
     with Timer() as t:
         run_import("children", data / "children.csv")
-    figure("children re-import, unchanged, vs plain COPY", t.seconds, copy_seconds, target="≤ 2×")
+    figure(
+        "children re-import, unchanged, vs plain COPY",
+        t.seconds,
+        copy_seconds,
+        target="≤ 2×",
+        scaling="children re-import, unchanged",
+        scaling_target="k ≤ 1.1",
+    )
     steps.setLevel(logging.NOTSET)
 
     print("Segmentation vs one hand-written statement", flush=True)
@@ -466,7 +521,14 @@ def main():
     baseline = run_sql([SEGMENT_SQL], {})
     with Timer() as t:
         resegment_children()
-    figure("segmentation of all children vs hand SQL", t.seconds, baseline, target="≤ 2×")
+    figure(
+        "segmentation of all children vs hand SQL",
+        t.seconds,
+        baseline,
+        target="≤ 2×",
+        scaling="segmentation of all children",
+        scaling_target="k ≤ 1.1",
+    )
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -477,7 +539,6 @@ def main():
         disagree = cursor.fetchone()[0]
     print(f"  children whose segment differs from the hand-written SQL: {disagree}")
     if args.import_only:
-        print_table()
         return
 
     for kind in registered_kinds():
@@ -488,7 +549,29 @@ def main():
             run_import(kind, data / f"{kind}.csv")
         print(f"  imported {kind} in {t.seconds:.1f} s", flush=True)
 
+    measure_programme_coverage()
     measure_evaluation_and_pages(args)
+
+
+def measure_programme_coverage():
+    """Every programme's coverage of every child, per practice (what the evaluation reads)."""
+    from population.models import Child
+    from population.programmes.engine import active_programmes, coverage_counts
+
+    programmes = list(active_programmes())
+    if not programmes:
+        return
+    print("Programme coverage", flush=True)
+    with Timer() as t:
+        for programme in programmes:
+            coverage_counts(Child.objects.all(), programme, by="practice")
+    figure(
+        f"coverage of {len(programmes)} programmes, all children, per practice",
+        t.seconds,
+        None,
+        scaling="programme coverage, all children",
+        scaling_target="k ≤ 1.1",
+    )
 
 
 def measure_evaluation_and_pages(args):
@@ -530,6 +613,8 @@ def measure_evaluation_and_pages(args):
         min(seconds),
         min(baseline),
         target="≤ 2×, < 10 s",
+        scaling="evaluation report, all hubs, 12 months",
+        scaling_target="k ≤ 1.1",
     )
 
     print("Pages through gunicorn and HTTP vs a constant view", flush=True)
@@ -598,7 +683,15 @@ def measure_evaluation_and_pages(args):
         for name, path in pages.items():
             median, p95 = latency(args.port, path, cookie, args.requests)
             figure(f"{name}: median latency", median * 1000, base_median * 1000, "ms")
-            figure(f"{name}: p95 latency", p95 * 1000, base_p95 * 1000, "ms", target="≤ 300 ms")
+            figure(
+                f"{name}: p95 latency",
+                p95 * 1000,
+                base_p95 * 1000,
+                "ms",
+                target="≤ 300 ms",
+                scaling=f"{name}: p95",
+                scaling_target="≤ 300 ms, flat",
+            )
         rate = throughput(args.port, "/advice/", cookie, args.load_seconds, args.concurrency)
         base_rate = throughput(args.port, "/ping", cookie, args.load_seconds, args.concurrency)
         figure(f"advice queue requests/s ({args.concurrency} clients)", rate, base_rate, "req/s")
@@ -606,15 +699,65 @@ def measure_evaluation_and_pages(args):
         server.terminate()
         server.wait(timeout=30)
 
-    print_table()
-
 
 def print_table():
-    width = max(len(r[0]) for r in ROWS)
+    several = len({row[0] for row in ROWS}) > 1
+    header = ["children", "figure", "value", "baseline", "ratio", "target"]
+    rows = [header, *ROWS] if several else [r[1:] for r in [header, *ROWS]]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    left = {0, len(widths) - 1} | ({1} if several else set())
     print()
-    print(f"{'figure':<{width}}  {'value':>14}  {'baseline':>14}  {'ratio':>6}  target")
-    for name, value, base, ratio, target in ROWS:
-        print(f"{name:<{width}}  {value:>14}  {base:>14}  {ratio:>6}  {target}")
+    for row in rows:
+        print(
+            "  ".join(
+                f"{c:<{w}}" if i in left else f"{c:>{w}}"
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    if len({size for values in SCALING.values() for size in values}) > 1:
+        print_scaling()
+
+
+def exponent(size_a, value_a, size_b, value_b):
+    """k of value ∝ size^k between two sizes."""
+    return math.log(value_b / value_a) / math.log(size_b / size_a)
+
+
+def print_scaling():
+    """Each figure at each size and the growth exponent k between consecutive sizes."""
+    sizes = sorted({size for values in SCALING.values() for size in values})
+    steps = list(itertools.pairwise(sizes))
+    header = (
+        ["figure"]
+        + [f"{size:,}" for size in sizes]
+        + [f"k {short(a)}→{short(b)}" for a, b in steps]
+        + ["target"]
+    )
+    rows = []
+    for (name, unit), values in SCALING.items():
+        cells = [f"{values[size]:.3f} {unit}" if size in values else "" for size in sizes]
+        ks = [
+            f"{exponent(a, values[a], b, values[b]):.2f}" if a in values and b in values else ""
+            for a, b in steps
+        ]
+        rows.append([name, *cells, *ks, SCALING_TARGETS[(name, unit)]])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print()
+    print("Scaling: time ∝ size^k between consecutive sizes (hubs in proportion)")
+    for row in [header, *rows]:
+        print(
+            "  ".join(
+                f"{c:<{w}}" if i in (0, len(row) - 1) else f"{c:>{w}}"
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+
+
+def short(size):
+    """100k, 1.6M."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:g}M"
+    return f"{size / 1_000:g}k" if size >= 1_000 else str(size)
 
 
 if __name__ == "__main__":
