@@ -62,6 +62,8 @@ class QueueRow:
             return "Paused: waiting for information"
         seconds = abs(int(self.time_left.total_seconds()))
         hours, minutes = seconds // 3600, seconds % 3600 // 60
+        if not hours and not minutes:
+            return "Due now" if not self.overdue else "Overdue: just now"
         text = f"{hours} h {minutes} min" if hours else f"{minutes} min"
         return f"{text} overdue" if self.overdue else f"{text} left"
 

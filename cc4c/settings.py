@@ -214,6 +214,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CC4C hubs"
+# A code typed as its 30 seconds run out still counts for one more step (RFC 6238, 5.2): a GP
+# is not refused for the time the page took to send it; a code is still used once only.
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 

@@ -227,3 +227,27 @@ def test_the_child_page_panel_lists_the_childs_requests(rf, hub, gp, child, othe
     assert panel["title"] == "Advice requests"
     assert panel["context"]["advice_requests"] == [mine]
     assert child_panel(request, other_child) is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "overdue", "text"),
+    [
+        (30, False, "Due now"),
+        (-30, True, "Overdue: just now"),
+        (600, False, "10 min left"),
+        (-3 * 3600 - 300, True, "3 h 5 min overdue"),
+    ],
+)
+def test_the_queue_says_the_time_left_or_overdue_in_words_never_0_min(seconds, overdue, text):
+    import datetime
+
+    from advice.queries import QueueRow
+
+    row = QueueRow(
+        request=None,
+        due_at=datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC),
+        time_left=datetime.timedelta(seconds=seconds),
+        overdue=overdue,
+        mine=False,
+    )
+    assert row.time_left_text == text
