@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
 from advice.models import AdviceLineSettings, AdviceRequest, InboundEmail, Reminder, RotaEntry
 from hubs.access import people_in
 from hubs.admin_scoping import HubScopedAdmin
+
+# The first this many characters of a kept message are shown in its admin page.
+MESSAGE_SHOWN = 200_000
 
 
 @admin.register(RotaEntry)
@@ -47,7 +51,19 @@ class ReminderAdmin(HubScopedAdmin):
 
 @admin.register(InboundEmail)
 class InboundEmailAdmin(HubScopedAdmin):
+    """Every message to the hub's advice address, refused, held and stuck ones too: the
+    coordinator reads what came and why it was refused (read only; the sweep retries)."""
+
     readonly = True
-    list_display = ["received_at", "hub", "mail_from", "status", "advice_request"]
+    list_display = ["received_at", "hub", "sender", "subject", "status", "proof", "advice_request"]
     list_filter = ["hub", "status"]
-    exclude = ["raw"]
+    search_fields = ["sender", "mail_from", "subject", "message_id"]
+    date_hierarchy = "received_at"
+    list_select_related = ["hub", "advice_request"]
+    exclude = ["raw", "confirm_digest"]
+    readonly_fields = ["message"]
+
+    @admin.display(description="Message as received")
+    def message(self, obj):
+        text = bytes(obj.raw or b"").decode("utf-8", "replace")
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text[:MESSAGE_SHOWN])

@@ -304,20 +304,61 @@ class InboundStatus(models.TextChoices):
     STORED = "stored", "Stored, not yet made into a request"
     PROCESSED = "processed", "Made into a request"
     FAILED = "failed", "Stored; could not be made into a request"
+    HELD = "held", "Held: waiting for the sender to confirm it"
+    REFUSED = "refused", "Refused"
+
+
+# Kept once, whoever sends them again: every message but a refused one, which is looked at
+# afresh when it comes again (the sender may have been added to the hub meanwhile).
+KEPT_ONCE = ~Q(status=InboundStatus.REFUSED)
 
 
 class InboundEmail(models.Model):
-    """A message accepted by the advice mail receiver, kept as received before it says 250."""
+    """A message to a hub's advice address, kept as received: committed before the receiver
+    answers 250, so a crash afterwards loses nothing, and made into a request once
+    (advice/email_intake.py). Refused messages are kept too, for the coordinator to read."""
 
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
     hub = models.ForeignKey("hubs.Hub", on_delete=models.PROTECT, related_name="+")
-    mail_from = models.CharField(max_length=320)
+    mail_from = models.CharField("envelope sender", max_length=320)
     rcpt_to = models.CharField(max_length=320)
+    peer = models.CharField("sending server", max_length=100, blank=True)
+    sender = models.CharField("From address", max_length=320, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
     raw = models.BinaryField()
     status = models.CharField(
         max_length=20, choices=InboundStatus.choices, default=InboundStatus.STORED
     )
+    proof = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="How the From address was proven: dkim:<domain>, relay:<authserv-id>, or "
+        "confirmed by the sender through the link emailed to them.",
+    )
+    person = models.ForeignKey(
+        "hubs.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose question it is, once proven or confirmed.",
+    )
+    held_for = models.ForeignKey(
+        "hubs.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The registered person asked to confirm a message whose origin was unproven.",
+    )
+    confirm_digest = models.CharField(max_length=64, blank=True)
+    confirm_by = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="What the sender was told when refused.")
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     advice_request = models.OneToOneField(
         AdviceRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="email"
     )
@@ -325,6 +366,19 @@ class InboundEmail(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name = "inbound email"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "message_id"],
+                condition=KEPT_ONCE & ~Q(message_id=""),
+                name="inbound_email_once_by_message_id",
+            ),
+            models.UniqueConstraint(
+                fields=["hub", "content_hash"],
+                condition=KEPT_ONCE & ~Q(content_hash=""),
+                name="inbound_email_once_by_content",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"Email from {self.mail_from} at {formatting.when(self.received_at)}"
+        return f"Email from {self.sender or self.mail_from} at {formatting.when(self.received_at)}"

@@ -70,13 +70,14 @@ def covering_paediatricians(hub: Hub, day: datetime.date | None = None) -> list[
     return hub_paediatricians(hub, day)
 
 
-def _save_files(
-    advice_request: AdviceRequest, files: Iterable[tuple[str, bytes]], by: Person
-) -> None:
-    """Store checked (name, bytes) pairs; raises AdviceError naming the refused file."""
-    for name, data in files:
+def _save_files(advice_request: AdviceRequest, files: Iterable[tuple], by: Person) -> None:
+    """Store (name, bytes) or (name, bytes, declared type) files, each checked and prepared
+    (advice.attachments.prepare: a HEIC photo kept as a JPEG); raises AdviceError naming the
+    refused file. A file written here by a transaction that then fails is removed by the
+    orphan sweep (advice.attachments.remove_orphans)."""
+    for name, data, *declared in files:
         try:
-            clean_name, content_type = attachments.check(name, data)
+            clean_name, content_type, data = attachments.prepare(name, data, *declared)
         except attachments.AttachmentRefused as exc:
             raise AdviceError(str(exc)) from exc
         attachment = Attachment(
@@ -101,7 +102,7 @@ def _create(
     request_type: str,
     urgency: str,
     received_at: datetime.datetime | None,
-    files: Iterable[tuple[str, bytes]],
+    files: Iterable[tuple],
     by: Person,
 ) -> AdviceRequest:
     if child is not None and child.practice.hub_id != hub.pk:
@@ -210,7 +211,7 @@ def receive_email(
     hub: Hub,
     sender: Person,
     question: str,
-    files: Iterable[tuple[str, bytes]],
+    files: Iterable[tuple],
     received_at: datetime.datetime,
 ) -> AdviceRequest:
     """A question that arrived at the hub's advice address from a known GP or paediatrician."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("phone/", views.log_phone, name="log_phone"),
     path("mine/", views.mine, name="mine"),
     path("rota/", views.rota, name="rota"),
+    path("email/<str:token>/", views.email_confirm, name="email_confirm"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/claim/", views.claim, name="claim"),
     path("<int:pk>/answer/", views.answer, name="answer"),

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from advice import clock, queries, services
+from advice import clock, email_intake, queries, services
 from advice.forms import (
     AskForm,
     FollowUpForm,
@@ -173,6 +173,30 @@ def rota(request):
         "advice/rota.html",
         {"entries": queries.rota(request.user), "today": timezone.localdate()},
     )
+
+
+@requires("advice.ask")
+def email_confirm(request, token):
+    """A GP confirms that an email the advice line could not prove came from them is theirs
+    (the link emailed to their registered address); only then is it filed as their request."""
+    inbound = email_intake.held_for(token, request.user)
+    if inbound is None:
+        raise Http404("No such page.")
+    if request.method == "POST":
+        confirmed = email_intake.confirm(token=token, by=request.user)
+        if confirmed is not None and confirmed.advice_request_id:
+            reference = confirmed.advice_request.reference
+            messages.success(request, f"Your emailed question is request {reference}.")
+            return redirect("advice:detail", pk=confirmed.advice_request_id)
+        messages.error(
+            request,
+            "Your email is confirmed but could not be made into a request yet: it will be "
+            "tried again, and the hub coordinator can see it.",
+        )
+        return redirect("advice:mine")
+    audit.record(request, action="advice.email.confirm.view", hub=inbound.hub_id, obj=inbound)
+    parsed = email_intake.summary(inbound)
+    return render(request, "advice/email_confirm.html", {"inbound": inbound, "parsed": parsed})
 
 
 def detail(request, pk):

@@ -284,9 +284,26 @@ PG_BINDIR = env.str("PG_BINDIR", default="")
 # The advice line's inbound email: the largest message, and the largest attachment, accepted.
 ADVICE_EMAIL_MAX_BYTES = env.int("ADVICE_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 ADVICE_ATTACHMENT_MAX_BYTES = env.int("ADVICE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-# Messages an hour the receiver takes from one sending server, and from one sender address.
+# Messages an hour the receiver takes from one sending server (a trusted relay, which may carry
+# all of a hub's GP mail, has its own limit), and from one sender: the proven From address, or
+# the address an unproven message names.
 ADVICE_EMAIL_PER_PEER_PER_HOUR = env.int("ADVICE_EMAIL_PER_PEER_PER_HOUR", default=200)
+ADVICE_EMAIL_PER_RELAY_PER_HOUR = env.int("ADVICE_EMAIL_PER_RELAY_PER_HOUR", default=5000)
 ADVICE_EMAIL_PER_SENDER_PER_HOUR = env.int("ADVICE_EMAIL_PER_SENDER_PER_HOUR", default=30)
+# Connections the receiver serves at once; more are told to try again later (421).
+ADVICE_SMTPD_MAX_CONNECTIONS = env.int("ADVICE_SMTPD_MAX_CONNECTIONS", default=20)
+# A message is a GP's only when its origin is proven (advice/mail_origin.py): a DKIM signature
+# of the From domain, or the Authentication-Results of a trusted relay (its authserv-id, and
+# the addresses it connects from). Unproven mail from a GP's address is "refuse"d, or "confirm"
+# holds it and emails the GP's registered address a one-use link to confirm it as theirs.
+ADVICE_EMAIL_UNPROVEN = env.str("ADVICE_EMAIL_UNPROVEN", default="confirm")
+if ADVICE_EMAIL_UNPROVEN not in ("refuse", "confirm"):
+    raise ImproperlyConfigured("ADVICE_EMAIL_UNPROVEN is refuse or confirm.")
+ADVICE_EMAIL_CONFIRM_HOURS = env.int("ADVICE_EMAIL_CONFIRM_HOURS", default=72)
+ADVICE_EMAIL_TRUSTED_AUTHSERV_IDS = env.list("ADVICE_EMAIL_TRUSTED_AUTHSERV_IDS", default=[])
+ADVICE_EMAIL_TRUSTED_RELAYS = env.list("ADVICE_EMAIL_TRUSTED_RELAYS", default=[])
+# DNS servers (host or host:port) for the DKIM keys; empty: the machine's own resolver.
+ADVICE_EMAIL_DNS_SERVERS = env.list("ADVICE_EMAIL_DNS_SERVERS", default=[])
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update({k: v for k, v in EMAIL_CONFIG.items() if v not in (None, "")})

@@ -60,7 +60,6 @@ def check_notification_statuses():
 
 
 @shared_task
-@shared_task
 def forget_old_submissions():
     """Daily (django-celery-beat): drop forms' one-use tokens a week old."""
     from cc4c import submissions

@@ -26,6 +26,28 @@ def on_request(w):
     return {"pk": request_b(w).pk}
 
 
+def held_email_b(w):
+    """An email held for hub B's GP to confirm, and the token of its link."""
+    import datetime
+    import hashlib
+
+    from django.utils import timezone
+
+    token = "held-email-token-of-hub-b-0123456789"
+    InboundEmail.objects.create(
+        hub=w.hub_b,
+        mail_from="gp@example.nhs.uk",
+        rcpt_to="advice@b.example",
+        raw=f"Subject: About {w.child_b.given_name} {w.child_b.family_name}\n\nx".encode(),
+        sender=w.people_b[Role.GP].email,
+        status="held",
+        held_for=w.people_b[Role.GP],
+        confirm_digest=hashlib.sha256(token.encode()).hexdigest(),
+        confirm_by=timezone.now() + datetime.timedelta(hours=1),
+    )
+    return {"token": token}
+
+
 def attachment_b(w):
     found = AttachmentFactory(request=request_b(w))
     return {"pk": found.request_id, "attachment_pk": found.pk}
@@ -42,6 +64,7 @@ URLS = [
     ),
     NoPatientData("advice:log_phone", "a blank form; children are found only in own hubs"),
     NoPatientData("advice:rota", "who covers the line: staff names and dates only"),
+    PatientData("advice:email_confirm", build=held_email_b),
     PatientData("advice:detail", action="advice.view", build=on_request),
     PatientData("advice:claim", build=on_request, method="post"),
     PatientData("advice:answer", build=on_request, method="post", data=lambda w: {"text": "x"}),

@@ -11,6 +11,7 @@ from advice.models import AdviceRequest, InboundEmail
 from advice.smtp import make_controller
 from hubs.models import Role
 from tests.advice.factories import PDF_BYTES
+from tests.advice.mail import passed, trust_relay
 from tests.factories import HubFactory, PracticeFactory, member
 
 ADDRESS = "advice.test@hub.example"
@@ -27,6 +28,7 @@ def free_port():
 @pytest.fixture
 def receiver(settings):
     settings.ADVICE_EMAIL_MAX_BYTES = 200_000
+    trust_relay(settings)
     cache.clear()  # the receiver's hourly counts per server and sender start at none
     controller = make_controller("127.0.0.1", free_port())
     controller.start()
@@ -47,6 +49,7 @@ def question(sender="dr.gp@practice.example", attach=PDF_BYTES, name="referral l
     message["From"] = sender
     message["To"] = ADDRESS
     message["Subject"] = "Toddler with bow legs"
+    message["Authentication-Results"] = passed(sender.rpartition("@")[2])
     message.set_content("Is this physiological? Photos and letter attached.")
     if attach is not None:
         message.add_attachment(attach, maintype="application", subtype="pdf", filename=name)
@@ -81,7 +84,11 @@ def test_an_unknown_sender_is_refused_with_a_reason_and_the_receiver_keeps_going
         client.send_message(question(sender="stranger@elsewhere.example"))
     assert refused.value.smtp_code == 550
     assert b"not a GP or paediatrician" in refused.value.smtp_error
-    assert not AdviceRequest.objects.exists() and not InboundEmail.objects.exists()
+    assert not AdviceRequest.objects.exists()
+    # Kept, refused, for the coordinator to read.
+    [kept] = InboundEmail.objects.all()
+    assert (kept.status, kept.sender) == ("refused", "stranger@elsewhere.example")
+    assert "not a GP or paediatrician" in kept.reason
     with smtp(receiver) as client:
         client.send_message(question())
     assert AdviceRequest.objects.count() == 1

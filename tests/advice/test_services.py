@@ -51,7 +51,7 @@ def test_a_gp_cannot_ask_about_a_child_of_another_hub(hub, gp, other_child):
 
 
 def test_an_attachment_that_is_not_an_image_or_pdf_is_refused_and_nothing_is_kept(hub, gp):
-    with pytest.raises(services.AdviceError, match="not a PDF"):
+    with pytest.raises(services.AdviceError, match="macro is a program; send a PDF"):
         _ask(gp, hub, files=[("macro.pdf", b"MZ\x90\x00 executable")])
 
 

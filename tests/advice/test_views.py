@@ -67,7 +67,7 @@ def test_a_file_that_is_not_an_image_or_pdf_is_refused_with_the_error_summary(cl
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in body and "not a PDF, PNG, JPEG or GIF file" in body
+    assert "There is a problem" in body and "notes is a web page or HTML file" in body
     assert not AdviceRequest.objects.exists()
 
 

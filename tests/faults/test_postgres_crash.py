@@ -27,6 +27,7 @@ from advice.models import InboundEmail
 from hubs.models import Practice, Role
 from mdt.models import CaseDiscussion, MeetingStatus
 from population.models import Child
+from tests.advice.mail import RELAY_ENV
 from tests.advice.test_email_receiver import ADDRESS, question
 from tests.cc4c.csv_files import valid_nhs_number
 from tests.factories import HubFactory, PracticeFactory, member
@@ -112,7 +113,7 @@ def manage(*args, server, folder):
     return subprocess.run(  # noqa: S603 (our own interpreter and project)
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
-        env=project_env(DATABASE_URL=server.database_url, MEDIA_ROOT=folder / "media"),
+        env=project_env(DATABASE_URL=server.database_url, MEDIA_ROOT=folder / "media", **RELAY_ENV),
         capture_output=True,
         text=True,
         timeout=180,
@@ -200,7 +201,7 @@ def start_receiver(server, folder):
     receiver = Process(
         "advice_smtpd",
         [PYTHON, "manage.py", "advice_smtpd", "--port", str(port)],
-        env=project_env(DATABASE_URL=server.database_url, MEDIA_ROOT=folder / "media"),
+        env=project_env(DATABASE_URL=server.database_url, MEDIA_ROOT=folder / "media", **RELAY_ENV),
         folder=folder,
     ).start()
     wait_for(lambda: listening(port), timeout=30, what="advice mail receiver listening")

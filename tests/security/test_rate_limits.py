@@ -3,16 +3,18 @@
 import smtplib
 import socket
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from advice import mail_throttle
-from advice.email_intake import Refused
+from advice.errors import Refused
 from advice.models import AdviceRequest, InboundEmail
 from advice.smtp import make_controller
 from hubs.models import Role
+from tests.advice.mail import passed, trust_relay
 from tests.factories import TEST_PASSWORD, HubFactory, PracticeFactory, member
 from tests.outbox import sent_mail
 
@@ -93,15 +95,16 @@ def question(sender):
     message["From"] = sender
     message["To"] = ADDRESS
     message["Subject"] = "Rash"
-    message.set_content("Rash for two weeks; what next?")
+    message["Authentication-Results"] = passed(sender.rpartition("@")[2])
+    message.set_content(f"Rash for two weeks; what next? ({make_msgid()})")
     return message
 
 
-def send(receiver, sender):
+def send(receiver, sender, envelope=None):
     """The receiver's answer code to one message."""
     with smtplib.SMTP(receiver.hostname, receiver.port, timeout=20) as client:
         try:
-            client.send_message(question(sender), from_addr=sender)
+            client.send_message(question(sender), from_addr=envelope or sender)
         except smtplib.SMTPDataError as refused:
             return refused.smtp_code
     return 250
@@ -111,8 +114,10 @@ def send(receiver, sender):
 def test_a_sender_over_the_hourly_limit_is_told_to_try_later_and_nothing_is_stored(
     settings, receiver, mail_hub
 ):
+    trust_relay(settings)
     settings.ADVICE_EMAIL_PER_SENDER_PER_HOUR = 2
-    codes = [send(receiver, "dr.busy@practice.example") for _ in range(3)]
+    # The proven From address is counted, whatever envelope sender each message gives.
+    codes = [send(receiver, "dr.busy@practice.example", f"bounce{i}@x.example") for i in range(3)]
     assert codes == [250, 250, 451]
     assert AdviceRequest.objects.filter(hub=mail_hub).count() == 2
     assert InboundEmail.objects.count() == 2
@@ -130,12 +135,56 @@ def test_one_sending_server_is_limited_whoever_the_messages_claim_to_be_from(
     assert AdviceRequest.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_trusted_relay_carrying_every_gps_mail_has_its_own_limit(settings, receiver, mail_hub):
+    trust_relay(settings)
+    settings.ADVICE_EMAIL_PER_PEER_PER_HOUR = 1
+    settings.ADVICE_EMAIL_PER_RELAY_PER_HOUR = 3
+    assert [send(receiver, "dr.busy@practice.example") for _ in range(4)] == [250, 250, 250, 451]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receiver_serves_so_many_connections_at_once_and_tells_the_next_to_wait(mail_hub):
+    controller = make_controller("127.0.0.1", free_port(), max_connections=2)
+    controller.start()
+    try:
+        first = smtplib.SMTP(controller.hostname, controller.port, timeout=10)
+        second = smtplib.SMTP(controller.hostname, controller.port, timeout=10)
+        with pytest.raises(smtplib.SMTPConnectError) as busy:
+            smtplib.SMTP(controller.hostname, controller.port, timeout=10)
+        assert busy.value.smtp_code == 421
+        first.quit()
+        wait = smtplib.SMTP(controller.hostname, controller.port, timeout=10)
+        assert wait.noop()[0] == 250  # a place came free
+        for client in (second, wait):
+            client.quit()
+    finally:
+        controller.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_over_the_size_limit_is_refused_without_being_kept(settings, mail_hub):
+    settings.ADVICE_EMAIL_MAX_BYTES = 50_000
+    controller = make_controller("127.0.0.1", free_port())
+    controller.start()
+    try:
+        message = question("dr.busy@practice.example")
+        message.add_attachment(b"%PDF-1.4 " + b"0" * 200_000, "application", "pdf")
+        client = smtplib.SMTP(controller.hostname, controller.port, timeout=20)
+        with client, pytest.raises(smtplib.SMTPException) as refused:
+            client.send_message(message)
+        assert "552" in str(refused.value)
+        assert not InboundEmail.objects.exists()
+    finally:
+        controller.stop()
+
+
 @pytest.mark.django_db
 def test_the_hourly_count_starts_again_in_the_next_hour(settings):
     settings.ADVICE_EMAIL_PER_SENDER_PER_HOUR = 1
     hour = 1_700_000_000 // 3600 * 3600
-    mail_throttle.check(peer=("10.0.0.1", 25), sender="dr@x.example", now=hour + 10)
+    mail_throttle.check_sender("dr@x.example", now=hour + 10)
     with pytest.raises(Refused) as refused:
-        mail_throttle.check(peer=("10.0.0.1", 25), sender="DR@x.example", now=hour + 20)
+        mail_throttle.check_sender("DR@x.example", now=hour + 20)
     assert refused.value.code == 451
-    mail_throttle.check(peer=("10.0.0.1", 25), sender="dr@x.example", now=hour + 3600)
+    mail_throttle.check_sender("dr@x.example", now=hour + 3600)
