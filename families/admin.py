@@ -14,6 +14,7 @@ class CarerAdmin(HubScopedHistoryAdmin):
     """Coordinators look contacts up here; they are changed on the child's record."""
 
     hub_field = "child__practice__hub"
+    child_field = "child"
     readonly = True
     list_display = ["name", "relationship", "preferred_channel", "consent_to_messages"]
     list_filter = ["relationship", "preferred_channel", "consent_to_messages"]
@@ -22,6 +23,7 @@ class CarerAdmin(HubScopedHistoryAdmin):
 
 @admin.register(Message)
 class MessageAdmin(HubScopedAdmin):
+    child_field = "child"
     readonly = True
     list_display = ["kind", "hub", "created_at"]
     list_filter = ["kind"]
