@@ -243,6 +243,10 @@ CIS2_SECOND_FACTOR_AAL = env.int("CIS2_SECOND_FACTOR_AAL", default=3)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# An evaluation report's build holds the report this long, renewed while it computes: a build
+# whose worker died is taken over by the sweep (every minute) once its lease has run out.
+REPORT_BUILD_LEASE_SECONDS = env.int("REPORT_BUILD_LEASE_SECONDS", default=90)
+
 # Children are counted in the population until this birthday (docs/evaluation-measures.md).
 POPULATION_AGE_LIMIT_YEARS = env.int("POPULATION_AGE_LIMIT_YEARS", default=18)
 

@@ -131,6 +131,11 @@ class EvaluationReport(models.Model):
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default="queued")
     built_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The build now running holds the report until lease_until, and renews that while it
+    # computes (evaluation.services.build): a second build leaves the report alone, and a
+    # build whose worker died lets its lease run out for the sweep.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     # Set on the scheduled monthly reports so that each is built once.
     schedule_key = models.CharField(max_length=80, null=True, blank=True, unique=True)

@@ -22,7 +22,8 @@ def build_report(report_id):
 
 @shared_task(name="cc4c.evaluation.tasks.build_queued_reports")
 def build_queued_reports():
-    """Every five minutes: build reports whose queued task never ran (Redis down, worker lost)."""
+    """Every minute: build reports whose queued task never ran (Redis down) or whose build's
+    lease ran out (its worker died)."""
     return services.build_forgotten()
 
 
