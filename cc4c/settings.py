@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "feedback",
     # Families in the loop: carers, and texts and emails to them through GOV.UK Notify.
     "families",
+    "letters",
     # Reads every app's metrics.py, so it comes after them (demo data is loaded in this order).
     "evaluation",
 ]
@@ -348,6 +349,23 @@ if NOTIFY_API_KEY:
             + ", ".join(f"NOTIFY_TEMPLATE_{k.upper()}" for k in _missing)
             + " (docs/messages-and-letters.md)."
         )
+
+# Letters to GP practices (letters/). MESH: the hub's mailbox, sending GP Connect Send Document
+# messages; all unset means no MESH, and letters go by secure email (README, configuration).
+MESH_URL = env.str("MESH_URL", default="")
+MESH_MAILBOX = env.str("MESH_MAILBOX", default="").upper()
+MESH_PASSWORD = env.str("MESH_PASSWORD", default="")
+MESH_SHARED_KEY = env.str("MESH_SHARED_KEY", default="")
+MESH_CLIENT_CERT = env.str("MESH_CLIENT_CERT", default="")
+MESH_CLIENT_KEY = env.str("MESH_CLIENT_KEY", default="")
+MESH_CA_BUNDLE = env.str("MESH_CA_BUNDLE", default="")
+MESH_TIMEOUT = env.int("MESH_TIMEOUT", default=60)
+# The secure route for letters to practices without a mailbox (e.g. NHSmail's relay); unset,
+# letters go through EMAIL_URL. Its From address is LETTERS_FROM_EMAIL.
+SECURE_EMAIL_CONFIG = (
+    env.email_url("SECURE_EMAIL_URL", default="") if env.str("SECURE_EMAIL_URL", default="") else {}
+)
+LETTERS_FROM_EMAIL = env.str("LETTERS_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

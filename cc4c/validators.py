@@ -8,11 +8,20 @@ from django.core.exceptions import ValidationError
 ODS_RE = re.compile(r"^[A-Z][0-9]{5}$")
 # The UK postcode shape: outward code (area, district) and inward code (sector, unit).
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+# A MESH mailbox id as NHS England issues them (e.g. E85001OT001, X26ABC1): capitals and digits.
+MESH_MAILBOX_RE = r"^[A-Z0-9]{5,20}$"
 
 
 def validate_ods_code(value):
     if not ODS_RE.match(value or ""):
         raise ValidationError("An ODS code is a letter followed by five digits, e.g. E85001.")
+
+
+def validate_mesh_mailbox(value):
+    if value and not re.match(MESH_MAILBOX_RE, value):
+        raise ValidationError(
+            "A MESH mailbox id is 5 to 20 capital letters and digits, e.g. E85001OT001."
+        )
 
 
 def normalise_postcode(value):

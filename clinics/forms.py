@@ -194,6 +194,18 @@ class OutcomeForm(_Form):
     outcome = forms.ChoiceField(
         choices=Outcome.choices, error_messages={"required": "Select the outcome."}
     )
+    plan = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For the letter to the child's GP practice, sent when you save the outcome.",
+    )
+    follows_up = forms.CharField(
+        label="Who follows up",
+        max_length=200,
+        required=False,
+        help_text="Empty: the letter says it from the outcome (the GP practice, the hub's "
+        "clinic or the hospital team).",
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

@@ -267,6 +267,13 @@ class Appointment(models.Model):
     )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     note = models.TextField(blank=True)
+    plan = models.TextField(blank=True, help_text="The plan agreed, for the letter to the GP.")
+    follows_up = models.CharField(
+        "who follows up",
+        max_length=200,
+        blank=True,
+        help_text="Who sees the child next; empty, the letter says it from the outcome.",
+    )
     booked_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cc4c import formatting, submissions
 from cc4c.errors import ServiceError
-from clinics import notify, signals
+from clinics import letters, notify, signals
 from clinics.models import (
     CANCELLED_STATUSES,
     NEEDS_NEXT_PLACE,
@@ -339,7 +339,8 @@ def _on_the_day(
 def mark_attended(
     *, appointment: Appointment, by: Person, outcome: str = "", note: str = ""
 ) -> Appointment:
-    """Record that the child was seen, with the outcome if known."""
+    """Record that the child was seen, with the outcome if known (then the letter to the GP
+    practice is written, in the same transaction)."""
     _on_the_day(appointment)
     if outcome and outcome not in Outcome.values:
         raise ClinicError("Choose an outcome from the list.")
@@ -350,6 +351,8 @@ def mark_attended(
         appointment.save(update_fields=["status", "outcome", "note"])
         if outcome and appointment.referral_id:
             _close_referral_after(appointment)
+        if outcome:
+            letters.queue(appointment, by=by)
         signals.appointment_attended.send(Appointment, appointment=appointment)
     return appointment
 
@@ -360,9 +363,17 @@ def _close_referral_after(appointment: Appointment) -> None:
 
 
 def record_outcome(
-    *, appointment: Appointment, outcome: str, note: str = "", by: Person
+    *,
+    appointment: Appointment,
+    outcome: str,
+    note: str = "",
+    plan: str = "",
+    follows_up: str = "",
+    by: Person,
 ) -> Appointment:
-    """Record (or correct) the outcome of an attended appointment; history keeps the old one."""
+    """Record (or correct) the outcome of an attended appointment; history keeps the old one.
+    The letter to the child's GP practice is written in the same transaction (a correction
+    writes its next version)."""
     if appointment.status != AppointmentStatus.ATTENDED:
         raise ClinicError("An outcome can only be recorded for an attended appointment.")
     if outcome not in Outcome.values:
@@ -370,9 +381,12 @@ def record_outcome(
     with transaction.atomic():
         appointment.outcome = outcome
         appointment.note = note
-        appointment.save(update_fields=["outcome", "note"])
+        appointment.plan = plan.strip()
+        appointment.follows_up = follows_up.strip()
+        appointment.save(update_fields=["outcome", "note", "plan", "follows_up"])
         if appointment.referral_id:
             _close_referral_after(appointment)
+        letters.queue(appointment, by=by)
     return appointment
 
 

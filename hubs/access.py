@@ -80,6 +80,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # A child's carers and contacts (families/), and the messages sent to them through Notify.
     "family.contacts": CHILD_RECORD_ROLES,
     "family.messages": frozenset({Role.COORDINATOR}),
+    # Letters to GP practices: opening one, and the coordinator's list of letters not sent.
+    "letters.view": CHILD_RECORD_ROLES,
+    "letters.manage": frozenset({Role.COORDINATOR}),
 }
 
 _CACHE_ATTR = "_cc4c_roles_by_hub"

@@ -38,10 +38,22 @@ class HubAdmin(HubScopedAdmin):
 
 @admin.register(Practice)
 class PracticeAdmin(HubScopedAdmin):
-    list_display = ["ods_code", "name", "hub", "comparison", "postcode", "list_size"]
+    list_display = ["ods_code", "name", "hub", "comparison", "postcode", "list_size", "mesh_mailbox"]
     list_filter = ["hub", "comparison"]
     list_select_related = ["hub"]
-    search_fields = ["ods_code", "name", "postcode"]
+    search_fields = ["ods_code", "name", "postcode", "mesh_mailbox"]
+    fieldsets = [
+        (None, {"fields": ["ods_code", "name", "hub", "comparison", "postcode", "list_size"]}),
+        (
+            "Where letters go",
+            {
+                "fields": ["mesh_mailbox", "secure_email"],
+                "description": "Outcome letters go to the practice's MESH mailbox; without one, "
+                "to its secure email address; with neither, they wait on the Letters not sent "
+                "list.",
+            },
+        ),
+    ]
 
     def choices_queryset(self, request):
         # A comparison practice is no hub's: no person, clinic, champion or request is at one.

@@ -1,6 +1,8 @@
 """The ``practices`` CSV format: GP practices and the hubs they belong to; and the look-ups of
 hubs and practices by code that every format uses, one query each for a whole file."""
 
+import re
+
 from django.db import connection
 
 from cc4c.imports import (
@@ -14,6 +16,7 @@ from cc4c.imports import (
     shaped,
     text,
 )
+from cc4c.validators import MESH_MAILBOX_RE
 from hubs.models import Hub, Practice, is_valid_hub_code
 
 
@@ -142,6 +145,14 @@ class ByPractice:
         )
 
 
+@shaped("a MESH mailbox id: 5 to 20 capital letters and digits, e.g. E85001OT001")
+def mesh_mailbox(value):
+    mailbox = value.upper()
+    if not re.fullmatch(MESH_MAILBOX_RE, mailbox):
+        raise ValueError(f"'{value}' is not a MESH mailbox id (5 to 20 capital letters and digits)")
+    return mailbox
+
+
 @register
 class PracticesFormat(ByHubCode, ImportFormat):
     kind = "practices"
@@ -154,12 +165,18 @@ class PracticesFormat(ByHubCode, ImportFormat):
         Column("postcode", required=False, parse=postcode),
         Column("list_size", required=False, parse=non_negative_int),
         Column("comparison", required=False, parse=yes_or_no),
+        Column("mesh_mailbox", required=False, parse=mesh_mailbox),
     ]
     natural_key = ("ods_code",)
 
     def prepare(self, rows, ctx):
         super().prepare(rows, ctx)
         ctx.known_practices = practices_by_ods(rows, "ods_code")
+        # An empty mesh_mailbox cell keeps the mailbox the practice has (set in the admin site).
+        codes = {row["ods_code"] for row in rows}
+        ctx.mailboxes = dict(
+            Practice.objects.filter(ods_code__in=codes).values_list("ods_code", "mesh_mailbox")
+        )
 
     def validate_row(self, row, ctx):
         if row["comparison"]:
@@ -207,12 +224,13 @@ class PracticesFormat(ByHubCode, ImportFormat):
                 bool(row["comparison"]),
                 row["postcode"] or "",
                 row["list_size"],
+                row["mesh_mailbox"] or ctx.mailboxes.get(row["ods_code"], ""),
             )
             for row in rows
         ]
         created, updated = copy_upsert(
             Practice,
-            ["ods_code", "name", "hub", "comparison", "postcode", "list_size"],
+            ["ods_code", "name", "hub", "comparison", "postcode", "list_size", "mesh_mailbox"],
             records,
             conflict=["ods_code"],
             by=ctx.by,

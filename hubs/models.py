@@ -10,7 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cc4c import formatting
-from cc4c.validators import normalise_postcode, validate_ods_code
+from cc4c.validators import (
+    MESH_MAILBOX_RE,
+    normalise_postcode,
+    validate_mesh_mailbox,
+    validate_ods_code,
+)
 
 HUB_CODE_RE = r"^[A-Z0-9-]{2,20}$"
 
@@ -112,6 +117,20 @@ class Practice(models.Model):
     )
     postcode = models.CharField(max_length=8, blank=True)
     list_size = models.PositiveIntegerField(null=True, blank=True)
+    mesh_mailbox = models.CharField(
+        "MESH mailbox id",
+        max_length=20,
+        blank=True,
+        validators=[validate_mesh_mailbox],
+        help_text="The practice's MESH mailbox: letters are sent there as GP Connect Send "
+        "Document messages (docs/messages-and-letters.md).",
+    )
+    secure_email = models.EmailField(
+        "secure email address",
+        blank=True,
+        help_text="The practice's secure (NHSmail) address: letters go there, as a PDF "
+        "attachment, when the practice has no MESH mailbox.",
+    )
 
     objects = PracticeQuerySet.as_manager()
 
@@ -128,6 +147,10 @@ class Practice(models.Model):
                 violation_error_message="A practice belongs to a hub, unless it is a comparison "
                 "practice, which belongs to none.",
             ),
+            models.CheckConstraint(
+                condition=Q(mesh_mailbox="") | Q(mesh_mailbox__regex=MESH_MAILBOX_RE),
+                name="practice_mesh_mailbox_format",
+            ),
         ]
 
     def __str__(self):
@@ -141,6 +164,7 @@ class Practice(models.Model):
         if not self.comparison and not self.hub_id:
             raise ValidationError({"hub": "Choose the practice's hub (or mark it a comparison)."})
         self.ods_code = (self.ods_code or "").strip().upper()
+        self.mesh_mailbox = (self.mesh_mailbox or "").strip().upper()
         if self.postcode:
             try:
                 self.postcode = normalise_postcode(self.postcode)
