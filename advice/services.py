@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from advice import attachments, clock, signals
+from advice import attachments, clock, letters, signals
 from advice.models import (
     FOLLOW_UP_STATUSES,
     AdviceLineSettings,
@@ -272,7 +272,7 @@ def answer(*, advice_request: AdviceRequest, text: str, by: Person) -> AdviceReq
         raise AdviceError("This request is closed.")
     now = timezone.now()
     _resume_clock(locked, now)
-    Reply.objects.create(
+    reply = Reply.objects.create(
         request=locked, author=by, kind=ReplyKind.ANSWER, text=text.strip(), created_at=now
     )
     first = locked.first_response_at is None
@@ -285,6 +285,7 @@ def answer(*, advice_request: AdviceRequest, text: str, by: Person) -> AdviceReq
     locked.save()
     if first and locked.child_id:
         signals.request_answered.send(AdviceRequest, advice_request=locked)
+    letters.queue(reply)
     if locked.asked_by is not None:
         _on_commit_send("answered", locked, [locked.asked_by.email])
     return locked

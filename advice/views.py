@@ -15,12 +15,14 @@ from advice.forms import (
     PhoneRequestForm,
     ReplyForm,
 )
-from advice.models import FOLLOW_UP_STATUSES, Status
+from advice.models import FOLLOW_UP_STATUSES, ReplyKind, Status
+from cc4c import downloads
 from cc4c.errors import ServiceError
 from cc4c.submissions import AlreadySubmitted
 from clinics import queries as clinic_queries
 from hubs import audit
 from hubs.access import can, requires
+from letters import queries as letter_queries
 
 PAGE_SIZE = 50
 
@@ -213,11 +215,13 @@ def _render_detail(request, advice_request, **forms):
         obj=advice_request,
     )
     can_answer = can(request.user, "advice.answer", advice_request.hub_id)
+    replies = list(queries.replies_of(advice_request))
     is_asker = advice_request.asked_by_id == request.user.pk
     due = clock.request_due_at(advice_request)
     context = {
         "advice_request": advice_request,
-        "replies": queries.replies_of(advice_request),
+        "replies": replies,
+        "letters": letter_queries.about(*(r for r in replies if r.kind == ReplyKind.ANSWER)),
         "files": advice_request.attachments.all(),
         "target": clock.describe_target(advice_request.hub, advice_request.urgency),
         "due_at": due,
@@ -369,5 +373,4 @@ def attachment(request, pk, attachment_pk):
         filename=found.original_name,
         content_type=found.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.private(response)

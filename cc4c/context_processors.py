@@ -11,6 +11,7 @@ from families import nav as families_nav
 from feedback import nav as feedback_nav
 from hubs.access import can, membership_hub_codes
 from learning import nav as learning_nav
+from letters import nav as letters_nav
 from mdt import nav as mdt_nav
 from population import nav as population_nav
 
@@ -25,6 +26,7 @@ PARTS = [
     learning_nav,
     feedback_nav,
     families_nav,
+    letters_nav,
     evaluation_nav,
 ]
 

@@ -78,6 +78,12 @@ class OutboxEmail(models.Model):
     secret = models.BooleanField(
         default=False, help_text="The body holds a sign-in link, so it is wiped once sent."
     )
+    attachments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Text files sent with it (a calendar invitation): filename, content_type, "
+        "params of the content type, content.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -237,3 +243,20 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"Form sent {self.claimed_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarEvent(models.Model):
+    """One meeting or session people hold in their calendars (cc4c.invitations): its UID, the
+    SEQUENCE its last invitation carried, and who was sent it."""
+
+    uid = models.CharField(max_length=200, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(
+        max_length=32, blank=True, help_text="Of its time, place and title when last sent."
+    )
+    invited = ArrayField(models.CharField(max_length=254), default=list, blank=True)
+    cancelled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.uid} (sequence {self.sequence})"

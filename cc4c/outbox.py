@@ -16,6 +16,7 @@ before its commit reached the database repeats that one email.
 import datetime
 import logging
 import smtplib
+from email.mime.text import MIMEText
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -30,10 +31,12 @@ BATCH = 200
 WIPED = "(Removed once sent: it held a sign-in link.)"
 
 
-def enqueue(*, kind, subject, body, to, from_email="", secret=False):
+def enqueue(*, kind, subject, body, to, from_email="", secret=False, attachments=()):
     """Store one email to send after the caller's transaction commits; None if nobody to tell.
 
-    ``secret``: the body holds a sign-in link, so it is wiped once sent."""
+    ``secret``: the body holds a sign-in link, so it is wiped once sent. ``attachments``: text
+    files, each ``{"filename", "content_type", "params", "content"}`` (a calendar invitation is
+    ``text/calendar`` with ``{"method": "REQUEST"}``)."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None
@@ -44,11 +47,21 @@ def enqueue(*, kind, subject, body, to, from_email="", secret=False):
         to=recipients,
         from_email=from_email or "",
         secret=secret,
+        attachments=list(attachments),
     )
     from cc4c.tasks import relay_emails
 
     queueing.after_commit(relay_emails, [email.pk])
     return email
+
+
+def _mime_part(attachment):
+    _main, sub = attachment["content_type"].split("/", 1)
+    part = MIMEText(attachment["content"], sub, "utf-8")
+    for name, value in (attachment.get("params") or {}).items():
+        part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def _backoff(attempts):
@@ -96,6 +109,8 @@ def _send_one(pk, connection):
         message = EmailMessage(
             email.subject, email.body, email.from_email or None, email.to, connection=connection
         )
+        for attachment in email.attachments:
+            message.attach(_mime_part(attachment))
         try:
             message.send()
         except Exception as error:

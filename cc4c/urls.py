@@ -22,5 +22,6 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("families/", include("families.urls")),
     path("reports/", include("evaluation.urls")),
+    path("letters/", include("letters.urls")),
     path("", include("hubs.urls")),
 ]

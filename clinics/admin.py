@@ -4,6 +4,7 @@ scoped to their hubs. History is kept for appointments and follow-ups."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinics import services
 from clinics.models import Appointment, ClinicSession, NotBroughtFollowUp, Referral, Slot
 from hubs.admin_scoping import HubScopedAdmin, HubScopedInline
 from population.models import Child
@@ -53,6 +54,8 @@ class ClinicSessionAdmin(HubScopedAdmin):
             Slot.objects.bulk_create(
                 Slot(session=session, start_time=t) for t in session.slot_times()
             )
+        # Its clinicians' calendars follow (a new session, a time changed, a clinician added).
+        services.session_changed(session=session, by=request.user)
 
 
 @admin.register(Referral)

@@ -267,11 +267,14 @@ class Appointment(models.Model):
     )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     note = models.TextField(blank=True)
-    plan = models.TextField(blank=True, help_text="The plan agreed, for the letter to the GP.")
+    plan = models.TextField(
+        blank=True, db_default="", help_text="The plan agreed, for the letter to the GP."
+    )
     follows_up = models.CharField(
         "who follows up",
         max_length=200,
         blank=True,
+        db_default="",
         help_text="Who sees the child next; empty, the letter says it from the outcome.",
     )
     booked_by = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cc4c import formatting, submissions
 from cc4c.errors import ServiceError
-from clinics import letters, notify, signals
+from clinics import invitations, letters, notify, signals
 from clinics.models import (
     CANCELLED_STATUSES,
     NEEDS_NEXT_PLACE,
@@ -87,6 +87,18 @@ def create_session(
         session.save()
         session.clinicians.set(clinicians)
         Slot.objects.bulk_create(Slot(session=session, start_time=t) for t in times)
+        invitations.publish(session)
+    return session
+
+
+def session_changed(*, session, by):
+    """The session's time, place or clinicians were changed (in the admin site): its clinicians'
+    calendars are updated, someone added is invited, someone removed is told it is off."""
+    with transaction.atomic():
+        if session.is_cancelled:
+            invitations.cancel(session)
+        else:
+            invitations.publish(session)
     return session
 
 
@@ -114,6 +126,7 @@ def cancel_session(
                 f"Session cancelled: {reason}",
                 rebook_ids is None or appointment.pk in rebook_ids,
             )
+        invitations.cancel(session)
     return session
 
 

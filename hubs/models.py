@@ -121,6 +121,7 @@ class Practice(models.Model):
         "MESH mailbox id",
         max_length=20,
         blank=True,
+        db_default="",
         validators=[validate_mesh_mailbox],
         help_text="The practice's MESH mailbox: letters are sent there as GP Connect Send "
         "Document messages (docs/messages-and-letters.md).",
@@ -128,6 +129,7 @@ class Practice(models.Model):
     secure_email = models.EmailField(
         "secure email address",
         blank=True,
+        db_default="",
         help_text="The practice's secure (NHSmail) address: letters go there, as a PDF "
         "attachment, when the practice has no MESH mailbox.",
     )

@@ -1,19 +1,23 @@
-"""The outcome letter of an MDT discussion, for the GP record: one rendering, three forms.
+"""The outcome letter of an MDT discussion, for the GP record, on the one letter design
+(letters/documents.py): one rendering, every form.
 
-``outcome_letter_html(case)`` is the letter as a standalone HTML document (what a PDF, a print
-or a message to the practice carries); ``outcome_letter_pdf(case)`` the same as PDF bytes;
-``meeting_letters_pdf(meeting)`` every letter of a finished meeting in one PDF, each on its own
-pages. The web page (``mdt/letter.html``) shows the same ``mdt/letter_body.html``. None of these
-checks who may read the letter or audits the look: the caller does.
+``page(case)`` is the letter; ``outcome_letter_html(case)`` it as a standalone HTML document,
+``outcome_letter_pdf(case)`` as PDF bytes; ``meeting_letters_pdf(meeting)`` every letter of a
+finished meeting in one PDF, each on its own pages; the web page (``mdt/letter.html``) shows the
+same page. ``queue(case, by=...)`` writes the letter to the outbox for the child's practice (when
+the meeting finishes, and a correction after that). None of these checks who may read the
+letter or audits the look: the caller does.
 """
 
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from letters import documents, services
+from letters.models import Kind
 from mdt.models import Action
 
-DOCUMENT = "mdt/letter_document.html"
+BODY = "mdt/letter_body.html"
+TITLE = "Outcome of MDT discussion"
 
 
 def letter_cases(meeting):
@@ -51,26 +55,39 @@ def letter_context(case, *, present=None):
     }
 
 
-def _document(letters):
-    return render_to_string(DOCUMENT, {"letters": letters, "printed_at": timezone.localtime()})
-
-
-def _pdf(html):
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()
+def page(case, *, present=None, author=None):
+    """The letter of ``case``, signed by the meeting's chair (else ``author``)."""
+    meeting = case.meeting
+    context = letter_context(case, present=present)
+    return documents.Page(
+        title=TITLE,
+        body_template=BODY,
+        context=context,
+        hub=meeting.hub,
+        child=case.child,
+        author=meeting.chair or author,
+        dated=timezone.localtime(meeting.finished_at or meeting.starts_at).date(),
+        extra={"case": case},
+    )
 
 
 def outcome_letter_html(case):
-    return _document([letter_context(case)])
+    return documents.html([page(case)])
 
 
 def outcome_letter_pdf(case):
-    return _pdf(outcome_letter_html(case))
+    return documents.pdf(outcome_letter_html(case))
 
 
 def meeting_letters_pdf(meeting, cases=None):
     """Every outcome letter of ``meeting`` (its discussed cases, or ``cases``) in one PDF."""
     cases = letter_cases(meeting) if cases is None else cases
     present = _present(meeting)
-    return _pdf(_document([letter_context(case, present=present) for case in cases]))
+    pages = [page(case, present=present) for case in cases]
+    return documents.pdf(documents.html(pages, title="MDT outcome letters"))
+
+
+def queue(case, *, by):
+    """Write the letter of ``case`` to the outbox for the child's practice, in the caller's
+    transaction."""
+    return services.queue(page=page(case, author=by), kind=Kind.MDT_OUTCOME, source=case)

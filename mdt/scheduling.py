@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hubs.models import Hub
+from mdt import invitations
 from mdt.models import OPEN_STATUSES, CaseDiscussion, Meeting
 
 LONDON = ZoneInfo("Europe/London")
@@ -63,6 +64,7 @@ def _new_meeting(hub, starts_at, like):
     )
     if like is not None:
         meeting.invitees.set(like.invitees.all())
+        invitations.publish(meeting)
     return meeting
 
 

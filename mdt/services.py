@@ -18,7 +18,7 @@ from cc4c.errors import ServiceError
 from clinics import services as clinic_services
 from hubs.access import can, may_chair, people_in, roles_by_hub
 from hubs.models import Hub, Person, Role
-from mdt import emails, lessons
+from mdt import emails, invitations, lessons, letters
 from mdt.models import (
     OPEN_STATUSES,
     Action,
@@ -117,6 +117,7 @@ def schedule_series(
                 hub=hub, starts_at=starts_at, place=place, video_link=video_link, chair=chair
             )
             meeting.invitees.set(invitees)
+            invitations.publish(meeting)
             meetings.append(meeting)
     return meetings
 
@@ -162,6 +163,7 @@ def change_meeting(
             return [], 0
         meeting.starts_at, meeting.place, meeting.video_link = starts_at, place, video_link
         meeting.save(update_fields=["starts_at", "place", "video_link"])
+        invitations.publish(meeting)
         told = emails.meeting_changed(meeting) if meeting.status == MeetingStatus.AGENDA_SENT else 0
     return changed, told
 
@@ -176,6 +178,7 @@ def cancel_meeting(*, meeting: Meeting, by: Person) -> tuple[list[Carry], int]:
         meeting.status = MeetingStatus.CANCELLED
         meeting.cancelled_at = timezone.now()
         meeting.save(update_fields=["status", "cancelled_at"])
+        invitations.cancel(meeting)
         plan = carry_over(meeting)
         told = emails.meeting_cancelled(meeting, plan)
     return plan, told
@@ -334,6 +337,7 @@ def put_forward(
         )
         # Whoever puts a case forward is invited to present it.
         meeting.invitees.add(by)
+        invitations.publish(meeting)
         submissions.done(submission, case)
     return case
 
@@ -450,6 +454,9 @@ def finish_meeting(*, meeting: Meeting, by: Person) -> list[Carry]:
         meeting.status = MeetingStatus.FINISHED
         meeting.finished_at = timezone.now()
         meeting.save(update_fields=["status", "finished_at"])
+        # The outcomes are final: each discussed case's letter goes to the child's practice.
+        for case in letters.letter_cases(meeting):
+            letters.queue(case, by=by)
         return carry_over(meeting)
 
 
@@ -517,6 +524,9 @@ def record_outcome(
     case.named_professional = named_professional.strip()
     with transaction.atomic():
         case.save()
+        if case.meeting.status == MeetingStatus.FINISHED:
+            # A correction after the meeting: the practice gets the letter's next version.
+            letters.queue(case, by=by)
         if refer_to_clinic and newly_clinic:
             try:
                 clinic_services.refer(

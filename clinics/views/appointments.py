@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cc4c.errors import ServiceError
+from clinics import letters as clinic_letters
 from clinics import queries, services
 from clinics.forms import (
     AttendanceForm,
@@ -17,6 +18,7 @@ from clinics.forms import (
 from clinics.models import Appointment, AppointmentStatus, NotBroughtFollowUp, Outcome
 from hubs import access
 from hubs.audit import record
+from letters import queries as letter_queries
 
 
 def _appointment(request, pk, action="clinic.view"):
@@ -67,7 +69,14 @@ def _render_detail(request, appointment, **forms):
         "attendance_open": appointment.slot.session.attendance_open(),
         "attendance_form": forms.get("attendance_form") or AttendanceForm(),
         "outcome_form": forms.get("outcome_form")
-        or OutcomeForm(initial={"outcome": appointment.outcome}),
+        or OutcomeForm(
+            initial={
+                "outcome": appointment.outcome,
+                "plan": appointment.plan,
+                "follows_up": appointment.follows_up,
+                "note": appointment.note,
+            }
+        ),
         "cancel_form": forms.get("cancel_form") or CancelAppointmentForm(),
         "move_form": forms.get("move_form")
         or (SlotChoiceForm(slots=slots) if slots is not None else None),
@@ -75,6 +84,8 @@ def _render_detail(request, appointment, **forms):
         or (SlotChoiceForm(slots=slots) if slots is not None else None),
         "history": appointment.history.select_related("history_user")[:20],
         "follow_up": NotBroughtFollowUp.objects.filter(appointment=appointment).first(),
+        "letters": letter_queries.about(appointment),
+        "follows_up": clinic_letters.who_follows_up(appointment),
     }
     return render(request, "clinics/appointment_detail.html", context)
 

@@ -7,10 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cc4c import formatting
+from cc4c import downloads, formatting
 from cc4c.errors import ServiceError
-from hubs import audit
+from hubs import access, audit
 from hubs.access import may_chair
+from letters import queries as letter_queries
 from mdt import letters, queries, services
 from mdt.forms import (
     ErrorSummarySource,
@@ -79,6 +80,9 @@ def _case_page(request, c, outcome_form=None, rows=None, status=200):
             "position": index + 1,
             "case_count": len(siblings),
             "may_letter": c.discussed,
+            "letters": letter_queries.about(c)
+            if access.can(request.user, "letters.view", mtg.hub_id)
+            else [],
         },
         status=status,
     )
@@ -218,11 +222,11 @@ def _letter_case(request, pk):
 def case_letter(request, pk):
     """The outcome letter for the referring GP, for the GP record: print it or download it."""
     c = _letter_case(request, pk)
-    return render(request, "mdt/letter.html", letters.letter_context(c))
+    return render(request, "mdt/letter.html", {"case": c, "page": letters.page(c)})
 
 
 def case_letter_pdf(request, pk):
     c = _letter_case(request, pk)
     response = HttpResponse(letters.outcome_letter_pdf(c), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="mdt-outcome-letter-{c.pk}.pdf"'
-    return response
+    return downloads.private(response)

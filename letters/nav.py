@@ -1,0 +1,4 @@
+SECTION = "Letters"
+NAV = [
+    ("Letters not sent", "letters:not_sent", "letters.manage"),
+]
