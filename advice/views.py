@@ -16,7 +16,6 @@ from advice.forms import (
     ReplyForm,
 )
 from advice.models import FOLLOW_UP_STATUSES, ReplyKind, Status
-from cc4c import downloads
 from cc4c.errors import ServiceError
 from cc4c.submissions import AlreadySubmitted
 from clinics import queries as clinic_queries
@@ -373,4 +372,5 @@ def attachment(request, pk, attachment_pk):
         filename=found.original_name,
         content_type=found.content_type,
     )
-    return downloads.private(response)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -38,7 +38,15 @@ class HubAdmin(HubScopedAdmin):
 
 @admin.register(Practice)
 class PracticeAdmin(HubScopedAdmin):
-    list_display = ["ods_code", "name", "hub", "comparison", "postcode", "list_size", "mesh_mailbox"]
+    list_display = [
+        "ods_code",
+        "name",
+        "hub",
+        "comparison",
+        "postcode",
+        "list_size",
+        "mesh_mailbox",
+    ]
     list_filter = ["hub", "comparison"]
     list_select_related = ["hub"]
     search_fields = ["ods_code", "name", "postcode", "mesh_mailbox"]

@@ -52,10 +52,12 @@ def _status(error):
 def _classify(error):
     status = _status(error)
     if isinstance(error, MeshError) and status is None:
-        return MeshRefused(f"MESH refused the message: {error}")
+        # send_message's own refusal of the message (an unknown recipient, a bad header).
+        return MeshRefused(f"MESH refused the message: {error.args[0] if error.args else error}")
     if status in REFUSED:
         return MeshRefused(f"MESH refused the message ({status}): {_detail(error)}")
-    return MeshUnavailable(f"{type(error).__name__}: {_detail(error)}")
+    answered = f" ({status})" if status else ""
+    return MeshUnavailable(f"{type(error).__name__}{answered}: {_detail(error)}")
 
 
 def _detail(error):
@@ -84,6 +86,9 @@ def send(*, recipient, body, local_id, subject, filename):
     left with this ``local_id`` (a relay cut off after MESH took it) is not sent again."""
     with client() as mesh:
         try:
+            # Signs in first: a refused sign-in (a wrong password or key, a lapsed mailbox) is
+            # a setting to put right, not a fault of this message, so it is tried again later.
+            mesh.handshake()
             found = already_sent(mesh, local_id)
             if found:
                 return found

@@ -142,7 +142,8 @@ class Letter(models.Model):
                 return f"Queued: not sent yet, trying again {formatting.when(self.next_attempt_at)}"
             return "Queued to send"
         if self.status == Status.SENT:
-            return f"Sent by {self.get_route_display()} {formatting.when(self.sent_at)}"
+            to = f" to {self.recipient}" if self.recipient else ""
+            return f"Sent by {self.get_route_display()}{to} {formatting.when(self.sent_at)}"
         if self.status == Status.ACKNOWLEDGED:
             return f"Received by the practice {formatting.when(self.acknowledged_at)}"
         if self.status == Status.WITHDRAWN:

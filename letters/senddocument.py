@@ -316,6 +316,7 @@ def pdf_of(bundle):
     document = _resources(bundle)[bundle.entry[0].resource.focus[0].reference]
     composition = document.entry[0].resource
     binary = _resources(document)[composition.section[0].entry[0].reference]
-    assert isinstance(binary, Binary)
+    if not isinstance(binary, Binary):
+        raise InvalidMessage("the primary attachment is a Binary")
     content = binary.content
     return content if isinstance(content, bytes) else base64.b64decode(content)

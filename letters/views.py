@@ -1,5 +1,5 @@
-"""A letter's PDF (audited, never cached), and the coordinator's list of letters not sent with
-"Send again"."""
+"""A letter's PDF (audited; no cache keeps it, as none keeps any page: cc4c.middleware), and
+the coordinator's list of letters not sent with "Send again"."""
 
 import csv
 
@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cc4c import csv_export, downloads, formatting
+from cc4c import csv_export, formatting
 from cc4c.errors import ServiceError
 from hubs.access import requires
-from hubs.audit import record
+from hubs.audit import record, record_list
 from letters import documents, queries, services
 
 PAGE_SIZE = 50
@@ -35,7 +35,7 @@ def letter_pdf(request, pk):
     data = bytes(letter.pdf) if letter.pdf is not None else documents.pdf(letter.html)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.reference}.pdf"'
-    return downloads.private(response)
+    return response
 
 
 @requires("letters.manage")
@@ -44,7 +44,11 @@ def not_sent(request):
     sort = request.GET.get("sort", "-failed")
     letters = queries.not_sent(request.user, search=search, sort=sort)
     page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
-    record(request, action="letters.not_sent.view")
+    record_list(
+        request,
+        action="letters.not_sent.view",
+        shown=[(letter.hub_id, letter.child_id) for letter in page],
+    )
     return render(
         request,
         "letters/not_sent.html",
@@ -69,7 +73,12 @@ def not_sent_csv(request):
     out.writerow(
         ["reference", "kind", "hub", "practice_ods", "practice", "nhs_number", "failed", "reason"]
     )
-    record(request, action="letters.not_sent.export")
+    letters = list(letters)
+    record_list(
+        request,
+        action="letters.not_sent.export",
+        shown=[(letter.hub_id, letter.child_id) for letter in letters],
+    )
     for letter in letters:
         out.writerow(
             [
@@ -83,7 +92,7 @@ def not_sent_csv(request):
                 letter.last_error,
             ]
         )
-    return downloads.private(response)
+    return response
 
 
 @require_POST

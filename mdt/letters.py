@@ -83,6 +83,8 @@ def meeting_letters_pdf(meeting, cases=None):
     """Every outcome letter of ``meeting`` (its discussed cases, or ``cases``) in one PDF."""
     cases = letter_cases(meeting) if cases is None else cases
     present = _present(meeting)
+    for case in cases:
+        case.meeting = meeting  # one chair, whose role is looked up once for every letter
     pages = [page(case, present=present) for case in cases]
     return documents.pdf(documents.html(pages, title="MDT outcome letters"))
 

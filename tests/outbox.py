@@ -17,10 +17,21 @@ def relay_waiting():
     return outbox.relay(list(waiting))
 
 
-def sent_mail():
-    """``django.core.mail.outbox`` once everything waiting has been relayed."""
+def is_invitation(message):
+    """A calendar invitation or cancellation (cc4c.invitations): it carries a text/calendar part."""
+    return any(
+        not isinstance(part, tuple) and part.get_content_type() == "text/calendar"
+        for part in message.attachments
+    )
+
+
+def sent_mail(*, invitations=True):
+    """``django.core.mail.outbox`` once everything waiting has been relayed; without the
+    calendar invitations if ``invitations`` is False."""
     relay_waiting()
-    return mail.outbox
+    if invitations:
+        return mail.outbox
+    return [message for message in mail.outbox if not is_invitation(message)]
 
 
 def _reset_pools():

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cc4c import downloads, formatting
+from cc4c import formatting
 from cc4c.errors import ServiceError
 from hubs import access, audit
 from hubs.access import may_chair
@@ -229,4 +229,4 @@ def case_letter_pdf(request, pk):
     c = _letter_case(request, pk)
     response = HttpResponse(letters.outcome_letter_pdf(c), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="mdt-outcome-letter-{c.pk}.pdf"'
-    return downloads.private(response)
+    return response

@@ -75,7 +75,8 @@ def test_the_import_can_be_recorded_for_a_person(good_file):
 def test_the_template_option_prints_the_kinds_header_row(capsys):
     assert run_command("practices", "--template") == 0
     assert (
-        capsys.readouterr().out == "ods_code,name,hub_code,hub_name,postcode,list_size,comparison\n"
+        capsys.readouterr().out
+        == "ods_code,name,hub_code,hub_name,postcode,list_size,comparison,mesh_mailbox\n"
     )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hubs', '0003_hub_cis2_required_for_clinical'),
+        ('hubs', '0005_comparison_practices'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinics', '0003_follow_up_next_step'),
+        ('clinics', '0004_referral_taken_off_the_list'),
     ]
 
     operations = [
