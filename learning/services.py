@@ -57,11 +57,17 @@ def draft_title(text: str) -> str:
     return first
 
 
-def draft_from_case(*, case: CaseDiscussion, text: str, by: Person) -> LearningPoint:
+def draft_from_case(*, case: CaseDiscussion, text: str, by: Person) -> LearningPoint | None:
     """The case's learning point as a draft waiting for the chair, written or brought up to date
-    with ``text`` (in the caller's transaction). One that was reviewed is left as it is."""
+    with ``text`` (in the caller's transaction), or taken away while still a draft when ``text``
+    is empty. One that was reviewed is left as it is."""
     text = text.strip()
     point = LearningPoint.objects.select_for_update().filter(case=case).first()
+    if not text:
+        # The learning point was cleared: a draft still waiting for the chair goes with it.
+        if point is not None and point.status == PointStatus.AWAITING:
+            point.delete()
+        return None
     if point is None:
         return LearningPoint.objects.create(
             meeting=case.meeting,

@@ -421,19 +421,24 @@ def earliest_start(meeting: Meeting) -> datetime.datetime:
 def start_meeting(*, meeting: Meeting, by: Person) -> Meeting:
     """Open the meeting for outcomes: from an hour before it on its day, never earlier."""
     _require_chair(by, meeting)
-    if meeting.status == MeetingStatus.FINISHED:
-        raise MdtError("This meeting has finished.")
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise MdtError("This meeting was cancelled; it cannot be started.")
-    if meeting.status == MeetingStatus.IN_PROGRESS:
-        return meeting
-    opens = earliest_start(meeting)
-    if timezone.now() < opens:
-        raise MdtError(
-            f"This meeting is on {formatting.weekday_when(meeting.starts_at)}. It cannot be "
-            f"started before {formatting.clock(opens)} that day."
-        )
     with transaction.atomic():
+        # Locked as cancelling and finishing lock it, so a cancel at the same moment wins or
+        # waits, and a cancelled meeting is never started.
+        meeting.status = (
+            Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
+        )
+        if meeting.status == MeetingStatus.FINISHED:
+            raise MdtError("This meeting has finished.")
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise MdtError("This meeting was cancelled; it cannot be started.")
+        if meeting.status == MeetingStatus.IN_PROGRESS:
+            return meeting
+        opens = earliest_start(meeting)
+        if timezone.now() < opens:
+            raise MdtError(
+                f"This meeting is on {formatting.weekday_when(meeting.starts_at)}. It cannot be "
+                f"started before {formatting.clock(opens)} that day."
+            )
         meeting.status = MeetingStatus.IN_PROGRESS
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["status", "started_at"])
@@ -572,7 +577,7 @@ def record_discussion(
             refer_to_clinic=refer_to_clinic,
         )
         added = [add_action(meeting=case.meeting, case=case, by=by, **row) for row in actions]
-        draft = lessons.draft(case=case, text=learning_points, by=by) if learning_points else None
+        draft = lessons.draft(case=case, text=learning_points or "", by=by)
     return case, added, draft
 
 

@@ -290,6 +290,13 @@ def test_a_learning_point_becomes_one_draft_for_the_chair_to_publish(
     assert LearningPoint.objects.count() == 1
     assert draft.text == "Check thyroid function."
 
+    # Cleared on the case, the draft goes too; typed again, it comes back.
+    response = client.post(url, outcome_data(outcome="other", learning_points=""))
+    assert messages_of(response)[-1] == "Outcome saved."
+    assert not LearningPoint.objects.exists()
+    client.post(url, outcome_data(outcome="other", learning_points="Check thyroid function."))
+    draft = LearningPoint.objects.get()
+
     # The chair publishes it as it is, without retyping.
     body = client.get(reverse("learning:meeting", args=[running_case.meeting_id])).content.decode()
     assert reverse("learning:review", args=[draft.pk]) in body
@@ -301,6 +308,9 @@ def test_a_learning_point_becomes_one_draft_for_the_chair_to_publish(
         topic="feeding",
         text=draft.text,
     )
+    assert LearningPoint.objects.published().get() == draft
+    # A published point stays, whatever is later cleared on the case.
+    client.post(url, outcome_data(outcome="other", learning_points=""))
     assert LearningPoint.objects.published().get() == draft
 
 
