@@ -80,3 +80,26 @@ def test_importing_twice_changes_nothing_and_a_changed_row_updates():
     practice = Practice.objects.get()
     assert (practice.hub.code, practice.list_size) == ("HUB-B", 120)
     assert set(changed.hub_ids) == set(Hub.objects.values_list("id", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_mesh_mailbox_column_sets_a_mailbox_keeps_it_when_empty_and_names_a_bad_one():
+    header = [*HEADER, "mesh_mailbox"]
+    run_import(
+        "practices",
+        csv_file(header, [["E85001", "Surgery", "HUB-A", "", "", "", "e85001ot001"]]),
+    )
+    assert Practice.objects.get().mesh_mailbox == "E85001OT001"
+    # An empty cell keeps the mailbox the practice has; a file without the column too.
+    run_import("practices", csv_file(header, [["E85001", "Surgery", "HUB-A", "", "", "", ""]]))
+    run_import("practices", rows_file(["E85001", "Renamed Surgery", "HUB-A", "", "", ""]))
+    practice = Practice.objects.get()
+    assert (practice.name, practice.mesh_mailbox) == ("Renamed Surgery", "E85001OT001")
+    with pytest.raises(ImportFailed) as failure:
+        run_import(
+            "practices",
+            csv_file(header, [["E85001", "Surgery", "HUB-A", "", "", "", "not a mailbox!"]]),
+        )
+    [error] = failure.value.errors
+    assert error.startswith("line 2: mesh_mailbox: 'not a mailbox!' is not a MESH mailbox id")
+    assert Practice.objects.get().mesh_mailbox == "E85001OT001"
