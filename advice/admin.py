@@ -66,4 +66,4 @@ class InboundEmailAdmin(HubScopedAdmin):
     @admin.display(description="Message as received")
     def message(self, obj):
         text = bytes(obj.raw or b"").decode("utf-8", "replace")
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text[:MESSAGE_SHOWN])
+        return format_html("<pre>{}</pre>", text[:MESSAGE_SHOWN])

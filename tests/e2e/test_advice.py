@@ -131,3 +131,41 @@ def test_a_question_sent_with_a_double_click_is_one_request(page):
     expect(page.get_by_text(made.reference).first).to_be_visible()
     axe_check(page, "gp")
     screenshot(page, "advice-double-click")
+
+
+def test_an_unproven_email_is_filed_only_once_its_gp_confirms_it(page, browser, live_server):
+    from email.message import EmailMessage
+
+    from advice import email_intake
+    from tests.outbox import sent_mail
+
+    hub = HubFactory(code="E2E-HELD", name="Held Hub", advice_email="advice.held@hub.example")
+    practice = PracticeFactory(hub=hub)
+    gp = member(Role.GP, hub, practice=practice, email="dr.held@practice.example")
+    other = member(Role.GP, hub, practice=practice, email="dr.other@practice.example")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = gp.email, hub.advice_email, "Bow legs"
+    message.set_content("Toddler with bow legs: physiological?")
+    email_intake.accept(raw=message.as_bytes(), mail_from=gp.email, rcpt_to=hub.advice_email)
+    [body] = [m.body for m in sent_mail() if m.subject.startswith("Confirm your question")]
+    path = re.search(r"/advice/email/[^/\s]+/", body).group(0)
+    assert not AdviceRequest.objects.exists()
+
+    stranger = new_page(browser, live_server)
+    sign_in(stranger, other)
+    response = stranger.goto(path)
+    assert response.status == 404  # the wrong GP: no such page
+    stranger.context.close()
+
+    sign_in(page, gp)
+    page.goto(path)
+    expect(page.get_by_role("heading", name="Confirm your emailed question")).to_be_visible()
+    expect(page.get_by_text("Toddler with bow legs: physiological?")).to_be_visible()
+    axe_check(page, "gp")
+    screenshot(page, "advice-email-confirm")
+    page.get_by_role("button", name=re.compile("Yes, I sent it")).click()
+    made = AdviceRequest.objects.get()
+    expect(page.get_by_text(f"Your emailed question is request {made.reference}.")).to_be_visible()
+    assert made.asked_by == gp
+    screenshot(page, "advice-email-confirmed")
+    assert page.goto(path).status == 404  # the link is used
