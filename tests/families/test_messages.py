@@ -375,6 +375,20 @@ def test_a_message_still_waiting_is_never_sent_once_the_contact_withdraws_consen
     assert notify.sent == []
 
 
+def test_a_booking_rolled_back_leaves_no_message_to_send(notify, carer, slot, coordinator):
+    from django.db import transaction
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        book(slot, carer.child, coordinator)
+        assert OutboxNotification.objects.count() == 1  # written with the booking
+        raise Undone
+    assert not OutboxNotification.objects.exists()
+    assert govuk_notify.relay() == 0 and notify.sent == []
+
+
 def test_a_young_person_of_16_can_be_their_own_contact_and_a_younger_child_cannot(
     carer, coordinator, slot
 ):
