@@ -160,3 +160,19 @@ def test_a_refused_letter_waits_on_the_coordinators_list_and_send_again_sends_it
         AuditEvent.objects.filter(action="letters.send_again", object_id=str(letter.pk)).count()
         == 1
     )
+
+
+def test_mesh_down_through_every_try_fails_the_letter_onto_the_coordinators_list(
+    mesh_sandbox, discussed, paediatrician
+):
+    mesh_sandbox.stop()
+    letter = finish(discussed, paediatrician)
+    relay_waiting()
+    for _ in range(relay.MAX_ATTEMPTS - 1):
+        letter.refresh_from_db()
+        assert letter.status == Status.QUEUED
+        assert relay.relay(now=letter.next_attempt_at) == 0
+    letter.refresh_from_db()
+    assert letter.status == Status.FAILED and letter.attempts == relay.MAX_ATTEMPTS
+    assert letter.last_error.startswith(f"Not sent after {relay.MAX_ATTEMPTS} attempts")
+    assert relay.relay(now=letter.next_attempt_at) == 0  # no longer tried on its own
