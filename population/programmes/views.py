@@ -70,6 +70,13 @@ def programme_worklist(request, hub_id, key):
     highest risk first, with the reason; a GP or paediatrician marks it done or excludes."""
     hub, practice, programme, children, form, rows = _worklist(request, hub_id, key, "child.view")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        request,
+        action="population.programme_worklist",
+        hub=hub,
+        obj=programme,
+        children=[item.child_id for item in page],
+    )
     return render(
         request,
         "population/programmes/worklist.html",
@@ -113,7 +120,14 @@ def programme_worklist_csv(request, hub_id, key):
     hub, _practice, programme, _children, _form, rows = _worklist(
         request, hub_id, key, "child.export"
     )
-    audit.record(request, action="population.programme_worklist_csv", hub=hub, obj=programme)
+    rows = list(rows)
+    audit.record(
+        request,
+        action="population.programme_worklist_csv",
+        hub=hub,
+        obj=programme,
+        children=[item.child_id for item in rows],
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{programme.key}-worklist-{hub.code}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
