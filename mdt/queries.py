@@ -202,3 +202,14 @@ def mdt_cases_for_child(user: Person, child: Child) -> QuerySet[CaseDiscussion]:
         .select_related("meeting", "meeting__hub")
         .order_by("-meeting__starts_at")
     )
+
+
+def last_meeting_day(hub: Hub) -> datetime.date | None:
+    """The day of the hub's last finished MDT meeting, if any."""
+    last = (
+        Meeting.objects.filter(hub=hub, status=MeetingStatus.FINISHED)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(last).date() if last else None

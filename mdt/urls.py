@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mdt.views import cases, lists, meetings, put_forward
+from mdt.views import alerts, cases, lists, meetings, put_forward
 
 app_name = "mdt"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("my-actions/", lists.my_actions, name="my_actions"),
     path("hubs/<int:hub_pk>/", lists.hub_page, name="hub"),
     path("hubs/<int:hub_pk>/schedule/", meetings.schedule, name="schedule"),
+    path("hubs/<int:hub_pk>/hospital-alert/", alerts.hospital_alert, name="hospital_alert"),
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("meetings/<int:pk>/start/", meetings.meeting_start, name="meeting_start"),
     path("meetings/<int:pk>/finish/", meetings.meeting_finish, name="meeting_finish"),

@@ -2,6 +2,8 @@
 
 import re
 
+from django.db import connection
+
 from cc4c.imports import (
     Column,
     ImportFormat,
@@ -19,8 +21,8 @@ from cc4c.imports import (
     upsert_select,
 )
 from hubs.imports import ByPractice
-from population.models import Child, Flag, Sex
-from population.segmentation import segments_table
+from population.models import Child, EthnicCategory, Flag, Sex
+from population.segmentation import has_hospital_rules, resegment_children, segments_table
 
 # Verhoeff's dihedral check, which SNOMED CT uses for the last digit of every identifier.
 _VERHOEFF_D = (
@@ -98,6 +100,7 @@ FIELDS = [
     "flags",
     "asthma_plan_reviewed_on",
     "imd_decile",
+    "ethnic_category",
 ]
 
 
@@ -155,8 +158,19 @@ SEX_SQL = (
     + " ".join(f"WHEN '{letter}' THEN '{value}'" for letter, value in SEX_LETTERS.items())
     + " END END"
 )
+
+
+@shaped("an NHS ethnic category code: one of A to H, J to N, P, R, S or Z (any case)")
+def ethnic_category(value):
+    code = value.upper()
+    if code not in EthnicCategory.values:
+        raise ValueError(f"'{value}' is not an NHS ethnic category code (A to Z, e.g. A, H, N, Z)")
+    return code
+
+
 ODS_SQL = "CASE WHEN {v} ~ '^[A-Z][0-9]{{5}}$' THEN {v} END"
 DECILE_SQL = "CASE WHEN {v} ~ '^([1-9]|10)$' THEN {v} END"
+ETHNIC_SQL = "CASE WHEN {v} ~ '^[A-HJ-NPRSZ]$' THEN {v} END"
 
 
 def text_sql(max_length):
@@ -203,6 +217,13 @@ class ChildrenFormat(ByPractice, ImportFormat):
             db_type="smallint",
             sql=DECILE_SQL,
         ),
+        Column(
+            "ethnic_category",
+            required=False,
+            parse=ethnic_category,
+            db_type="varchar(1)",
+            sql=ETHNIC_SQL,
+        ),
     ]
     natural_key = ("nhs_number",)
     checks_in_sql = True
@@ -248,6 +269,7 @@ class ChildrenFormat(ByPractice, ImportFormat):
             "coalesce(r.postcode, '') AS postcode, p.id AS practice_id, r.registered_on, "
             "r.deregistered_on, coalesce(r.conditions, '{}') AS conditions, "
             "coalesce(r.flags, '{}') AS flags, r.asthma_plan_reviewed_on, r.imd_decile, "
+            "coalesce(r.ethnic_category, '') AS ethnic_category, "
             "s.segment, s.segment_reasons "
             "FROM import_rows r JOIN hubs_practice p ON p.ods_code = r.practice_ods "
             f"JOIN {SEGMENTS} s ON s.conditions = coalesce(r.conditions, '{{}}') "
@@ -263,6 +285,17 @@ class ChildrenFormat(ByPractice, ImportFormat):
             compare=FIELDS[1:],
             by=ctx.by,
         )
+        if has_hospital_rules():
+            # The file's segments know conditions and flags; hospital events are the child's.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT DISTINCT c.id FROM population_child c "
+                    "JOIN import_rows r ON r.nhs_number = c.nhs_number "
+                    "JOIN population_hospitalevent e ON e.child_id = c.id"
+                )
+                with_events = [row[0] for row in cursor]
+            if with_events:
+                resegment_children(child_ids=with_events)
         return {"created": created, "updated": updated}
 
 

@@ -151,3 +151,146 @@ def population_measures(hub_ids, date_from, date_to, *, by=None, now=None):
     if by == "hub":
         return {hub_id: finish(counts) for hub_id, counts in by_hub.items()}
     return finish({key: sum(counts[key] for counts in by_hub.values()) for key in COUNTS})
+
+
+# Programmes ------------------------------------------------------------------------------------
+# Measures of the programmes for the evaluation report, as a metrics source of the same shape as
+# population_measures; the report does not read it yet (evaluation/compose.py SOURCES).
+
+# The shipped programmes and their due care processes (population migration 0007): each
+# gives a register size and, per process, the % in date overall and in IMD quintile 1.
+MEASURED_PROGRAMMES = [
+    (
+        "asthma",
+        "Asthma",
+        [
+            ("management_plan", "asthma management plan reviewed"),
+            ("inhaler_technique", "inhaler technique checked"),
+        ],
+    ),
+    ("diabetes", "Diabetes", [("hba1c", "HbA1c measured"), ("annual_review", "annual review")]),
+    (
+        "epilepsy",
+        "Epilepsy",
+        [("annual_review", "epilepsy review"), ("care_plan", "care plan agreed")],
+    ),
+    ("oral_health", "Oral health", [("dental_check", "dental check")]),
+    ("mental_health", "Mental health", [("crisis_review", "review after a crisis contact")]),
+]
+UNPLANNED_MEASURES = [("ed_attendance", "ed_attendances"), ("admission", "admissions")]
+
+
+def programme_measure_keys():
+    """Every key programme_measures returns, hidden numerators and denominators included."""
+    keys = []
+    for programme, _title, processes in MEASURED_PROGRAMMES:
+        keys.append(f"programme_{programme}_register")
+        for process, _label in processes:
+            for part in ("", "_core20"):
+                stem = f"programme_{programme}_{process}{part}"
+                keys += [f"{stem}_pct", f"_{stem}_n", f"_{stem}_d"]
+    for _kind, name in UNPLANNED_MEASURES:
+        keys += [f"hospital_events_{name}_per_1000", f"_hospital_events_{name}_n"]
+    return keys + ["_hospital_events_children"]
+
+
+def _programme_counts(hub_ids, date_to, today):
+    """{hub id: counts} of each shipped programme as at ``date_to``: one query a programme,
+    grouped by practice and IMD quintile, and one for hospital events."""
+    from population.programmes import engine
+    from population.programmes.models import Programme
+
+    hub_of = dict(Practice.objects.filter(hub_id__in=hub_ids).values_list("pk", "hub_id"))
+    children = Child.objects.filter(_registered(date_to), practice_id__in=list(hub_of))
+    on = min(date_to, today)
+    counts = {hub_id: dict.fromkeys(programme_measure_keys(), 0) for hub_id in hub_ids}
+    programmes = {
+        p.key: p for p in Programme.objects.filter(key__in=[k for k, _t, _p in MEASURED_PROGRAMMES])
+    }
+    for key, _title, processes in MEASURED_PROGRAMMES:
+        programme = programmes.get(key)
+        if programme is None:
+            continue
+        process_keys = {p.pk: p.key for p in programme.processes.all()}
+        sizes = engine.register_counts(children, programme, on, by="practice")
+        for practice_id, size in sizes.items():
+            counts[hub_of[int(practice_id)]][f"programme_{key}_register"] += size
+        measured = {process for process, _label in processes}
+        found = engine.coverage_counts(children, programme, on, by="practice_quintile")
+        for (group, process_id), (eligible, in_date, _excluded) in found.items():
+            process = process_keys.get(process_id)
+            if process not in measured:
+                continue
+            practice_id, quintile = group.split(":")
+            hub_counts = counts[hub_of[int(practice_id)]]
+            parts = ["", "_core20"] if quintile == "1" else [""]
+            for part in parts:
+                hub_counts[f"_programme_{key}_{process}{part}_n"] += in_date
+                hub_counts[f"_programme_{key}_{process}{part}_d"] += eligible
+    return counts, hub_of
+
+
+def _hospital_event_counts(hub_ids, hub_of, date_from, date_to, counts):
+    """Add each hub's ED attendances and admissions in the period (of the children registered
+    at its practices on ``date_to``) and those children's number: one query."""
+    from population.programmes.models import HospitalEvent
+
+    rows = (
+        HospitalEvent.objects.filter(
+            Q(child__practice_id__in=list(hub_of)),
+            occurred_on__range=(date_from, date_to),
+            kind__in=[kind for kind, _name in UNPLANNED_MEASURES],
+            child__registered_on__lte=date_to,
+        )
+        .filter(Q(child__deregistered_on__isnull=True) | Q(child__deregistered_on__gt=date_to))
+        .order_by()
+        .values_list("child__practice_id", "kind")
+        .annotate(n=Count("id"))
+    )
+    names = dict(UNPLANNED_MEASURES)
+    for practice_id, kind, n in rows:
+        counts[hub_of[practice_id]][f"_hospital_events_{names[kind]}_n"] += n
+
+
+def programme_measures(hub_ids, date_from, date_to, *, by=None, now=None):
+    """Each shipped programme's register and care processes in date (overall and for IMD
+    quintile 1) as at the period's last day, and ED attendances and admissions (from the
+    hospital-events import) in the period per 1,000 children registered on its last day.
+    Per hub from a query a programme; for the hubs together, their sum; per month, the
+    figures as at each month's last day inside the period."""
+    breakdown.check(by)
+    if by == "month":
+        return {
+            month: programme_measures(hub_ids, first, last, now=now)
+            for month, first, last in breakdown.clipped_months(date_from, date_to)
+        }
+    hub_ids = list(hub_ids)
+    today = timezone.localdate(now)
+
+    def compute():
+        counts, hub_of = _programme_counts(hub_ids, date_to, today)
+        _hospital_event_counts(hub_ids, hub_of, date_from, date_to, counts)
+        registered = registered_counts(list(hub_of), [date_to])
+        for practice_id, (n,) in registered.items():
+            counts[hub_of[practice_id]]["_hospital_events_children"] += n
+        return counts
+
+    by_hub = breakdown.shared(("programmes", tuple(hub_ids), date_from, date_to, today), compute)
+
+    def finish(values):
+        values = dict(values)
+        for key in [k for k in values if k.endswith("_pct")]:
+            stem = key[: -len("_pct")]
+            values[key] = pct(values[f"_{stem}_n"], values[f"_{stem}_d"])
+        children = values["_hospital_events_children"]
+        for _kind, name in UNPLANNED_MEASURES:
+            events = values[f"_hospital_events_{name}_n"]
+            values[f"hospital_events_{name}_per_1000"] = (
+                round(1000 * events / children, 1) if children else None
+            )
+        return values
+
+    if by == "hub":
+        return {hub_id: finish(counts) for hub_id, counts in by_hub.items()}
+    keys = programme_measure_keys()
+    return finish({key: sum(counts[key] for counts in by_hub.values()) for key in keys})

@@ -31,6 +31,38 @@ class Flag(models.TextChoices):
     ACUTE_SEVERE_RECENT = "acute_severe_recent", "Severe acute illness or admission (90 days)"
 
 
+class EthnicCategory(models.TextChoices):
+    """The NHS ethnic category codes (NHS Data Dictionary, ETHNIC CATEGORY)."""
+
+    WHITE_BRITISH = "A", "White: British"
+    WHITE_IRISH = "B", "White: Irish"
+    WHITE_OTHER = "C", "White: any other White background"
+    MIXED_WHITE_BLACK_CARIBBEAN = "D", "Mixed: White and Black Caribbean"
+    MIXED_WHITE_BLACK_AFRICAN = "E", "Mixed: White and Black African"
+    MIXED_WHITE_ASIAN = "F", "Mixed: White and Asian"
+    MIXED_OTHER = "G", "Mixed: any other mixed background"
+    INDIAN = "H", "Asian or Asian British: Indian"
+    PAKISTANI = "J", "Asian or Asian British: Pakistani"
+    BANGLADESHI = "K", "Asian or Asian British: Bangladeshi"
+    ASIAN_OTHER = "L", "Asian or Asian British: any other Asian background"
+    CARIBBEAN = "M", "Black or Black British: Caribbean"
+    AFRICAN = "N", "Black or Black British: African"
+    BLACK_OTHER = "P", "Black or Black British: any other Black background"
+    CHINESE = "R", "Other ethnic groups: Chinese"
+    OTHER = "S", "Other ethnic groups: any other ethnic group"
+    NOT_STATED = "Z", "Not stated"
+
+
+# The five groups of the categories (and "not stated"), as equity breakdowns show them.
+ETHNIC_GROUPS = [
+    ("White", "ABC"),
+    ("Mixed", "DEFG"),
+    ("Asian or Asian British", "HJKL"),
+    ("Black or Black British", "MNP"),
+    ("Other ethnic groups", "RS"),
+    ("Not stated", "Z"),
+]
+
 SAFEGUARDING_FLAGS = frozenset({Flag.CHILD_PROTECTION_PLAN, Flag.LOOKED_AFTER})
 NHS_NUMBER_LENGTH = 10
 
@@ -80,6 +112,9 @@ class Child(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices)
     postcode = models.CharField(max_length=8, blank=True)
     imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
+    ethnic_category = models.CharField(
+        max_length=1, choices=EthnicCategory.choices, blank=True, help_text="Where recorded"
+    )
     # Looked up by practice through the (practice, segment) index: no index of its own.
     practice = models.ForeignKey(
         Practice, on_delete=models.PROTECT, related_name="children", db_index=False
@@ -224,11 +259,33 @@ class ValueSet(models.Model):
         return f"{self.title} ({self.get_kind_display()})"
 
 
+class HospitalEventKind(models.TextChoices):
+    ED = "ed_attendance", "Emergency department attendance"
+    ADMISSION = "admission", "Admission"
+    OUTPATIENT_NEW = "outpatient_new", "Outpatient appointment (new)"
+    OUTPATIENT_FOLLOW_UP = "outpatient_follow_up", "Outpatient appointment (follow-up)"
+    NOT_BROUGHT = "did_not_attend", "Outpatient appointment not attended"
+
+
+# How a segment reason counts them: "2 or more emergency department attendances".
+HOSPITAL_EVENTS_PLURAL = {
+    HospitalEventKind.ED: "emergency department attendances",
+    HospitalEventKind.ADMISSION: "admissions",
+    HospitalEventKind.OUTPATIENT_NEW: "new outpatient appointments",
+    HospitalEventKind.OUTPATIENT_FOLLOW_UP: "outpatient follow-up appointments",
+    HospitalEventKind.NOT_BROUGHT: "outpatient appointments not attended",
+}
+
+
 class RuleCondition(models.TextChoices):
     VALUE_SET = "value_set", "matches value set"
     FLAG = "flag", "has flag"
     EXACTLY_LONG_TERM = "exactly_long_term", "matches exactly K long-term value sets"
     AT_LEAST_LONG_TERM = "at_least_long_term", "matches at least K long-term value sets"
+    HOSPITAL_EVENTS = (
+        "hospital_events",
+        "has at least K hospital events of a kind in N days (with a diagnosis in a value set)",
+    )
 
 
 COUNT_CONDITIONS = (RuleCondition.EXACTLY_LONG_TERM, RuleCondition.AT_LEAST_LONG_TERM)
@@ -244,7 +301,19 @@ class SegmentRule(models.Model):
     )
     flag = models.CharField(max_length=30, choices=Flag.choices, blank=True)
     count = models.PositiveSmallIntegerField(
-        "K", null=True, blank=True, help_text="For the long-term value set count conditions."
+        "K",
+        null=True,
+        blank=True,
+        help_text="For the long-term value set counts, and the number of hospital events.",
+    )
+    hospital_kind = models.CharField(
+        "hospital event", max_length=24, choices=HospitalEventKind.choices, blank=True
+    )
+    within_days = models.PositiveSmallIntegerField(
+        "N days",
+        null=True,
+        blank=True,
+        help_text="For hospital events: in the last N days (365 for a year).",
     )
 
     class Meta:
@@ -260,6 +329,13 @@ class SegmentRule(models.Model):
                         flag="",
                         count__isnull=False,
                     )
+                    | Q(
+                        condition="hospital_events",
+                        flag="",
+                        count__gte=1,
+                        within_days__gte=1,
+                    )
+                    & ~Q(hospital_kind="")
                 ),
                 name="segment_rule_one_condition",
             ),
@@ -275,7 +351,15 @@ class SegmentRule(models.Model):
             return f"has flag {Flag(self.flag).label}"
         if self.condition == RuleCondition.EXACTLY_LONG_TERM:
             return f"matches exactly {self.count} long-term value sets"
+        if self.condition == RuleCondition.HOSPITAL_EVENTS:
+            return f"has {self.hospital_reason()}"
         return f"matches at least {self.count} long-term value sets"
+
+    def hospital_reason(self):
+        """ "2 or more admissions with Asthma in 365 days", as segmentation writes it."""
+        events = HOSPITAL_EVENTS_PLURAL.get(self.hospital_kind, self.hospital_kind)
+        with_diagnosis = f" with {self.value_set.title}" if self.value_set_id else ""
+        return f"{self.count} or more {events}{with_diagnosis} in {self.within_days} days"
 
     def clean(self):
         errors = {}
@@ -285,16 +369,27 @@ class SegmentRule(models.Model):
             errors["flag"] = "Choose the flag this rule matches."
         if self.condition in COUNT_CONDITIONS and self.count is None:
             errors["count"] = "Give K, the number of long-term value sets."
+        if self.condition == RuleCondition.HOSPITAL_EVENTS:
+            if not self.hospital_kind:
+                errors["hospital_kind"] = "Choose the kind of hospital event this rule counts."
+            if not self.count:
+                errors["count"] = "Give K, the number of hospital events (1 or more)."
+            if not self.within_days:
+                errors["within_days"] = "Give N, the number of days back (365 for a year)."
         if errors:
             raise ValidationError(errors)
-        # Keep only the field the chosen condition uses.
-        if self.condition != RuleCondition.VALUE_SET:
+        # Keep only the fields the chosen condition uses.
+        if self.condition != RuleCondition.HOSPITAL_EVENTS:
+            self.hospital_kind = ""
+            self.within_days = None
+        if self.condition not in (RuleCondition.VALUE_SET, RuleCondition.HOSPITAL_EVENTS):
             self.value_set = None
         if self.condition != RuleCondition.FLAG:
             self.flag = ""
         if self.condition not in (
             RuleCondition.EXACTLY_LONG_TERM,
             RuleCondition.AT_LEAST_LONG_TERM,
+            RuleCondition.HOSPITAL_EVENTS,
         ):
             self.count = None
 
@@ -327,4 +422,5 @@ from population.programmes.models import (  # noqa: E402, F401
     Exclusion,
     HospitalEvent,
     Programme,
+    ProgrammeSnapshot,
 )

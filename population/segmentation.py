@@ -7,8 +7,9 @@ every rule they match (docs/population-framework.md).
 """
 
 from django.db import connection, transaction
+from django.utils import timezone
 
-from population.models import Flag, ValueSetKind
+from population.models import HOSPITAL_EVENTS_PLURAL, Flag, ValueSetKind
 
 ASTHMA_VALUE_SET = "asthma"
 ASTHMA_PLAN_DAYS = 365
@@ -18,12 +19,22 @@ ASTHMA_PLAN_DAYS = 365
 # hundreds of thousands holds a few thousand pairs.
 _SEGMENTS_SQL = """
 scope AS (
-    SELECT row_number() OVER () AS id, conditions, flags
-    FROM (SELECT DISTINCT conditions, flags FROM children) pairs
+    SELECT row_number() OVER () AS id, conditions, flags, hospital
+    FROM (SELECT DISTINCT conditions, flags, hospital FROM children) pairs
 ),
 rules AS (
     SELECT r.id, r.condition, r.value_set_id, r.flag, r.count, s.number
     FROM population_segmentrule r JOIN population_segment s ON s.id = r.segment_id
+),
+hospital_rules AS (
+    SELECT r.id, s.number,
+           r.count || ' or more ' || coalesce(hl.label, r.hospital_kind)
+           || coalesce(' with ' || v.title, '') || ' in ' || r.within_days || ' days' AS reason
+    FROM population_segmentrule r JOIN population_segment s ON s.id = r.segment_id
+    LEFT JOIN population_valueset v ON v.id = r.value_set_id
+    LEFT JOIN unnest(%(hospital_codes)s::text[], %(hospital_labels)s::text[]) AS hl(code, label)
+         ON hl.code = r.hospital_kind
+    WHERE r.condition = 'hospital_events'
 ),
 value_sets AS (
     SELECT v.id, v.kind, v.codes,
@@ -48,6 +59,9 @@ matched AS (
     SELECT m.child_id, r.number, m.reason
     FROM rules r JOIN matched_sets m ON m.value_set_id = r.value_set_id
     WHERE r.condition = 'value_set'
+  UNION ALL
+    SELECT sc.id, hr.number, hr.reason
+    FROM scope sc JOIN hospital_rules hr ON hr.id = ANY(sc.hospital)
   UNION ALL
     SELECT sc.id, r.number, coalesce(fl.label, r.flag)
     FROM rules r
@@ -77,20 +91,41 @@ result AS (
     FROM reasons GROUP BY child_id
 ),
 segments AS (
-    SELECT scope.conditions, scope.flags, coalesce(result.segment, 1) AS segment,
+    SELECT scope.conditions, scope.flags, scope.hospital, coalesce(result.segment, 1) AS segment,
            coalesce(result.reasons, '{{}}'::varchar(200)[]) AS segment_reasons
     FROM scope LEFT JOIN result ON result.child_id = scope.id
 )
 """
 
+# The hospital rules each child meets (their ids, in order): children with the same
+# conditions, flags and hospital rules met share a segment.
+_HOSPITAL_SQL = """
+hospital_met AS (
+    SELECT child_id, array_agg(rule_id ORDER BY rule_id) AS rules FROM (
+        SELECT e.child_id, r.id AS rule_id
+        FROM population_segmentrule r
+        JOIN population_hospitalevent e
+          ON e.kind = r.hospital_kind AND e.occurred_on <= %(today)s
+         AND e.occurred_on > %(today)s::date - r.within_days
+        LEFT JOIN population_valueset v ON v.id = r.value_set_id
+        WHERE r.condition = 'hospital_events'
+          AND (r.value_set_id IS NULL OR e.diagnosis = ANY(v.codes))
+        GROUP BY e.child_id, r.id, r.count HAVING count(*) >= r.count
+    ) met GROUP BY child_id
+)"""
+
 _RESEGMENT_SQL = (
-    "WITH children AS "  # noqa: S608
-    "(SELECT c.id, c.conditions, c.flags FROM population_child c WHERE {where}), "
+    "WITH "  # noqa: S608
+    + _HOSPITAL_SQL
+    + ", children AS (SELECT c.id, c.conditions, c.flags, "
+    "coalesce(h.rules, '{{}}'::bigint[]) AS hospital "
+    "FROM population_child c LEFT JOIN hospital_met h ON h.child_id = c.id WHERE {where}), "
     + _SEGMENTS_SQL
     + """
 UPDATE population_child c
 SET segment = s.segment, segment_reasons = s.segment_reasons
 FROM children ch JOIN segments s ON s.conditions = ch.conditions AND s.flags = ch.flags
+     AND s.hospital = ch.hospital
 WHERE c.id = ch.id
   AND (c.segment IS DISTINCT FROM s.segment OR c.segment_reasons IS DISTINCT FROM s.segment_reasons)
 """
@@ -104,6 +139,9 @@ def _params():
         "no_long_term": "No long-term condition",
         "flag_codes": [f.value for f in Flag],
         "flag_labels": [f.label for f in Flag],
+        "hospital_codes": [str(kind) for kind in HOSPITAL_EVENTS_PLURAL],
+        "hospital_labels": list(HOSPITAL_EVENTS_PLURAL.values()),
+        "today": timezone.localdate(),
     }
 
 
@@ -116,11 +154,20 @@ def segments_table(name, children_sql):
     with connection.cursor() as cursor:
         cursor.execute(
             f"DROP TABLE IF EXISTS {table}; CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "  # noqa: S608
-            f"WITH children AS ({children_sql}), {_SEGMENTS_SQL.format()} "
+            f"WITH children AS (SELECT conditions, flags, '{{}}'::bigint[] AS hospital "
+            f"FROM ({children_sql}) given), {_SEGMENTS_SQL.format()} "
             "SELECT conditions, flags, segment, segment_reasons FROM segments; "
             f"ANALYZE {table}",
             _params(),
         )
+
+
+def has_hospital_rules():
+    """Whether any segmentation rule counts hospital events (then an import of children or of
+    hospital events re-segments the children with events)."""
+    from population.models import SegmentRule
+
+    return SegmentRule.objects.filter(condition="hospital_events").exists()
 
 
 def resegment_children(child_ids=None, practice_ids=None, *, id_table=None):
@@ -167,9 +214,14 @@ ON CONFLICT (child_id, month_end) DO UPDATE SET
 
 
 def take_month_end_snapshot(day):
-    """Keep every child registered on ``day`` with their segment then; safe to run twice."""
+    """Keep every child registered on ``day`` with their segment then, and each programme's
+    coverage per practice (population.programmes.engine); safe to run twice."""
+    from population.programmes import engine
+
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             _SNAPSHOT_SQL, {"day": day, "asthma": ASTHMA_VALUE_SET, "plan_days": ASTHMA_PLAN_DAYS}
         )
-        return cursor.rowcount
+        kept = cursor.rowcount
+        engine.take_programme_snapshots(day)
+        return kept

@@ -33,6 +33,12 @@ urlpatterns = [
         name="programme_worklist",
     ),
     path(
+        "hub/<int:hub_id>/programmes/<slug:key>/equity/",
+        programmes.programme_equity,
+        name="programme_equity",
+    ),
+    path("hub/<int:hub_id>/equity/", programmes.segment_equity, name="segment_equity"),
+    path(
         "hub/<int:hub_id>/programmes/<slug:key>.csv",
         programmes.programme_worklist_csv,
         name="programme_worklist_csv",

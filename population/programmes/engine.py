@@ -14,11 +14,13 @@ and of the coverage denominator).
 import datetime
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from population.models import ETHNIC_GROUPS
 from population.programmes.models import UNPLANNED, Programme
 
 DUE_SOON_DAYS = 30
@@ -131,7 +133,10 @@ def items_sql(children, programme, today=None, process=None, *, registered=False
     today = today or timezone.localdate()
     register = children if registered else on_register(children, programme, today)
     register = register.order_by().values("id")
-    children_sql, children_params = register.query.sql_with_params()
+    try:
+        children_sql, children_params = register.query.sql_with_params()
+    except EmptyResultSet:  # a queryset that can hold no child (e.g. no hub, no codes)
+        children_sql, children_params = "SELECT NULL::bigint WHERE false", ()
     params = {"today": today, "soon": DUE_SOON_DAYS}
     if isinstance(programme, str):  # a programme named by its key, looked up in the statement
         programme_match = (
@@ -278,27 +283,23 @@ class WorklistItem(dict):
 
     @property
     def reason(self):
-        """Why the child is on the worklist, in words: "Overdue since 3 March 2026"."""
+        """Why the child is on the worklist for this process: "overdue since 3 Mar 2026
+        (last done 3 Mar 2025)"."""
         from cc4c import formatting
 
         status, due_on = self["status"], self["due_on"]
+        last_trigger, last_done = self["last_trigger"], self["last_done"]
         if status == "never":
-            return f"{self['process_title']}: never done"
-        if (
-            self["last_trigger"]
-            and not self["last_done"]
-            or (
-                self["last_trigger"]
-                and self["last_done"]
-                and self["last_trigger"] > self["last_done"]
-            )
-        ):
-            since = f"after the event of {formatting.day(self['last_trigger'])}"
+            return "never done"
+        if status not in WORKLIST_STATUSES:
+            return self.status_label.lower()
+        if last_trigger and (not last_done or last_trigger > last_done):
+            since = f"after the event of {formatting.day(last_trigger)}"
         else:
-            since = f"last done {formatting.day(self['last_done'])}"
+            since = f"last done {formatting.day(last_done)}"
         if status == "overdue":
-            return f"{self['process_title']}: overdue since {formatting.day(due_on)} ({since})"
-        return f"{self['process_title']}: due by {formatting.day(due_on)} ({since})"
+            return f"overdue since {formatting.day(due_on)} ({since})"
+        return f"due by {formatting.day(due_on)} ({since})"
 
 
 def quintile(decile):
@@ -323,7 +324,27 @@ GROUPS = {
         "CASE WHEN c.imd_decile IS NULL THEN NULL ELSE ((c.imd_decile + 1) / 2)::text END",
         "JOIN population_child c ON c.id = i.child_id",
     ),
+    "ethnicity": (
+        "CASE c.ethnic_category "
+        + " ".join(
+            f"WHEN '{code}' THEN '{label}'" for label, codes in ETHNIC_GROUPS for code in codes
+        )
+        + " END",
+        "JOIN population_child c ON c.id = i.child_id",
+    ),
+    "practice_quintile": (
+        "i.practice_id::text || ':' || coalesce(((c.imd_decile + 1) / 2)::text, '')",
+        "JOIN population_child c ON c.id = i.child_id",
+    ),
+    # A child with two of the flags counts in each; one with none, in "none".
+    "flag": (
+        "f.flag",
+        "JOIN population_child c ON c.id = i.child_id CROSS JOIN LATERAL unnest(coalesce("
+        "nullif(ARRAY(SELECT x::text FROM unnest(c.flags) x WHERE x = ANY(%(equity_flags)s)), "
+        "'{}'), ARRAY['none'])) AS f(flag)",
+    ),
 }
+EQUITY_FLAGS = ["looked_after", "young_carer", "send_ehcp"]
 
 
 def coverage_counts(children, programme, today=None, by=None):
@@ -332,11 +353,26 @@ def coverage_counts(children, programme, today=None, by=None):
     sql, params = items_sql(children, programme, today)
     group, join = GROUPS[by]
     params["in_date"] = list(IN_DATE_STATUSES)
+    params["equity_flags"] = EQUITY_FLAGS
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {sql} " + _COVERAGE_SQL.format(group=group, join=join), params)  # noqa: S608
         return {
             (grp, pid): (eligible, in_date, excl) for grp, pid, eligible, in_date, excl in cursor
         }
+
+
+def register_counts(children, programme, today=None, by=None):
+    """{group: register children} over the register children among ``children`` (one query)."""
+    sql, params = items_sql(children, programme, today)
+    group, join = GROUPS[by]
+    params["equity_flags"] = EQUITY_FLAGS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {sql} SELECT {group}, count(DISTINCT i.child_id) FROM items i {join} "  # noqa: S608
+            "GROUP BY 1",
+            params,
+        )
+        return dict(cursor.fetchall())
 
 
 def percent(part, whole):
@@ -392,3 +428,116 @@ def asthma_plan_due(children, programme_key, today=None):
         params,
     )
     return Q(pk__in=RawSQL(sql, ordered))  # noqa: S611  # nosec B611
+
+
+ALERT_SEGMENTS_FROM = 6
+
+
+def condition_programmes():
+    """[(programme, its register codes)] of the active programmes of a condition (not a whole
+    population's): those whose register children the hub's hospital alert watches."""
+    programmes = list(
+        Programme.objects.filter(active=True, whole_population=False).prefetch_related("value_sets")
+    )
+    return [(p, sorted({c for vs in p.value_sets.all() for c in vs.codes})) for p in programmes]
+
+
+def hospital_alert(children, since, today=None, programmes=None):
+    """Those of ``children`` in segments 6 to 8 or on a condition programme's register who had
+    an emergency department attendance or an admission after ``since``: each with
+    ``unplanned`` (how many) and ``last_unplanned`` (the latest day), latest first."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+
+    from population.programmes.models import HospitalEvent
+
+    today = today or timezone.localdate()
+    programmes = condition_programmes() if programmes is None else programmes
+    codes = sorted({c for _p, codes in programmes for c in codes})
+    events = HospitalEvent.objects.filter(
+        child=OuterRef("pk"), kind__in=UNPLANNED, occurred_on__gt=since, occurred_on__lte=today
+    ).order_by()
+    watched = Q(segment__gte=ALERT_SEGMENTS_FROM)
+    if codes:
+        watched |= Q(conditions__overlap=codes)
+    return (
+        children.filter(watched)
+        .annotate(
+            unplanned=Subquery(events.values("child").annotate(n=Count("id")).values("n")[:1]),
+            last_unplanned=Subquery(
+                events.values("child").annotate(last=Max("occurred_on")).values("last")[:1]
+            ),
+        )
+        .filter(unplanned__gt=0)
+        .select_related("practice")
+        .order_by("-last_unplanned", "-segment", "family_name", "given_name", "pk")
+    )
+
+
+def programmes_of(child, programmes):
+    """The titles of the condition programmes whose register codes the child's match."""
+    held = set(child.conditions)
+    return [p.title for p, codes in programmes if held & set(codes)]
+
+
+# Coverage over time ----------------------------------------------------------------------------
+
+
+def take_programme_snapshots(day):
+    """Keep each due process's coverage per practice on ``day`` (a month end), from the
+    children registered that day: one query per programme; safe to run twice."""
+    from population.models import Child
+    from population.programmes.models import ProgrammeSnapshot
+
+    children = Child.objects.registered_on(day)
+    kept = 0
+    for programme in Programme.objects.filter(active=True):
+        counts = coverage_counts(children, programme, day, by="practice")
+        rows = [
+            ProgrammeSnapshot(
+                month_end=day,
+                practice_id=int(practice),
+                process_id=process,
+                eligible=eligible,
+                in_date=in_date,
+                excluded=excluded,
+            )
+            for (practice, process), (eligible, in_date, excluded) in counts.items()
+        ]
+        ProgrammeSnapshot.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["month_end", "practice", "process"],
+            update_fields=["eligible", "in_date", "excluded"],
+        )
+        kept += len(rows)
+    return kept
+
+
+def coverage_trend(programme, hub, practice=None, months=12):
+    """[{process, rows: [{month_end, label, eligible, in_date, percent}]}] oldest first, from
+    the month-end snapshots of the hub's practices (or one of them): one query."""
+    from django.db.models import Sum
+
+    from cc4c import formatting
+    from population.programmes.models import ProgrammeSnapshot
+
+    snaps = ProgrammeSnapshot.objects.filter(process__programme=programme, practice__hub=hub)
+    if practice is not None:
+        snaps = snaps.filter(practice=practice)
+    totals = (
+        snaps.order_by()
+        .values("month_end", "process")
+        .annotate(eligible=Sum("eligible"), in_date=Sum("in_date"))
+    )
+    by_process = {}
+    for row in totals:
+        by_process.setdefault(row["process"], []).append(row)
+    trend = []
+    for process in programme.processes.all():
+        rows = sorted(by_process.get(process.pk, []), key=lambda r: r["month_end"])[-months:]
+        for r in rows:
+            r["label"] = formatting.month(r["month_end"])
+            r["percent"] = percent(r["in_date"], r["eligible"]) or 0
+        if rows:
+            trend.append({"process": process, "rows": rows})
+    return trend

@@ -86,4 +86,6 @@ class ExclusionForm(cc4c_forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The service's own messages (error summary and field), not the browser's.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Exclude"))

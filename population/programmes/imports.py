@@ -31,6 +31,7 @@ from population.programmes.models import (
     HospitalEvent,
     HospitalEventKind,
 )
+from population.segmentation import has_hospital_rules, resegment_children
 
 _PROCESS_KEY_RE = re.compile(r"[a-z0-9_-]+\.[a-z0-9_-]+")
 _ICD10_RE = re.compile(r"[A-Z][0-9]{2}(\.?[0-9A-Z]{1,4})?")
@@ -185,3 +186,8 @@ class HospitalEventsFormat(ImportFormat):
             by=ctx.by,
         )
         return {"created": created, "updated": updated}
+
+    def after_write(self, rows, ctx):
+        # A rule of hospital use may move these children to another segment.
+        if has_hospital_rules():
+            resegment_children(child_ids={ctx.children[r["nhs_number"]][0] for r in rows})

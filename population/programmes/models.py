@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hubs.models import Practice
-from population.models import Child, ValueSet
+from population.models import Child, HospitalEventKind, ValueSet
 
 MAX_CHILD_AGE = 17
 
@@ -178,14 +178,6 @@ class Exclusion(models.Model):
         return f"{self.get_reason_display()} until {self.until}"
 
 
-class HospitalEventKind(models.TextChoices):
-    ED = "ed_attendance", "Emergency department attendance"
-    ADMISSION = "admission", "Admission"
-    OUTPATIENT_NEW = "outpatient_new", "Outpatient appointment (new)"
-    OUTPATIENT_FOLLOW_UP = "outpatient_follow_up", "Outpatient appointment (follow-up)"
-    NOT_BROUGHT = "did_not_attend", "Outpatient appointment not attended"
-
-
 # What counts as hospital use for a worklist's risk order and the hub alert.
 UNPLANNED = (HospitalEventKind.ED, HospitalEventKind.ADMISSION)
 
@@ -211,3 +203,25 @@ class HospitalEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.occurred_on}"
+
+
+class ProgrammeSnapshot(models.Model):
+    """A care process's coverage at one practice at a month end, kept for the trend."""
+
+    month_end = models.DateField()
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    process = models.ForeignKey(CareProcess, on_delete=models.CASCADE, related_name="snapshots")
+    eligible = models.PositiveIntegerField(help_text="Register children not excluded")
+    in_date = models.PositiveIntegerField()
+    excluded = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-month_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month_end", "practice", "process"], name="programme_snapshot_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.process} on {self.month_end}: {self.in_date} of {self.eligible} in date"

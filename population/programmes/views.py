@@ -14,7 +14,7 @@ from cc4c import csv_export, formatting
 from cc4c.errors import ServiceError
 from hubs import access, audit
 from population import queries
-from population.programmes import engine, services
+from population.programmes import engine, equity, services
 from population.programmes.forms import ExclusionForm, WorklistForm
 from population.programmes.models import CareProcess, Programme
 
@@ -86,6 +86,7 @@ def programme_worklist(request, hub_id, key):
             "practices": hub.practices.all(),
             "programme": programme,
             "summary": engine.programme_summary(children, programme),
+            "trend": engine.coverage_trend(programme, hub, practice),
             "form": form,
             "page": page,
             "filtered": any(
@@ -219,5 +220,49 @@ def care_exclude(request, pk, process_id):
             "process": process,
             "form": form,
             "back": _back(request, child.get_absolute_url()),
+        },
+    )
+
+
+def _breakdown(request):
+    by = request.GET.get("by")
+    return by if by in equity.BREAKDOWNS else "quintile"
+
+
+def programme_equity(request, hub_id, key):
+    """A programme's register and coverage by IMD quintile, ethnic group or flag, and the gap
+    between the most and least deprived with its 95% interval."""
+    hub, practice, children = _scope(request, hub_id, "population.view")
+    programme = _programme(key)
+    by = _breakdown(request)
+    return render(
+        request,
+        "population/programmes/equity.html",
+        {
+            "hub": hub,
+            "practice": practice,
+            "practices": hub.practices.all(),
+            "programme": programme,
+            "by": by,
+            "breakdowns": equity.BREAKDOWNS,
+            "breakdown": equity.programme_breakdown(children, programme, by),
+        },
+    )
+
+
+def segment_equity(request, hub_id):
+    """A hub's (or practice's) children per segment by IMD quintile, ethnic group or flag."""
+    hub, practice, children = _scope(request, hub_id, "population.view")
+    by = _breakdown(request)
+    return render(
+        request,
+        "population/programmes/segment_equity.html",
+        {
+            "hub": hub,
+            "practice": practice,
+            "practices": hub.practices.all(),
+            "by": by,
+            "breakdowns": equity.BREAKDOWNS,
+            "breakdown": equity.segment_breakdown(children, by),
         },
     )

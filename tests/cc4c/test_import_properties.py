@@ -208,7 +208,8 @@ def test_a_row_of_ten_thousand_cells_is_refused_on_its_line(hub_with_a_child):
     data = children_file([child_cells(2)]) + b"," * 10_000 + b"x\r\n"
     with pytest.raises(ImportFailed) as failure:
         run_import("children", io.BytesIO(data))
-    assert failure.value.errors == ["line 3: file: has 10001 cells but the header has 13"]
+    header = len(ChildrenFormat.columns)
+    assert failure.value.errors == [f"line 3: file: has 10001 cells but the header has {header}"]
 
 
 def test_a_line_holding_only_the_copy_end_marker_does_not_end_the_file_early(hub_with_a_child):

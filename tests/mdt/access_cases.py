@@ -38,7 +38,26 @@ def with_case(w):
     return {}
 
 
+def hospital_alert_b(w):
+    """Child B in segment 7, with an emergency attendance yesterday: on hub B's alert."""
+    import datetime
+
+    from django.utils import timezone
+
+    from population.models import HospitalEvent
+
+    w.child_b.segment = 7
+    w.child_b.save()
+    HospitalEvent.objects.create(
+        child=w.child_b,
+        occurred_on=timezone.localdate() - datetime.timedelta(days=1),
+        kind="ed_attendance",
+    )
+    return {"hub_pk": w.hub_b.pk}
+
+
 URLS = [
+    PatientData("mdt:hospital_alert", build=hospital_alert_b, action="child.view"),
     PatientData("mdt:meetings", build=with_case, scoped_list=True),
     PatientData("mdt:my_cases", build=with_case, scoped_list=True),
     PatientData("mdt:my_actions", build=with_case, scoped_list=True),

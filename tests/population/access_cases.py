@@ -49,6 +49,12 @@ URLS = [
         action="child.view",
     ),
     PatientData(
+        "population:programme_equity",
+        lambda w: {**_asthma_child_b(w), "key": "asthma"},
+        action="population.view",
+    ),
+    PatientData("population:segment_equity", _hub, action="population.view"),
+    PatientData(
         "population:programme_worklist_csv",
         lambda w: {**_asthma_child_b(w), "key": "asthma"},
         action="child.export",

@@ -258,10 +258,17 @@ def test_the_worklist_puts_the_highest_risk_first(hub, practice, gp, client_for)
 def test_each_row_says_why_the_child_is_on_the_worklist(hub, practice, gp, client_for):
     child = ChildFactory(practice=practice, conditions=[ASTHMA], segment_reasons=["Asthma"])
     done(child, "asthma", "inhaler_technique", 400)
-    body = client_for(gp).get(worklist_url(hub)).content.decode()
-    assert "Asthma management plan reviewed: never done" in body
+    response = client_for(gp).get(worklist_url(hub))
+    reasons = {r["process_key"]: r.reason for r in response.context["page"].object_list}
     overdue_since = (days_ago(400) + datetime.timedelta(days=365)).strftime("%-d %b %Y")
-    assert f"Inhaler technique checked: overdue since {overdue_since}" in body
+    last_done = days_ago(400).strftime("%-d %b %Y")
+    assert reasons == {
+        "management_plan": "never done",
+        "inhaler_technique": f"overdue since {overdue_since} (last done {last_done})",
+    }
+    assert (
+        "<strong>Asthma management plan reviewed</strong>: never done" in response.content.decode()
+    )
 
 
 def test_the_worklist_filters_by_process_status_quintile_flag_and_search(
@@ -318,7 +325,7 @@ def test_the_worklist_takes_a_fixed_number_of_queries(
     for child in ChildFactory.create_batch(rows, practice=practice, conditions=[ASTHMA]):
         done(child, "asthma", "inhaler_technique", 10)
     client = client_for(gp)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = client.get(worklist_url(hub))
     assert len(response.context["page"].object_list) == rows
 
@@ -345,11 +352,19 @@ def test_the_worklist_csv_is_the_filtered_list_and_is_audited_once(hub, practice
     assert {r[0] for r in rows[1:]} == {core20.nhs_number}
     assert len(rows) == 3  # both asthma processes
     entry = AuditEvent.objects.get()
-    assert (entry.action, entry.hub_id, entry.person) == (
+    assert (entry.action, entry.hub_id, entry.person, entry.child_ids) == (
         "population.programme_worklist_csv",
         hub.pk,
         gp,
+        [core20.pk],
     )
+
+
+def test_a_look_at_the_worklist_is_audited_with_the_children_shown(hub, practice, gp, client_for):
+    child = ChildFactory(practice=practice, conditions=[ASTHMA])
+    client_for(gp).get(worklist_url(hub))
+    entry = AuditEvent.objects.get()
+    assert (entry.action, entry.child_ids) == ("population.programme_worklist", [child.pk])
 
 
 def test_the_programmes_page_shows_each_register_and_coverage(hub, practice, gp, client_for):
@@ -443,3 +458,114 @@ def test_a_next_address_off_the_site_is_not_followed(practice, gp, client_for):
     url = reverse("population:care_done", args=[child.pk, process("asthma", "management_plan").pk])
     response = client_for(gp).post(url, {"next": "https://example.org/"})
     assert response["Location"] == child.get_absolute_url()
+
+
+# Equity -----------------------------------------------------------------------------------------
+
+
+def test_coverage_by_quintile_shows_the_gap_with_its_interval(hub, practice, gp, client_for):
+    for i in range(4):
+        ChildFactory(
+            practice=practice,
+            conditions=[ASTHMA],
+            imd_decile=1,
+            asthma_plan_reviewed_on=days_ago(5) if i == 0 else None,
+        )
+    for _ in range(2):
+        ChildFactory(
+            practice=practice,
+            conditions=[ASTHMA],
+            imd_decile=10,
+            asthma_plan_reviewed_on=days_ago(5),
+        )
+    response = client_for(gp).get(
+        reverse("population:programme_equity", args=[hub.pk, "asthma"]), {"by": "quintile"}
+    )
+    breakdown = response.context["breakdown"]
+    rows = {r["label"]: r for r in breakdown["rows"]}
+    core20 = rows["1 (most deprived, Core20)"]
+    assert core20["register"] == 4
+    assert (core20["cells"][0]["in_date"], core20["cells"][0]["eligible"]) == (1, 4)
+    assert rows["5 (least deprived)"]["cells"][0]["percent"] == 100.0
+    from cc4c import stats
+
+    low, high = stats.proportion_difference(1, 4, 2, 2)
+    assert breakdown["gaps"][0] == {
+        "points": -75.0,
+        "low": round(100 * low, 1),
+        "high": round(100 * high, 1),
+    }
+
+
+def test_coverage_by_ethnic_group_and_by_flag(hub, practice, gp, client_for):
+    ChildFactory(practice=practice, conditions=[ASTHMA], ethnic_category="N")
+    ChildFactory(practice=practice, conditions=[ASTHMA], ethnic_category="A", flags=["young_carer"])
+    ChildFactory(practice=practice, conditions=[ASTHMA])
+    client = client_for(gp)
+    url = reverse("population:programme_equity", args=[hub.pk, "asthma"])
+    by_group = {
+        r["label"]: r["register"]
+        for r in client.get(url, {"by": "ethnicity"}).context["breakdown"]["rows"]
+    }
+    assert (by_group["Black or Black British"], by_group["White"], by_group["Not recorded"]) == (
+        1,
+        1,
+        1,
+    )
+    by_flag = {
+        r["label"]: r["register"]
+        for r in client.get(url, {"by": "flag"}).context["breakdown"]["rows"]
+    }
+    assert (by_flag["Young carer"], by_flag["None of these"], by_flag["Looked after"]) == (1, 2, 0)
+
+
+def test_segment_counts_by_quintile(hub, practice, gp, client_for):
+    ChildFactory(practice=practice, imd_decile=2, segment=6)
+    ChildFactory(practice=practice, imd_decile=1, segment=1)
+    ChildFactory(practice=practice, imd_decile=9, segment=1)
+    response = client_for(gp).get(reverse("population:segment_equity", args=[hub.pk]))
+    rows = {r["label"]: r for r in response.context["breakdown"]["rows"]}
+    core20 = rows["1 (most deprived, Core20)"]
+    assert core20["total"] == 2
+    assert [c["count"] for c in core20["cells"]] == [1, 0, 0, 0, 0, 1, 0, 0]
+    assert core20["cells"][5]["percent"] == 50.0
+
+
+# Coverage over time -----------------------------------------------------------------------------
+
+
+def test_the_month_end_snapshot_keeps_each_programmes_coverage_per_practice(
+    hub, practice, gp, client_for
+):
+    from population.models import ProgrammeSnapshot
+    from population.segmentation import take_month_end_snapshot
+
+    second = PracticeFactory(hub=hub)
+    september, october = datetime.date(2026, 9, 30), datetime.date(2026, 10, 31)
+    reviewed = ChildFactory(practice=practice, conditions=[ASTHMA])
+    ChildFactory(practice=practice, conditions=[ASTHMA])
+    ChildFactory(practice=second, conditions=[ASTHMA])
+    plan = process("asthma", "management_plan")
+    CareEvent.objects.create(child=reviewed, process=plan, done_on=october, source="import")
+    take_month_end_snapshot(september)
+    take_month_end_snapshot(october)
+    take_month_end_snapshot(october)  # twice: the same rows
+    kept = {
+        (s.month_end, s.practice_id): (s.eligible, s.in_date)
+        for s in ProgrammeSnapshot.objects.filter(process=plan)
+    }
+    assert kept == {
+        (september, practice.pk): (2, 0),
+        (september, second.pk): (1, 0),
+        (october, practice.pk): (2, 1),
+        (october, second.pk): (1, 0),
+    }
+    trend = client_for(gp).get(worklist_url(hub)).context["trend"]
+    plan_trend = next(t for t in trend if t["process"] == plan)
+    assert [(r["month_end"], r["percent"]) for r in plan_trend["rows"]] == [
+        (september, 0.0),
+        (october, 33.3),
+    ]
+    practice_only = client_for(gp).get(worklist_url(hub), {"practice": practice.pk})
+    rows = next(t for t in practice_only.context["trend"] if t["process"] == plan)["rows"]
+    assert [r["percent"] for r in rows] == [0.0, 50.0]
