@@ -64,6 +64,19 @@ def _waiting_referral(request, pk):
     return referral, None
 
 
+def _referral_page(request, referral, template, **context):
+    """A page about one waiting child's referral: the look audited, the wait marked."""
+    record(
+        request,
+        action="clinic.referral.view",
+        hub=referral.hub_id,
+        child_id=referral.child_id,
+        obj=referral,
+    )
+    queries.mark_over_target([referral])
+    return render(request, template, {"referral": referral, "child": referral.child, **context})
+
+
 def referral_book(request, pk):
     """Book a child from the waiting list: choose one of the hub's free slots."""
     referral, refusal = _waiting_referral(request, pk)
@@ -92,24 +105,13 @@ def referral_book(request, pk):
         else:
             messages.success(request, booked_message(child, slot))
             return redirect("clinics:session_detail", pk=slot.session_id)
-    record(
+    return _referral_page(
         request,
-        action="clinic.referral.view",
-        hub=referral.hub_id,
-        child_id=child.pk,
-        obj=referral,
-    )
-    queries.mark_over_target([referral])
-    return render(
-        request,
+        referral,
         "clinics/referral_book.html",
-        {
-            "referral": referral,
-            "child": child,
-            "form": form,
-            "page": page_of(request, slots),
-            "chosen": str(form["slot"].value() or ""),
-        },
+        form=form,
+        page=page_of(request, slots),
+        chosen=str(form["slot"].value() or ""),
     )
 
 
@@ -129,19 +131,7 @@ def referral_off_list(request, pk):
             return redirect("clinics:waiting_list")
         messages.success(request, f"{child} is off the waiting list. Their practice has been told.")
         return redirect("clinics:waiting_list")
-    record(
-        request,
-        action="clinic.referral.view",
-        hub=referral.hub_id,
-        child_id=child.pk,
-        obj=referral,
-    )
-    queries.mark_over_target([referral])
-    return render(
-        request,
-        "clinics/referral_off_list.html",
-        {"referral": referral, "child": child, "form": form},
-    )
+    return _referral_page(request, referral, "clinics/referral_off_list.html", form=form)
 
 
 @requires("clinic.view")
