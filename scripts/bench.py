@@ -131,12 +131,12 @@ def copy_baseline(path):
 FLOOR_INSERT = """
 INSERT INTO bench_floor (nhs_number, given_name, family_name, date_of_birth, sex, postcode,
     practice_id, registered_on, deregistered_on, conditions, flags, asthma_plan_reviewed_on,
-    imd_decile, segment, segment_reasons)
+    imd_decile, ethnic_category, segment, segment_reasons)
 SELECT r.nhs_number, r.given_name, r.family_name, r.date_of_birth::date, r.sex,
     coalesce(r.postcode, ''), p.id, r.registered_on::date, r.deregistered_on::date,
     coalesce(string_to_array(r.conditions, ';'), '{}'),
     coalesce(string_to_array(r.flags, ';'), '{}'),
-    r.asthma_plan_reviewed_on::date, r.imd_decile::smallint, 1, '{}'
+    r.asthma_plan_reviewed_on::date, r.imd_decile::smallint, '', 1, '{}'
 FROM bench_raw r JOIN hubs_practice p ON p.ods_code = r.practice_ods
 """
 
