@@ -57,6 +57,8 @@ format: setup
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 bench: services
+	@# The bench's own dependencies (pyproject.toml, [project.optional-dependencies] bench).
+	@test .venv/.bench-installed -nt pyproject.toml || { .venv/bin/pip install -q -e ".[dev,bench]" && touch .venv/.bench-installed; }
 	@$(ENV) $(PY) scripts/bench.py $(BENCH_ARGS)
 
 stop:
