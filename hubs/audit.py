@@ -53,4 +53,8 @@ def record_list(request, *, action, shown, hub=None, obj=None):
         _entry(request, action=action, hub=hub_id, child_id=None, obj=obj, children=ids)
         for hub_id, ids in by_hub.items()
     ]
+    if len(entries) == 1:
+        # One INSERT is atomic by itself: no transaction around it (bulk_create opens one).
+        entries[0].save()
+        return entries
     return AuditEvent.objects.bulk_create(entries)
