@@ -588,7 +588,14 @@ def main():
     args.all_sizes = sizes
     for children, hubs in sizes:
         SIZE[0] = children
-        measure_size(args, children, hubs, admin_url)
+        with Timer() as t:
+            measure_size(args, children, hubs, admin_url)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            size = cursor.fetchone()[0]
+        print(f"{children:,} children measured in {t.seconds / 60:.1f} min; database {size}")
     print_table()
 
 
