@@ -229,7 +229,7 @@ def test_chair_is_refused_a_week_early_then_runs_the_meeting_and_loses_nothing(p
 
 def test_coordinator_reorders_takes_off_changes_resends_cancels_and_adds(page):
     with time_machine.travel(A_WEEK_EARLY, tick=True):
-        hub = HubFactory(code="E2E-COORD", name="Agenda Hub")
+        hub = HubFactory(code="E2E-COORD", name="Coordinators Hub")
         practice = PracticeFactory(hub=hub)
         coordinator = member(Role.COORDINATOR, hub, is_staff=True)
         gp = member(Role.GP, hub, practice=practice)
