@@ -164,7 +164,9 @@ SEX_SQL = (
 def ethnic_category(value):
     code = value.upper()
     if code not in EthnicCategory.values:
-        raise ValueError(f"'{value}' is not an NHS ethnic category code (A to Z, e.g. A, H, N, Z)")
+        raise ValueError(
+            f"'{value}' is not an NHS ethnic category code: one of A to H, J to N, P, R, S or Z"
+        )
     return code
 
 

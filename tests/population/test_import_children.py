@@ -122,6 +122,29 @@ def test_each_bad_value_is_named_with_its_line(practice):
     ]
 
 
+ETHNIC_REFUSAL = "is not an NHS ethnic category code: one of A to H, J to N, P, R, S or Z"
+
+
+def test_an_ethnic_category_is_one_nhs_code_in_any_case_or_is_refused_on_its_line(practice):
+    good = [child_row(1, ethnic_category="n"), child_row(2, ethnic_category="A")]
+    good.append(child_row(3, ethnic_category=""))
+    run_import("children", from_dicts(good))
+    assert dict(Child.objects.values_list("given_name", "ethnic_category")) == {
+        "Given1": "N",
+        "Given2": "A",
+        "Given3": "",
+    }
+    Child.objects.all().delete()
+    bad = ["I", "O", "Q", "AB", "White British", "1"]
+    rows = [child_row(1, ethnic_category="z")] + [
+        child_row(seed, ethnic_category=code) for seed, code in enumerate(bad, start=2)
+    ]
+    assert refused(rows) == [
+        f"line {line}: ethnic_category: '{code}' {ETHNIC_REFUSAL}"
+        for line, code in enumerate(bad, start=3)
+    ]
+
+
 # Dates as GP systems export them, day before month, and sex as F/M/U or in words: the first
 # rows take the SQL fast paths (days 1 to 28), the later ones the parsers.
 GP_STYLE = [
