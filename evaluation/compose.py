@@ -19,16 +19,19 @@ from evaluation.periods import clipped_months
 from families.metrics import family_message_measures
 from feedback.metrics import experience_measures
 from mdt.metrics import mdt_measures
-from population.metrics import population_measures
+from population.metrics import population_measures, programme_measures
 from population.models import Segment
 
 # Each app's metrics.py: (function, charted month by month). Each function takes
 # (hub_ids, date_from, date_to, *, by=None) and returns {measure key: value}, plus hidden
 # ``_..._n`` numerators used for suppression: for the hubs together, or with by="hub" /
 # by="month" a dict of those per hub id / per first of month (cc4c.breakdown), each computed
-# from its own rows. The population is as at the period's end: no time axis.
+# from its own rows. The population and the programmes are as at the period's end: no time
+# axis (a programme's coverage month by month is charted on its worklist, from the month-end
+# snapshots).
 SOURCES = [
     (population_measures, False),
+    (programme_measures, False),
     (mdt_measures, True),
     (clinic_measures, True),
     (advice_measures, True),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from advice.models import Outcome as AdviceOutcome
 from clinics.models import Outcome as ClinicOutcome
 from mdt.models import Outcome as MdtOutcome
+from population.metrics import MEASURED_PROGRAMMES, UNPLANNED_MEASURES
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Measure:
 
 SECTIONS = [
     ("population", "Population"),
+    ("programmes", "Population health programmes"),
     ("mdt", "MDT meetings"),
     ("clinics", "Outreach clinics"),
     ("advice", "Advice line"),
@@ -143,6 +145,84 @@ FAMILY_MESSAGE_MEASURES = [
 ]
 
 
+UNPLANNED_NAMES = {
+    "ed_attendances": ("Emergency department attendances", "emergency department attendances"),
+    "admissions": ("Admissions", "admissions"),
+}
+
+
+def upper_first(words):
+    """ "HbA1c measured" stays, "dental check" -> "Dental check"."""
+    return words[:1].upper() + words[1:]
+
+
+def programme_measures():
+    """The "Population health programmes" section: per shipped programme its register and, per
+    due care process, the % in date overall and in IMD quintile 1; then the ED attendances and
+    admissions of the hospital-events import per 1,000 children."""
+    m = []
+    for key, title, processes in MEASURED_PROGRAMMES:
+        m.append(
+            Measure(
+                f"programme_{key}_register",
+                "programmes",
+                f"{title}: children on the register",
+                f"Of the children registered, those on the {title.lower()} programme's register "
+                "on the last day of the period: in its age band then, with a condition of its "
+                "value sets (or every child of the band, for a whole-population programme) by "
+                "their current conditions.",
+                "count",
+            )
+        )
+        for process, label in processes:
+            stem = f"programme_{key}_{process}"
+            m += [
+                Measure(
+                    f"{stem}_pct",
+                    "programmes",
+                    f"{title}: {label}, in date (%)",
+                    f"Of the children on the {title.lower()} programme's register on the last "
+                    f'day of the period and not excluded from "{label}" then, the percentage '
+                    "for whom it was in date, due soon or had nothing to follow up that day, from "
+                    "the care events and exclusions recorded up to then: as the programme's "
+                    "worklist counts coverage.",
+                    "pct",
+                    (f"_{stem}_n", f"_{stem}_d"),
+                    proportion=(f"_{stem}_n", (f"_{stem}_d",)),
+                    better=1,
+                ),
+                Measure(
+                    f"{stem}_core20_pct",
+                    "programmes",
+                    f"{title}: {label}, in date, IMD quintile 1 (%)",
+                    f'The same percentage for "{label}" over the {title.lower()} programme\'s '
+                    "register children of IMD quintile 1 only (deciles 1 and 2: Core20, "
+                    "England's most deprived 20%); children without an IMD decile count only in "
+                    "the overall figure.",
+                    "pct",
+                    (f"_{stem}_core20_n", f"_{stem}_core20_d"),
+                    proportion=(f"_{stem}_core20_n", (f"_{stem}_core20_d",)),
+                    better=1,
+                ),
+            ]
+    for _kind, name in UNPLANNED_MEASURES:
+        short, words = UNPLANNED_NAMES[name]
+        m.append(
+            Measure(
+                f"hospital_events_{name}_per_1000",
+                "programmes",
+                f"{short} per 1,000 registered children",
+                f"Of the children registered on the last day of the period, their {words} "
+                "dated in the period (the hospital-events import) per 1,000 of them, rounded to "
+                "one decimal place.",
+                "rate",
+                unit="per 1,000 children",
+                better=-1,
+            )
+        )
+    return m
+
+
 def _measures():
     m = [
         Measure(
@@ -188,6 +268,7 @@ def _measures():
             proportion=("_asthma_plan_n", ("asthma_register",)),
             better=1,
         ),
+        *programme_measures(),
         Measure(
             "mdt_meetings", "mdt", "MDT meetings held", "Meetings held in the period.", "tally"
         ),

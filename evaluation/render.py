@@ -24,8 +24,10 @@ from evaluation.definitions import (
     MEASURES,
     SECTIONS,
     measures_in,
+    upper_first,
 )
 from evaluation.suppression import STAR, suppress, visible
+from population.metrics import MEASURED_PROGRAMMES
 
 # The summary page, in this order: (measure, its SPC chart or None, a label for the summary
 # when the section's own needs its section around it). Another app's headline
@@ -202,6 +204,47 @@ def _table(result, section, rows, bounds, codes):
     return table
 
 
+def programme_tables(result, rows, bounds, codes):
+    """The programmes' compact table, one per row set shown (each hub, then all of them
+    together): each programme's register beside the % in date of each of its care processes,
+    overall and in IMD quintile 1, with their intervals."""
+    names = dict(zip(codes, column_names(result), strict=True))
+    tables = []
+    for code in codes:
+
+        def cell(key, shown=rows[code], found=bounds[code]):
+            return {
+                "key": key,
+                "value": text(shown.get(key)),
+                "interval": interval_text(BY_KEY[key], found.get(key)),
+            }
+
+        groups = []
+        for key, title, processes in MEASURED_PROGRAMMES:
+            register = f"programme_{key}_register"
+            if register not in rows[code]:
+                continue
+            groups.append(
+                {
+                    "programme": title,
+                    "register": cell(register),
+                    "processes": [
+                        {
+                            "label": upper_first(label),
+                            "cells": [
+                                cell(f"programme_{key}_{process}_pct"),
+                                cell(f"programme_{key}_{process}_core20_pct"),
+                            ],
+                        }
+                        for process, label in processes
+                    ],
+                }
+            )
+        if groups:
+            tables.append({"name": names[code] if len(codes) > 1 else "", "groups": groups})
+    return tables
+
+
 def _bar(result, section, title, values, months):
     if section == "population":
         data = [
@@ -243,6 +286,13 @@ def _note(result, section, code):
             f"Compared with {count} comparison practice{'s' if count != 1 else ''} outside every "
             "hub, over the same baseline and period. A negative difference is a larger fall (or "
             "a smaller rise) than theirs."
+        )
+    if section == "programmes":
+        return (
+            "Each programme's register and care processes on the period's last day, counted as "
+            "its worklist counts them; IMD quintile 1 is Core20, the most deprived 20%. The rates "
+            "count each child's own hospital events (the hospital-events import), so they can "
+            "differ from the practices' hospital activity below."
         )
     if section == "rates":
         return (
@@ -330,11 +380,16 @@ def sections(result, suppressed, charts=None):
             for key in SECTION_SPC.get(section, [])
             if key in charts
         ]
+        compact = programme_tables(result, rows, bounds, codes) if section == "programmes" else []
+        in_compact = {cell["key"] for t in compact for g in t["groups"] for cell in _cells(g)}
         out.append(
             {
                 "key": section,
                 "title": title,
                 "table": table,
+                # The rows of the section's own table: those the compact one does not show.
+                "rows": [row for row in table if row["measure"].key not in in_compact],
+                "programmes": compact,
                 "note": _note(result, section, code),
                 "costs": cost_rows(result, code) if section == "costs" else None,
                 "spc": section_charts,
@@ -342,6 +397,12 @@ def sections(result, suppressed, charts=None):
             }
         )
     return out
+
+
+def _cells(group):
+    yield group["register"]
+    for process in group["processes"]:
+        yield from process["cells"]
 
 
 def context(result, suppressed, **extra):
@@ -377,6 +438,13 @@ def definition_groups():
             n = measure.key.split("_")[1]
             label = label.replace(f"Segment {n}", "Segments 1 to 8")
             definition = definition.replace(f"segment was {n}", "segment was that one")
+        for key, title, processes in MEASURED_PROGRAMMES:
+            if measure.key.startswith(f"programme_{key}_"):
+                for _process, words in processes:
+                    label = label.replace(f"{title}: {words}", "Each care process")
+                    definition = definition.replace(f'"{words}"', "the care process")
+                label = label.replace(f"{title}: ", "Each programme: ")
+                definition = definition.replace(f"the {title.lower()} programme", "the programme")
         groups.setdefault((label, definition), None)
     return [{"label": label, "definition": definition} for label, definition in groups]
 

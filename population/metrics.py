@@ -34,13 +34,17 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
-def _registered(on):
-    """Registered on ``on`` and under the age limit then."""
+def _registered(on, prefix=""):
+    """Registered on ``on`` and under the age limit then (of the child a ``prefix`` such as
+    "child__" leads to)."""
     youngest_excluded = years_before(on, settings.POPULATION_AGE_LIMIT_YEARS)
     return (
-        Q(registered_on__lte=on)
-        & (Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=on))
-        & Q(date_of_birth__gt=youngest_excluded)
+        Q(**{f"{prefix}registered_on__lte": on})
+        & (
+            Q(**{f"{prefix}deregistered_on__isnull": True})
+            | Q(**{f"{prefix}deregistered_on__gt": on})
+        )
+        & Q(**{f"{prefix}date_of_birth__gt": youngest_excluded})
     )
 
 
@@ -154,17 +158,19 @@ def population_measures(hub_ids, date_from, date_to, *, by=None, now=None):
 
 
 # Programmes ------------------------------------------------------------------------------------
-# Measures of the programmes for the evaluation report, as a metrics source of the same shape as
-# population_measures; the report does not read it yet (evaluation/compose.py SOURCES).
+# Measures of the programmes for the evaluation report (its "Population health programmes"
+# section, evaluation/definitions.py), as a metrics source of the same shape as
+# population_measures.
 
-# The shipped programmes and their due care processes (population migration 0007): each
-# gives a register size and, per process, the % in date overall and in IMD quintile 1.
+# The shipped programmes and their due care processes (population migration 0007), each with
+# its name as a sentence holds it: each gives a register size and, per process, the % in date
+# overall and in IMD quintile 1.
 MEASURED_PROGRAMMES = [
     (
         "asthma",
         "Asthma",
         [
-            ("management_plan", "asthma management plan reviewed"),
+            ("management_plan", "management plan reviewed"),
             ("inhaler_technique", "inhaler technique checked"),
         ],
     ),
@@ -231,18 +237,18 @@ def _programme_counts(hub_ids, date_to, today):
 
 
 def _hospital_event_counts(hub_ids, hub_of, date_from, date_to, counts):
-    """Add each hub's ED attendances and admissions in the period (of the children registered
-    at its practices on ``date_to``) and those children's number: one query."""
+    """Add each hub's ED attendances and admissions in the period of the children registered at
+    its practices on ``date_to`` and under the age limit then (those the rates divide by): one
+    query."""
     from population.programmes.models import HospitalEvent
 
     rows = (
         HospitalEvent.objects.filter(
-            Q(child__practice_id__in=list(hub_of)),
+            _registered(date_to, prefix="child__"),
+            child__practice_id__in=list(hub_of),
             occurred_on__range=(date_from, date_to),
             kind__in=[kind for kind, _name in UNPLANNED_MEASURES],
-            child__registered_on__lte=date_to,
         )
-        .filter(Q(child__deregistered_on__isnull=True) | Q(child__deregistered_on__gt=date_to))
         .order_by()
         .values_list("child__practice_id", "kind")
         .annotate(n=Count("id"))

@@ -69,8 +69,20 @@ def test_every_apps_waiting_counts_are_on_the_home_page_in_app_order():
 
 
 def test_every_apps_measures_feed_the_evaluation():
+    """Each ``*_measures`` function of an app's metrics.py is a source of the report."""
     sources = {function.__module__.removesuffix(".metrics") for function, _ in compose.SOURCES}
     assert sources == set(apps_with("metrics")) - {"evaluation"}
+    declared = set()
+    for app in sources:
+        module = importlib.import_module(f"{app}.metrics")
+        declared |= {
+            value
+            for name, value in vars(module).items()
+            if name.endswith("_measures")
+            and callable(value)
+            and value.__module__ == module.__name__
+        }
+    assert declared == {function for function, _ in compose.SOURCES}
 
 
 def test_every_apps_service_errors_are_service_errors():

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -195,3 +196,88 @@ def activity_data(hub, practice, population_data):
             f"CH-2,Beth,Brown,{ods},2025-03-01,co_design,3,40",
         ],
     )
+
+
+def _noon(day):
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def programme_data(practice, other_practice, population_data):
+    """Hub A's programmes on 31 March 2026, with hand counts. The four asthma children, by plan
+    date (31 March 2026, 364 and 365 days before, none) are A1 to A4; A1, A3 and A4 are of IMD
+    quintile 1 (deciles 1 and 2), A2 of decile 9.
+
+    - Management plan reviewed: A1 and A2 in date (A2 due the next day: due soon): 2 of 4;
+      quintile 1: A1 of A1, A3, A4: 1 of 3.
+    - Inhaler technique checked: A1 and A2 checked within the year, A3 only after 31 March,
+      A4 excluded (declined) on that day: 2 of 3; quintile 1: A1 of A1 and A3: 1 of 2.
+    - Oral health (every child aged 1 to 10, all 10 counted): a dental check for 8 of them,
+      A3 and A4 without: 8 of 10; quintile 1: A1 of A1, A3, A4: 1 of 3.
+    - Emergency department attendances in the period: 2 (A1 twice), one before it, one of the
+      child who turned 18 on 31 March 2026 and one of hub B's: 2 / 10 children × 1,000 = 200.0;
+      admissions: A2 once: 100.0.
+    """
+    from population.models import CareEvent, CareProcess, Exclusion, HospitalEvent
+
+    asthma = Child.objects.filter(practice=practice, conditions__contains=[ASTHMA])
+    a1, a2, a3, a4 = (
+        asthma.get(asthma_plan_reviewed_on=PERIOD_TO),
+        asthma.get(asthma_plan_reviewed_on=PERIOD_TO - datetime.timedelta(days=364)),
+        asthma.get(asthma_plan_reviewed_on=PERIOD_TO - datetime.timedelta(days=365)),
+        asthma.get(asthma_plan_reviewed_on__isnull=True),
+    )
+    for child, decile in ((a1, 1), (a2, 9), (a3, 2), (a4, 1)):
+        Child.objects.filter(pk=child.pk).update(imd_decile=decile)
+    technique = CareProcess.objects.get(programme__key="asthma", key="inhaler_technique")
+    dental = CareProcess.objects.get(programme__key="oral_health", key="dental_check")
+    days = datetime.timedelta
+    events = [
+        (a1, technique, PERIOD_TO - days(100)),
+        (a2, technique, PERIOD_TO - days(300)),
+        (a3, technique, PERIOD_TO + days(10)),  # after the period: not done as at its end
+    ]
+    counted = list(
+        Child.objects.filter(practice=practice, deregistered_on__isnull=True)
+        .exclude(registered_on__gt=PERIOD_TO)
+        .exclude(date_of_birth=datetime.date(2008, 3, 31))
+    )
+    assert len(counted) == 10
+    events += [(c, dental, PERIOD_TO - days(30)) for c in counted if c.pk not in (a3.pk, a4.pk)]
+    for child, process, done_on in events:
+        CareEvent.objects.create(child=child, process=process, done_on=done_on, source="import")
+    exclusion = Exclusion.objects.create(
+        child=a4, process=technique, reason="declined", until=PERIOD_TO + days(30)
+    )
+    Exclusion.objects.filter(pk=exclusion.pk).update(recorded_at=_noon(PERIOD_TO - days(5)))
+    turned_18 = Child.objects.get(practice=practice, date_of_birth=datetime.date(2008, 3, 31))
+    hub_b = Child.objects.get(practice=other_practice)
+    for child, day, kind in (
+        (a1, datetime.date(2025, 6, 1), "ed_attendance"),
+        (a1, datetime.date(2026, 3, 31), "ed_attendance"),
+        (a1, datetime.date(2025, 3, 31), "ed_attendance"),  # before the period
+        (a2, datetime.date(2025, 8, 1), "admission"),
+        (a2, datetime.date(2025, 9, 1), "outpatient_new"),
+        (turned_18, datetime.date(2025, 6, 1), "ed_attendance"),
+        (hub_b, datetime.date(2025, 6, 1), "ed_attendance"),
+    ):
+        HospitalEvent.objects.create(child=child, occurred_on=day, kind=kind)
+    return {"a1": a1, "a2": a2, "a3": a3, "a4": a4}
+
+
+# The programme figures of hub A that programme_data counts by hand.
+PROGRAMME_EXPECTED = {
+    "programme_asthma_register": 4,
+    "programme_asthma_management_plan_pct": Decimal("50.0"),
+    "programme_asthma_management_plan_core20_pct": Decimal("33.3"),
+    "programme_asthma_inhaler_technique_pct": Decimal("66.7"),
+    "programme_asthma_inhaler_technique_core20_pct": Decimal("50.0"),
+    "programme_oral_health_register": 10,
+    "programme_oral_health_dental_check_pct": Decimal("80.0"),
+    "programme_oral_health_dental_check_core20_pct": Decimal("33.3"),
+    "programme_diabetes_register": 0,
+    "programme_diabetes_hba1c_pct": None,
+    "programme_mental_health_register": 0,
+    "hospital_events_ed_attendances_per_1000": 200.0,
+    "hospital_events_admissions_per_1000": 100.0,
+}

@@ -12,11 +12,12 @@ from pypdf import PdfReader
 
 from evaluation import render
 from evaluation.compose import compute
-from evaluation.definitions import BY_KEY, MEASURES, SECTIONS
+from evaluation.definitions import BY_KEY, MEASURES, SECTIONS, upper_first
 from evaluation.models import EvaluationReport
 from evaluation.periods import Period
 from evaluation.services import build
-from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO, built_report
+from population.metrics import MEASURED_PROGRAMMES
+from tests.evaluation.conftest import PERIOD_FROM, PERIOD_TO, PROGRAMME_EXPECTED, built_report
 
 pytestmark = pytest.mark.django_db
 
@@ -176,13 +177,37 @@ def test_xlsx_gives_every_percentage_its_wilson_interval(report_result):
             assert low <= figures[measure.key][0] <= high, measure.key
 
 
+def _words(text):
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
 def _pattern(label, value):
-    words = r"\s+".join(re.escape(word) for word in label.split())
-    return re.compile(rf"{words}\s+{re.escape(value)}(\s|$)")
+    return re.compile(rf"{_words(label)}\s+{re.escape(value)}(\s|$)")
+
+
+INTERVAL = r"(\s+95% CI \S+ to \S+)?"
+
+
+def _programme_patterns(shown):
+    """{key: what the PDF reads} for the programmes' one table: a row per care process, its
+    programme and register before the first, then its % in date overall and in quintile 1."""
+    patterns = {}
+    for key, title, processes in MEASURED_PROGRAMMES:
+        register = f"programme_{key}_register"
+        for index, (process, label) in enumerate(processes):
+            stem = f"programme_{key}_{process}"
+            lead = f"{title} {shown[register]} " if index == 0 else ""
+            pattern = re.compile(
+                rf"{_words(lead + upper_first(label))}\s+{re.escape(shown[f'{stem}_pct'])}"
+                rf"{INTERVAL}\s+{re.escape(shown[f'{stem}_core20_pct'])}(\s|$)"
+            )
+            patterns[f"{stem}_pct"] = patterns[f"{stem}_core20_pct"] = pattern
+            patterns.setdefault(register, pattern)
+    return patterns
 
 
 def test_page_csv_xlsx_and_pdf_agree_for_every_key(
-    client_for, coordinator, hub, population_data, hospital_data, activity_data
+    client_for, coordinator, hub, population_data, hospital_data, activity_data, programme_data
 ):
     report = EvaluationReport.objects.create(
         period_from=PERIOD_FROM,
@@ -204,6 +229,7 @@ def test_page_csv_xlsx_and_pdf_agree_for_every_key(
     pdf = PdfReader(io.BytesIO(render.to_pdf(result, suppressed=False)))
     pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
     assert set(from_csv) == {m.key for m in MEASURES}
+    in_table = _programme_patterns({key: value or "–" for key, value in from_csv.items()})
     for key, value in from_csv.items():
         shown = value or "–"
         assert f'data-measure="{key}">{shown}<' in body, key
@@ -213,9 +239,9 @@ def test_page_csv_xlsx_and_pdf_agree_for_every_key(
         else:
             assert xlsx_value is None, key
         label = render.label_of(result, BY_KEY[key])
-        assert _pattern(label, shown).search(pdf_text), key
+        assert (in_table.get(key) or _pattern(label, shown)).search(pdf_text), key
         assert key not in pdf_text and f">{key}<" not in body, key
-    for key, expected in EXPECTED.items():
+    for key, expected in {**EXPECTED, **PROGRAMME_EXPECTED}.items():
         assert from_csv[key] == ("" if expected is None else str(expected)), key
 
 

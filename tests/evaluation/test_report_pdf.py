@@ -10,9 +10,10 @@ from cc4c.imports import registered_kinds, run_import
 from cc4c.synthetic import generate
 from evaluation import render
 from evaluation.compose import compute
-from evaluation.definitions import SECTIONS
+from evaluation.definitions import SECTIONS, upper_first
 from evaluation.periods import Period
 from hubs.models import Hub
+from population.metrics import MEASURED_PROGRAMMES
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +51,29 @@ def test_a_one_hub_year_is_at_most_eight_pages_with_no_near_empty_page(busy_hub)
     everything = "\n".join(texts)
     positions = [everything.index(f"\n{title}\n") for _key, title in SECTIONS]
     assert positions == sorted(positions)
+    assert_programmes_in_one_table(result, texts, suppressed=False)
+
+
+def assert_programmes_in_one_table(result, texts, *, suppressed):
+    """Every programme's register on the row of its first care process, and the two rates."""
+    shown = render.shown_rows(result, suppressed)[busy_hub_code(result)]
+    words = " ".join(" ".join(text.split()) for text in texts)
+    assert shown["programme_oral_health_register"] not in (0, None)  # the children aged 1-10
+    for key, title, processes in MEASURED_PROGRAMMES:
+        first = upper_first(processes[0][1])
+        assert f"{title} {render.text(shown[f'programme_{key}_register'])} {first}" in words
+    for name in ("Emergency department attendances", "Admissions"):
+        assert f"{name} per 1,000 registered children" in words
+
+
+def busy_hub_code(result):
+    (hub,) = result["hubs"]
+    return hub["code"]
 
 
 def test_the_suppressed_pdf_is_as_compact(busy_hub):
-    _result, pdf = pdf_of(busy_hub, suppressed=True)
+    result, pdf = pdf_of(busy_hub, suppressed=True)
     assert len(pdf.pages) <= MAX_PAGES
+    assert_programmes_in_one_table(
+        result, [page.extract_text() for page in pdf.pages], suppressed=True
+    )
