@@ -12,6 +12,7 @@ and of the coverage denominator).
 """
 
 import datetime
+import hashlib
 import re
 
 from django.core.exceptions import EmptyResultSet
@@ -69,22 +70,13 @@ def on_register(children, programme, today=None, codes=None):
 
 
 _ITEMS_SQL = """
-reg AS (
-    SELECT c.id, c.practice_id, c.asthma_plan_reviewed_on FROM population_child c
-    WHERE c.id IN ({children})
-),
+reg AS ({children}),
 proc AS (
     SELECT p.id, p.interval_days, p.after_id, p.reads_asthma_plan_date
     FROM population_careprocess p
     WHERE p.programme_id {programme} AND p.interval_days IS NOT NULL {process_clause}
 ),
-done AS (
-    SELECT e.child_id, e.process_id, max(e.done_on) AS last
-    FROM population_careevent e JOIN reg ON reg.id = e.child_id
-    WHERE e.done_on <= %(today)s AND e.process_id IN (
-        SELECT id FROM population_careprocess WHERE programme_id {programme})
-    GROUP BY 1, 2
-),
+done AS ({done}),
 excluded AS (
     SELECT DISTINCT ON (x.child_id, x.process_id) x.child_id, x.process_id, x.reason, x.until
     FROM population_exclusion x JOIN reg ON reg.id = x.child_id
@@ -126,17 +118,49 @@ items AS (
 """
 
 
-def items_sql(children, programme, today=None, process=None, *, registered=False):
+# The latest day each register child had each of the programme's processes done: one join of
+# the programme's care events (the whole population), or each child's own looked up by the
+# index on (child, process, day), which costs the same however large the population grows
+# (a hub's or a practice's children).
+_DONE_JOINED = """
+    SELECT e.child_id, e.process_id, max(e.done_on) AS last
+    FROM population_careevent e JOIN reg ON reg.id = e.child_id
+    WHERE e.done_on <= %(today)s AND e.process_id IN (
+        SELECT id FROM population_careprocess WHERE programme_id {programme})
+    GROUP BY 1, 2
+"""
+_DONE_PER_CHILD = """
+    SELECT reg.id AS child_id, d.process_id, d.last
+    FROM reg CROSS JOIN LATERAL (
+        SELECT e.process_id, max(e.done_on) AS last FROM population_careevent e
+        WHERE e.child_id = reg.id AND e.done_on <= %(today)s AND e.process_id IN (
+            SELECT id FROM population_careprocess WHERE programme_id {programme})
+        GROUP BY e.process_id
+    ) AS d
+"""
+REGISTER_COLUMNS = ("id", "practice_id", "asthma_plan_reviewed_on")
+
+
+def items_sql(
+    children, programme, today=None, process=None, *, registered=False, per_child=False, columns=()
+):
     """(the WITH clauses ending in ``items``, params) for the register children among
-    ``children`` (a queryset: its scope and filters are kept; ``registered`` when they are
-    on the register already) and the programme's due processes (or one of them)."""
+    ``children`` (a queryset of distinct children: its scope and filters are kept;
+    ``registered`` when they are on the register already) and the programme's due processes
+    (or one of them). ``per_child`` for a hub's or practice's children (each child's events
+    looked up by its index); ``columns``: more of the children's columns kept in ``reg``."""
     today = today or timezone.localdate()
     register = children if registered else on_register(children, programme, today)
-    register = register.order_by().values("id")
+    # The columns the statement reads, straight from the children's query (no second look
+    # at each child by its key).
+    register = register.order_by().values(*REGISTER_COLUMNS, *columns)
     try:
         children_sql, children_params = register.query.sql_with_params()
     except EmptyResultSet:  # a queryset that can hold no child (e.g. no hub, no codes)
-        children_sql, children_params = "SELECT NULL::bigint WHERE false", ()
+        nobody = register.model.objects.filter(pk__isnull=True)  # the same columns, no row
+        children_sql, children_params = (
+            nobody.order_by().values(*REGISTER_COLUMNS, *columns).query.sql_with_params()
+        )
     params = {"today": today, "soon": DUE_SOON_DAYS}
     if isinstance(programme, str):  # a programme named by its key, looked up in the statement
         programme_match = (
@@ -158,15 +182,18 @@ def items_sql(children, programme, today=None, process=None, *, registered=False
         params[f"c{i}"] = value
         names.append(f"%(c{i})s")
     children_sql = children_sql.replace("%%", "%%%%") % tuple(names) if names else children_sql
+    done = (_DONE_PER_CHILD if per_child else _DONE_JOINED).format(programme=programme_match)
     sql = _ITEMS_SQL.format(
-        children=children_sql, programme=programme_match, process_clause=process_clause
+        children=children_sql, programme=programme_match, process_clause=process_clause, done=done
     )
     return sql, params
 
 
 class WorklistRows:
-    """A programme's worklist rows as a Paginator reads them: ``count()`` is one query and a
-    slice is one query, however many rows it holds."""
+    """A programme's worklist rows as a Paginator reads them: ``fetch`` reads one page and how
+    many rows there are in one statement (and, for the page of a whole register, the
+    programme's summary too); without it ``count()`` is one query and a slice is one query,
+    however many rows it holds."""
 
     ordered = True
 
@@ -184,11 +211,53 @@ class WorklistRows:
         self.programme = programme
         self.statuses = [s for s in statuses if s in STATUS_LABELS] or list(WORKLIST_STATUSES)
         self.sort = sort if sort in ORDERS else "risk"
-        self.sql, self.params = items_sql(children, programme, self.today, process)
+        self.process = process
+        self.sql, self.params = items_sql(
+            children, programme, self.today, process, per_child=True, columns=RANKED_COLUMNS
+        )
         self.params["statuses"] = self.statuses
         self.params["since"] = self.today - datetime.timedelta(days=HOSPITAL_USE_DAYS)
         self.params["unplanned"] = [str(kind) for kind in UNPLANNED]
         self._count = None
+        self._fetched = None  # (offset, limit, rows) of the page ``fetch`` read
+        self.summary = None
+
+    def fetch(self, offset, limit, *, summary=False):
+        """Read the rows from ``offset`` (at most ``limit``) and how many there are, in one
+        statement; with ``summary`` (the children given are the whole register and every
+        process is shown), ``self.summary`` is the programme's summary from the same pass."""
+        if summary and self.process is not None:
+            raise ValueError("The summary covers every care process: fetch it without one.")
+        params = {**self.params, "offset": offset, "limit": limit}
+        columns = ""
+        if summary:
+            params["in_date"] = list(IN_DATE_STATUSES)
+            columns = _summary_columns() + ","
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH {self.sql}, {_ROWS_SQL} "  # noqa: S608
+                "SELECT (SELECT count(*) FROM items WHERE status = ANY(%(statuses)s)) AS total,"
+                f" {columns} r.* FROM (SELECT 1) AS one "
+                f"LEFT JOIN LATERAL ({_page_sql(ORDERS[self.sort])}) AS r ON true "
+                f"ORDER BY {ORDERS[self.sort]}",
+                params,
+            )
+            names = [column.name for column in cursor.description]
+            found = cursor.fetchall()
+        first = dict(zip(names, found[0], strict=True))
+        self._count = first.pop("total")
+        if summary:
+            self.summary = _summary(
+                self.programme, first.pop("register_size"), first.pop("coverage")
+            )
+        skip = len(names) - len(first)
+        rows = [
+            WorklistItem(self.today, zip(names[skip:], row[skip:], strict=True))
+            for row in found
+            if row[skip] is not None  # the one row of an empty page
+        ]
+        self._fetched = (offset, limit, rows)
+        return rows
 
     def count(self):
         if self._count is None:
@@ -215,17 +284,21 @@ class WorklistRows:
         return iter(self._rows(0, None))
 
     def _rows(self, offset, limit):
+        if self._fetched is not None:
+            fetched_offset, fetched_limit, rows = self._fetched
+            if offset == fetched_offset and (
+                limit is not None and (fetched_limit is None or limit <= fetched_limit)
+            ):
+                return rows[:limit]
         params = {**self.params, "offset": offset, "limit": limit}
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH {self.sql}, {_ROWS_SQL} ORDER BY {ORDERS[self.sort]} "  # noqa: S608
-                "LIMIT %(limit)s OFFSET %(offset)s",
-                params,
-            )
+            cursor.execute(f"WITH {self.sql}, {_ROWS_SQL} {_page_sql(ORDERS[self.sort])}", params)  # noqa: S608
             names = [column.name for column in cursor.description]
             return [WorklistItem(self.today, zip(names, row, strict=True)) for row in cursor]
 
 
+# The worklist's rows ranked by what their order reads (from ``reg``), then the page's rows
+# joined to what is shown of them.
 _ROWS_SQL = """
 use AS (
     SELECT h.child_id, count(*) AS n FROM population_hospitalevent h
@@ -233,21 +306,33 @@ use AS (
       AND h.child_id IN (SELECT child_id FROM items WHERE status = ANY(%(statuses)s))
     GROUP BY h.child_id
 ),
-rows AS (
+ranked AS (
     SELECT i.child_id, i.process_id, i.status, i.last_done, i.last_trigger, i.due_on,
-           c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.segment,
-           c.segment_reasons, c.imd_decile, pr.name AS practice_name,
-           p.key AS process_key, p.title AS process_title, p.order AS process_order,
+           r.segment, r.imd_decile, r.family_name, r.given_name, p.order AS process_order,
            coalesce(u.n, 0) AS hospital_use
     FROM items i
-    JOIN population_child c ON c.id = i.child_id
-    JOIN hubs_practice pr ON pr.id = c.practice_id
+    JOIN reg r ON r.id = i.child_id
     JOIN population_careprocess p ON p.id = i.process_id
     LEFT JOIN use u ON u.child_id = i.child_id
     WHERE i.status = ANY(%(statuses)s)
 )
-SELECT * FROM rows
 """
+RANKED_COLUMNS = ("segment", "imd_decile", "family_name", "given_name")
+
+
+def _page_sql(order):
+    """The rows of one page (%(limit)s from %(offset)s) of ``ranked``, in ``order``."""
+    # The module's own text; every value is a parameter.
+    return (
+        "SELECT k.*, c.nhs_number, c.date_of_birth, c.segment_reasons, "  # noqa: S608
+        "pr.name AS practice_name, p.key AS process_key, p.title AS process_title "
+        f"FROM (SELECT * FROM ranked ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s) AS k "
+        "JOIN population_child c ON c.id = k.child_id "
+        "JOIN hubs_practice pr ON pr.id = c.practice_id "
+        "JOIN population_careprocess p ON p.id = k.process_id "
+        f"ORDER BY {order}"
+    )
+
 
 # Risk first: the highest segment, then the most hospital use in a year, then the most
 # deprived; then the longest overdue (never done first).
@@ -379,13 +464,36 @@ def percent(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
+def _summary_columns():
+    """The register size and each process's coverage, as two columns of a statement over
+    ``items`` (its ``in_date`` parameter: IN_DATE_STATUSES)."""
+    group, join = GROUPS[None]
+    coverage = _COVERAGE_SQL.format(group=group, join=join)
+    # The module's own text; every value is a parameter.
+    return (
+        "(SELECT count(*) FROM reg) AS register_size, (SELECT json_agg(json_build_array("  # noqa: S608
+        f"s.process_id, s.eligible, s.in_date, s.excluded)) FROM ({coverage}) AS s) AS coverage"
+    )
+
+
 def programme_summary(children, programme, today=None):
-    """The programme's register size and, per due process, eligible, in date, excluded, %."""
-    processes = [p for p in programme.processes.all() if p.interval_days is not None]
-    counts = coverage_counts(children, programme, today)
+    """The programme's register size and, per due process, eligible, in date, excluded, %
+    (one query) over a hub's or practice's children."""
+    sql, params = items_sql(children, programme, today, per_child=True)
+    params["in_date"] = list(IN_DATE_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sql} SELECT {_summary_columns()}", params)  # noqa: S608
+        size, coverage = cursor.fetchone()
+    return _summary(programme, size, coverage)
+
+
+def _summary(programme, size, coverage):
+    counts = {pid: (eligible, in_date, excl) for pid, eligible, in_date, excl in coverage or ()}
     rows = []
-    for process in processes:
-        eligible, in_date, excluded = counts.get((None, process.pk), (0, 0, 0))
+    for process in programme.processes.all():
+        if process.interval_days is None:
+            continue
+        eligible, in_date, excluded = counts.get(process.pk, (0, 0, 0))
         rows.append(
             {
                 "process": process,
@@ -395,7 +503,6 @@ def programme_summary(children, programme, today=None):
                 "percent": percent(in_date, eligible),
             }
         )
-    size = on_register(children, programme, today).count()
     return {"programme": programme, "register_size": size, "processes": rows}
 
 
@@ -541,3 +648,20 @@ def coverage_trend(programme, hub, practice=None, months=12):
         if rows:
             trend.append({"process": process, "rows": rows})
     return trend
+
+
+def trend_key(trend, practice=None):
+    """A digest of all the coverage trend shows (each month's figures, the processes' titles,
+    the practice's name): the trend's markup is kept under it, so a new or changed snapshot,
+    or a renamed process or practice, is shown at once."""
+    shown = [practice.name if practice is not None else ""]
+    for series in trend:
+        process = series["process"]
+        shown.append(
+            (
+                process.pk,
+                process.title,
+                [(r["month_end"].isoformat(), r["eligible"], r["in_date"]) for r in series["rows"]],
+            )
+        )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()

@@ -1,10 +1,15 @@
 """Programme pages: the programmes of a hub with their coverage, each programme's worklist
 (and its CSV), and recording a care process done or a child excluded from it."""
 
+import threading
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import urlencode
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -65,11 +70,92 @@ def _worklist(request, hub_id, key, action):
     return hub, practice, programme, children, form, rows
 
 
+class _Markup:
+    """Markup kept in this process under a digest of all it shows, the most recently used
+    ``size`` of them: what is shown can never be stale, as new figures make a new digest."""
+
+    def __init__(self, size):
+        self.size = size
+        self.kept = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, render):
+        with self.lock:
+            if key in self.kept:
+                self.kept.move_to_end(key)
+                return self.kept[key]
+        markup = render()
+        with self.lock:
+            self.kept[key] = markup
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return markup
+
+
+# The coverage trend of a worklist changes only with a month-end snapshot: its tables and
+# charts are drawn once per process and kept (a few kilobytes each).
+TREND_MARKUP = _Markup(size=512)
+
+
+def _trend_markup(trend, practice):
+    return TREND_MARKUP.get(
+        engine.trend_key(trend, practice),
+        lambda: render_to_string(
+            "population/programmes/coverage_trend.html", {"trend": trend, "practice": practice}
+        ),
+    )
+
+
+def _urls(name, ids):
+    """A function giving the URL ``name`` for ``ids`` ids of a row, reversed once for all
+    the rows of a page (each row links three ways): placeholders no id can be are reversed,
+    then swapped for each row's ids."""
+    placeholders = PLACEHOLDERS[:ids]
+    url = reverse(name, args=placeholders).replace("{", "{{").replace("}", "}}")
+    for i, placeholder in reversed(list(enumerate(placeholders))):
+        url = url.replace(str(placeholder), f"{{{i}}}")
+    return url.format
+
+
+PLACEHOLDERS = (2**62 + 1, 2**62 + 2)  # ids no child or care process can have
+
+
+def _with_links(items):
+    """Each row's links: the child's record, done today, exclude."""
+    child = _urls("population:child", 1)
+    done = _urls("population:care_done", 2)
+    exclude = _urls("population:care_exclude", 2)
+    for item in items:
+        item["child_url"] = child(item.child_id)
+        item["done_url"] = done(item.child_id, item.process_id)
+        item["exclude_url"] = exclude(item.child_id, item.process_id)
+    return items
+
+
+LAST_PAGE = 10**9  # beyond any register: a larger number is read as the last page
+
+
+def _page_number(request):
+    try:
+        return min(max(int(request.GET.get("page") or 1), 1), LAST_PAGE)
+    except ValueError:
+        return 1
+
+
+# Filters that narrow the children or the care processes: with none, the page's rows and the
+# programme's summary are over the same items and come from one statement.
+NARROWING = ("q", "process", "quintile", "flag")
+
+
 def programme_worklist(request, hub_id, key):
     """A programme's worklist: each child with a care process never done, overdue or due soon,
     highest risk first, with the reason; a GP or paediatrician marks it done or excludes."""
     hub, practice, programme, children, form, rows = _worklist(request, hub_id, key, "child.view")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    whole = not any(form.value(name) for name in NARROWING)
+    number = _page_number(request)
+    rows.fetch((number - 1) * PAGE_SIZE, PAGE_SIZE, summary=whole)
+    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    _with_links(page.object_list)
     audit.record(
         request,
         action="population.programme_worklist",
@@ -77,6 +163,8 @@ def programme_worklist(request, hub_id, key):
         obj=programme,
         children=[item.child_id for item in page],
     )
+    trend = engine.coverage_trend(programme, hub, practice)
+    here = request.get_full_path()
     return render(
         request,
         "population/programmes/worklist.html",
@@ -85,15 +173,16 @@ def programme_worklist(request, hub_id, key):
             "practice": practice,
             "practices": hub.practices.all(),
             "programme": programme,
-            "summary": engine.programme_summary(children, programme),
-            "trend": engine.coverage_trend(programme, hub, practice),
+            "summary": rows.summary if whole else engine.programme_summary(children, programme),
+            "trend": trend,
+            "trend_markup": _trend_markup(trend, practice),
             "form": form,
             "page": page,
-            "filtered": any(
-                form.value(name) for name in ("q", "process", "status", "quintile", "flag")
-            ),
+            "filtered": whole is False or bool(form.value("status")),
             "may_update": access.can(request.user, "worklist.update", hub),
             "csv_url": reverse("population:programme_worklist_csv", args=[hub.pk, programme.key]),
+            "here": here,
+            "here_quoted": urlencode(here),
             "today": timezone.localdate(),
         },
     )

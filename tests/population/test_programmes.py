@@ -325,9 +325,78 @@ def test_the_worklist_takes_a_fixed_number_of_queries(
     for child in ChildFactory.create_batch(rows, practice=practice, conditions=[ASTHMA]):
         done(child, "asthma", "inhaler_technique", 10)
     client = client_for(gp)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(15):
         response = client.get(worklist_url(hub))
     assert len(response.context["page"].object_list) == rows
+
+
+def test_a_page_past_the_last_shows_the_last_and_a_bad_number_the_first(
+    hub, practice, gp, client_for
+):
+    ChildFactory.create_batch(26, practice=practice, conditions=[ASTHMA])  # 52 items
+    client = client_for(gp)
+    past = client.get(worklist_url(hub), {"page": 9}).context["page"]
+    assert (past.number, len(past.object_list)) == (2, 2)
+    assert client.get(worklist_url(hub), {"page": "x"}).context["page"].number == 1
+
+
+def coverage_shown(response):
+    summary = response.context["summary"]
+    return summary["register_size"], [
+        (r["process"].key, r["eligible"], r["in_date"], r["excluded"], r["percent"])
+        for r in summary["processes"]
+    ]
+
+
+def test_the_coverage_is_the_same_with_or_without_a_filter(hub, practice, gp, client_for):
+    found = ChildFactory(practice=practice, conditions=[ASTHMA], imd_decile=1)
+    ChildFactory(practice=practice, conditions=[ASTHMA], imd_decile=9)
+    done(found, "asthma", "inhaler_technique", 10)
+    client = client_for(gp)
+    whole = client.get(worklist_url(hub))
+    assert coverage_shown(whole) == (
+        2,
+        [("management_plan", 2, 0, 0, 0.0), ("inhaler_technique", 2, 1, 0, 50.0)],
+    )
+    for narrowed in ({"quintile": "1"}, {"q": found.nhs_number}, {"process": "management_plan"}):
+        assert coverage_shown(client.get(worklist_url(hub), narrowed)) == coverage_shown(whole)
+
+
+def test_the_coverage_shown_changes_as_soon_as_a_gp_marks_a_process_done(
+    hub, practice, gp, client_for
+):
+    child = ChildFactory(practice=practice, conditions=[ASTHMA])
+    ChildFactory(practice=practice, conditions=[ASTHMA])
+    client = client_for(gp)
+    before = client.get(worklist_url(hub))
+    assert coverage_shown(before)[1][1] == ("inhaler_technique", 2, 0, 0, 0.0)
+    technique = process("asthma", "inhaler_technique")
+    client.post(reverse("population:care_done", args=[child.pk, technique.pk]))
+    after = client.get(worklist_url(hub))
+    assert coverage_shown(after)[1][1] == ("inhaler_technique", 2, 1, 0, 50.0)
+    assert (child.pk, "inhaler_technique") not in listed(after)
+    assert after.context["page"].paginator.count == before.context["page"].paginator.count - 1
+
+
+def test_the_coverage_trend_is_drawn_again_when_a_snapshot_changes(hub, practice, gp, client_for):
+    from population.models import ProgrammeSnapshot
+
+    snapshot = ProgrammeSnapshot.objects.create(
+        month_end=datetime.date(2026, 10, 31),
+        practice=practice,
+        process=process("asthma", "management_plan"),
+        eligible=4,
+        in_date=1,
+        excluded=0,
+    )
+    client = client_for(gp)
+    first = client.get(worklist_url(hub)).content.decode()
+    assert '<td class="text-end">25.0</td>' in first
+    snapshot.in_date = 3
+    snapshot.save()
+    again = client.get(worklist_url(hub)).content.decode()
+    assert '<td class="text-end">75.0</td>' in again
+    assert '<td class="text-end">25.0</td>' not in again
 
 
 def test_the_empty_worklist_says_so_and_offers_the_programmes(hub, practice, gp, client_for):
