@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -68,19 +68,15 @@ class QueueRow:
         return f"{text} overdue" if self.overdue else f"{text} left"
 
 
-def covered_hub_ids(user: Person, day: datetime.date | None = None) -> set[int]:
-    day = day or timezone.localdate()
-    return set(
-        RotaEntry.objects.filter(paediatrician=user, date=day).values_list("hub_id", flat=True)
-    )
-
-
 def queue(user: Person, now: datetime.datetime | None = None) -> list[QueueRow]:
     """Waiting requests of the user's hubs in three states: overdue first, then those whose
     clock is running, then those paused for information. In each state urgent requests come
     before routine ones, then the ones the user covers or has claimed, then by due time."""
     now = now or timezone.now()
-    covered = covered_hub_ids(user, timezone.localdate(now))
+    # Whether the user covers the request's hub today, asked in the same statement.
+    covering = RotaEntry.objects.filter(
+        hub=OuterRef("hub"), paediatrician=user, date=timezone.localdate(now)
+    )
     rows = []
     waiting = (
         visible_requests(user)
@@ -88,11 +84,12 @@ def queue(user: Person, now: datetime.datetime | None = None) -> list[QueueRow]:
         .select_related(
             "hub", "hub__advice_settings", "asked_by", "claimed_by", "practice", "child"
         )
+        .annotate(covered=Exists(covering))
         .order_by("received_at")
     )
     for advice_request in waiting:
         due = clock.request_due_at(advice_request)
-        mine = advice_request.hub_id in covered or advice_request.claimed_by_id == user.pk
+        mine = advice_request.covered or advice_request.claimed_by_id == user.pk
         rows.append(
             QueueRow(
                 request=advice_request,

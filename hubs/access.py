@@ -142,6 +142,27 @@ def membership_hub_codes(user: User) -> list[str]:
     return sorted(getattr(user, _CODES_ATTR, {}).values())
 
 
+def kept_roles(user: User) -> dict[str, list[Any]] | None:
+    """What roles_by_hub read for the person, for their session to keep between requests
+    (hubs.signin, which says when it is read again); None for the operator, whose roles are
+    every hub's, read on every request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+        return None
+    roles = roles_by_hub(user)
+    return {
+        "roles": [[hub_id, sorted(have)] for hub_id, have in sorted(roles.items())],
+        "codes": sorted(getattr(user, _CODES_ATTR, {}).items()),
+        "withheld": sorted(getattr(user, _WITHHELD_ATTR, ())),
+    }
+
+
+def restore_roles(user: User, kept: dict[str, list[Any]]) -> None:
+    """Take the person's roles for this request from what kept_roles gave their session."""
+    setattr(user, _CACHE_ATTR, {hub_id: set(have) for hub_id, have in kept["roles"]})
+    setattr(user, _CODES_ATTR, {hub_id: code for hub_id, code in kept["codes"]})
+    setattr(user, _WITHHELD_ATTR, set(kept["withheld"]))
+
+
 def forget(user: User) -> None:
     """Drop what roles_by_hub kept, after the user's memberships change."""
     for attr in (_CACHE_ATTR, _CODES_ATTR, _WITHHELD_ATTR):

@@ -8,7 +8,8 @@ class HubsConfig(AppConfig):
     verbose_name = "Hubs, practices and people"
 
     def ready(self):
-        from hubs import checks  # noqa: F401 (registers the deployment checks)
+        # The deployment checks, and what moves access stamps when access changes.
+        from hubs import checks, signals  # noqa: F401
 
 
 class HubAdminConfig(admin_apps.AdminConfig):

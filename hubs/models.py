@@ -206,6 +206,10 @@ class Person(AbstractUser):
     registration_number = models.CharField(
         max_length=20, blank=True, help_text="GMC, NMC or HCPC number, if any."
     )
+    # Moved on by every change to what the person may reach (their memberships, their hubs'
+    # sign-in rule, their authenticators): a session keeps what it read of those with the
+    # stamp it was read at, and reads them again once the stamp has moved (hubs.signin).
+    access_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -219,15 +223,52 @@ class Person(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        # A person saved whole never writes back the stamp it was read with: a change to their
+        # access made meanwhile would be undone and the sessions that kept the old one trusted.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "access_stamp"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self):
         return self.get_full_name() or self.email
+
+
+def access_changed(person_ids):
+    """Move on the access stamp of these people: each of their sessions reads their roles and
+    second factor again on its next request. Called after the change is written, in its
+    transaction when there is one."""
+    ids = {i for i in person_ids if i is not None}
+    if ids:
+        Person.objects.filter(pk__in=ids).update(access_stamp=models.F("access_stamp") + 1)
 
 
 class MembershipQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+    # Saving or deleting one membership moves its person's stamp (hubs.signals); the writes of
+    # many at once do it here.
+    def update(self, **kwargs):
+        people = set(self.values_list("person_id", flat=True))
+        count = super().update(**kwargs)
+        access_changed(people | {_pk(kwargs.get("person"))})
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        access_changed(m.person_id for m in created)
+        return created
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
 
 
 class Membership(models.Model):

@@ -9,12 +9,16 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa import stages as mfa_stages
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.utils import timezone
 
 from hubs import access, audit
 from hubs.cis2.config import PROVIDER_ID
 from hubs.models import Membership
 
 SESSION_KEY = "cc4c_sign_in"
+# The person's roles and second factor as last read, with the stamp they were read under.
+ACCESS_KEY = "cc4c_access"
+_KEPT_ATTR = "_cc4c_access_kept"
 BY_EMAIL = "password"
 BY_CIS2 = "cis2"
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -76,9 +80,27 @@ def way_of(request):
     return request.session.get(SESSION_KEY) or {}
 
 
+def _access_stamp(user, method):
+    """What the access a session kept was read under: the person's access stamp (moved by any
+    change to their memberships, hubs or authenticators, hubs.signals), the day (memberships
+    start and end on dates) and the way they signed in (which can withhold roles)."""
+    return [user.pk, user.access_stamp, timezone.localdate().isoformat(), method, user.is_superuser]
+
+
 def note(request, user):
-    """Tell the access rules how this session signed in (hubs.access reads it)."""
-    access.note_sign_in(user, way_of(request).get("method") or "unknown")
+    """Tell the access rules how this session signed in (hubs.access reads it), and give them
+    the roles the session kept, unless the person's access has changed since they were read:
+    then they are read again (one query) and kept in their place."""
+    method = way_of(request).get("method") or "unknown"
+    access.note_sign_in(user, method)
+    stamp = _access_stamp(user, method)
+    kept = request.session.get(ACCESS_KEY)
+    if not kept or kept.get("stamp") != stamp:
+        kept = {"stamp": stamp, "roles": access.kept_roles(user)}
+        request.session[ACCESS_KEY] = kept
+    elif kept.get("roles") is not None:
+        access.restore_roles(user, kept["roles"])
+    setattr(request, _KEPT_ATTR, kept)
 
 
 def second_factor_done(request):
@@ -86,5 +108,13 @@ def second_factor_done(request):
     way = way_of(request)
     if way.get("method") == BY_CIS2 and cis2_is_second_factor(way.get("aal") or 0):
         return True
-    # Otherwise allauth asked for the authenticator code at sign-in, if the person has one.
-    return Authenticator.objects.filter(user=request.user, type__in=SECOND_FACTORS).exists()
+    # Otherwise allauth asked for the authenticator code at sign-in, if the person has one:
+    # read once and kept with the session's roles, read again when the stamp moves.
+    kept = getattr(request, _KEPT_ATTR, None)
+    if kept is not None and "second_factor" in kept:
+        return kept["second_factor"]
+    done = Authenticator.objects.filter(user=request.user, type__in=SECOND_FACTORS).exists()
+    if kept is not None:
+        kept["second_factor"] = done
+        request.session.modified = True
+    return done
