@@ -136,6 +136,15 @@ class ByPractice:
             )
         ]
 
+    def practice_scope_sql(self, ctx, alias):
+        """(condition, params) on the practice ``alias`` for a row this upload may write
+        unchecked: a hub of the coordinator's, or any practice the operator's upload takes."""
+        if ctx.allowed_hub_ids is not None:
+            return f"{alias}.hub_id = ANY(%s)", [sorted(ctx.allowed_hub_ids)]
+        if self.comparison_refusal(ctx) is not None:
+            return f"{alias}.hub_id IS NOT NULL", []
+        return "TRUE", []
+
     def sql_hub_ids(self, ctx):
         column = connection.ops.quote_name(self.hub_column)
         return (

@@ -258,6 +258,19 @@ class ChildrenFormat(ByPractice, ImportFormat):
             )
         return sql, params
 
+    skips_unchanged = True
+
+    def unchanged_sql(self, ctx):
+        # The child holds the line's digest, so the line gave every field it holds (a change of
+        # its practice's code clears it too); the practice must be one this upload may write.
+        condition, params = self.practice_scope_sql(ctx, "p")
+        sql = (
+            "SELECT d.line, c.nhs_number AS key, p.hub_id FROM {digests} d "  # noqa: S608
+            "JOIN population_child c ON c.nhs_number = d.key AND c.import_digest = d.digest "
+            f"JOIN hubs_practice p ON p.id = c.practice_id WHERE {condition}"
+        )
+        return sql, params
+
     def write_sql(self, ctx):
         # Each child is written with its segment: one pass, no second update of the rows.
         with step("segments of the file's conditions and flags"):
@@ -272,21 +285,31 @@ class ChildrenFormat(ByPractice, ImportFormat):
             "r.deregistered_on, coalesce(r.conditions, '{}') AS conditions, "
             "coalesce(r.flags, '{}') AS flags, r.asthma_plan_reviewed_on, r.imd_decile, "
             "coalesce(r.ethnic_category, '') AS ethnic_category, "
-            "s.segment, s.segment_reasons "
+            "s.segment, s.segment_reasons, d.digest AS import_digest "
             "FROM import_rows r JOIN hubs_practice p ON p.ods_code = r.practice_ods "
             f"JOIN {SEGMENTS} s ON s.conditions = coalesce(r.conditions, '{{}}') "
-            "AND s.flags = coalesce(r.flags, '{}') ORDER BY r.line"
+            "AND s.flags = coalesce(r.flags, '{}') "
+            "LEFT JOIN import_digests d ON d.line = r.line ORDER BY r.line"
         )
         # A child's record changes (with a history row) when the file changes what it holds;
         # a segment follows the conditions and flags it comes from.
         created, updated = upsert_select(
             Child,
-            [*FIELDS, "segment", "segment_reasons"],
+            [*FIELDS, "segment", "segment_reasons", "import_digest"],
             source,
             conflict=["nhs_number"],
             compare=FIELDS[1:],
             by=ctx.by,
         )
+        if created + updated < ctx.rows_to_write:
+            # A child the file leaves as it is keeps the digest of the line it holds now.
+            with step("digests of the lines that changed nothing"), connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE population_child c SET import_digest = d.digest "
+                    "FROM import_rows r JOIN import_digests d ON d.line = r.line "
+                    "WHERE c.nhs_number = r.nhs_number "
+                    "AND c.import_digest IS DISTINCT FROM d.digest"
+                )
         if has_hospital_rules():
             # The file's segments know conditions and flags; hospital events are the child's.
             with connection.cursor() as cursor:

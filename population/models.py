@@ -130,12 +130,18 @@ class Child(models.Model):
     asthma_plan_reviewed_on = models.DateField(null=True, blank=True)
     segment = models.PositiveSmallIntegerField(default=1)
     segment_reasons = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    # The digest of the children import's line this record was last written from, so that an
+    # unchanged line is set aside unread (cc4c.imports.sql.set_aside_unchanged). A trigger
+    # (migration 0011) clears it whenever anything else changes a field the file gives, or
+    # the code of the child's practice.
+    import_digest = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = ChildQuerySet.as_manager()
     # History is read per child (its id is indexed); indexes on its other columns would only
     # slow every bulk import down.
     history = HistoricalRecords(
-        excluded_fields=["segment", "segment_reasons"], no_db_index=["nhs_number", "practice"]
+        excluded_fields=["segment", "segment_reasons", "import_digest"],
+        no_db_index=["nhs_number", "practice"],
     )
 
     class Meta:

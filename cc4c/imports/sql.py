@@ -13,9 +13,12 @@ that passed every check so far.
 """
 
 import csv
+import hashlib
+import inspect
 import io
 import logging
 import re
+import sys
 import time
 from contextlib import contextmanager
 
@@ -43,13 +46,16 @@ def step(name):
         log.debug("import step %s: %.2f s", name, time.perf_counter() - started)
 
 
-RAW, CELLS, ROWS, MAPS, DUPS, PROBLEMS = (
+RAW, CELLS, ROWS, MAPS, DUPS, PROBLEMS, LINES, DIGESTS, SET_ASIDE = (
     "import_raw",
     "import_cells",
     "import_rows",
     "import_map",
     "import_dups",
     "import_problems",
+    "import_lines",
+    "import_digests",
+    "import_set_aside",
 )
 
 
@@ -113,6 +119,144 @@ def _load_with_python(cursor, data, width, errors):
     buffer.seek(0)
     columns = ", ".join([f"c{i}" for i in range(width)] + ["line"])
     cursor.copy_expert(f"COPY {RAW} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+    return True
+
+
+_signatures: dict[type, str] = {}
+
+
+def signature(fmt):
+    """What a line's digest depends on besides its cells: the format's columns and the source
+    of the code that reads and checks them (the format's module, its parsers' modules and this
+    engine). Any change there makes every stored digest stale, so the next import of each line
+    takes the whole road again."""
+    kind = type(fmt)
+    if kind not in _signatures:
+        modules = {cls.__module__ for cls in kind.__mro__}
+        modules |= {__name__, "cc4c.imports.cells", "cc4c.imports.engine"}
+        modules |= {getattr(column.parse, "__module__", "") for column in fmt.columns}
+        text_ = repr([(c.name, c.required, c.db_type, c.sql, c.shape) for c in fmt.columns])
+        for name in sorted(modules):
+            module = sys.modules.get(name)
+            if getattr(module, "__file__", None):  # not Python's own built-in ones
+                text_ += inspect.getsource(module)
+        _signatures[kind] = hashlib.sha256(text_.encode()).hexdigest()
+    return _signatures[kind]
+
+
+def set_aside_unchanged(cursor, fmt, ctx, data, plan):
+    """Set aside the lines an earlier import wrote exactly as they are: (how many, their hub
+    ids, whether that is every line of the file).
+
+    Each line's digest is PostgreSQL's 64-bit hash of its text, seeded by the format's
+    ``signature`` and the file's header (``import_digests``: line, the natural key it names as
+    digits, digest). A format that stores on each record the digest of the line it was last
+    written from (``ImportFormat.unchanged_sql``) names the lines whose record holds theirs and
+    that would pass every check today; those lines are not read again, and when they are every
+    line, the file is not even copied into the database. Nothing is set aside when another line
+    could repeat the natural key of one set aside (its refusal needs both lines), or when a
+    quoted cell spans lines (a line is then not a row): the file then takes the whole road."""
+    if not _copy_lines(cursor, data):
+        return 0, set(), False
+    sql, params = fmt.unchanged_sql(ctx)
+    with step("set aside: the lines whose record holds their digest"):
+        cursor.execute(
+            _DIGESTS_SQL.format(
+                lines=LINES,
+                digests=DIGESTS,
+                set_aside=SET_ASIDE,
+                key=_key_sql(fmt, plan),
+                unchanged=sql.format(digests=DIGESTS),
+                open_quote=_OPEN_QUOTE.format(lines=LINES) if b'"' in data else "FALSE",
+            ),
+            [_seed(fmt, data), *params],
+        )
+        lines, open_quote, count, keys, hubs, clash = cursor.fetchone()
+    if open_quote:
+        # Its lines are not its rows: no digest is kept for the rows written.
+        cursor.execute(f"TRUNCATE {DIGESTS}, {SET_ASIDE}")
+        return 0, set(), False
+    if not count or clash or keys < count:
+        return 0, set(), False
+    log.debug("import: %s of %s lines set aside, written as they are", count, lines)
+    return count, {hub_id for hub_id in hubs if hub_id is not None}, count == lines
+
+
+# Each non-blank line's digest and key; the lines whose record holds their digest; how many
+# lines, whether a quoted cell goes on to the next line (a line is then not a row), how many
+# lines are set aside, how many keys they hold and their hubs, and whether another line may
+# hold one of those keys.
+_DIGESTS_SQL = """
+INSERT INTO {digests} (line, digest, key)
+SELECT line, hashtextextended(text, %s), {key} FROM {lines}
+WHERE left(text, 1) NOT IN (',', ' ', E'\\t') OR btrim(text, E', \\t\\r') <> '';
+SET LOCAL default_statistics_target = 10;
+ANALYZE {digests};
+RESET default_statistics_target;
+CREATE TEMPORARY TABLE {set_aside} ON COMMIT DROP AS {unchanged};
+SELECT (SELECT count(*) FROM {digests}), {open_quote},
+  count(*), count(DISTINCT key), array_agg(DISTINCT hub_id),
+  EXISTS (SELECT 1 FROM {digests} d WHERE d.line NOT IN (SELECT line FROM {set_aside})
+          AND (d.key IS NULL OR d.key IN (SELECT key FROM {set_aside})))
+FROM {set_aside}
+"""
+
+
+# Whether a line holds an odd number of double quotes: a quoted cell goes on to the next line.
+_OPEN_QUOTE = (
+    "(SELECT coalesce(bool_or((length(text) - length(replace(text, '\"', ''))) %% 2 = 1), "
+    "FALSE) FROM {lines})"
+)
+
+
+def _key_sql(fmt, plan):
+    """The digits of the natural key's cell, found by its commas: in a line with quotes, only
+    when it is the first cell (an NHS number holds no comma); NULL when it cannot be said."""
+    position = 1 + dict((column.name, p) for column, p in plan)[fmt.natural_key[0]]
+    found = f"nullif(regexp_replace(split_part(text, ',', {position}), '[^0-9]', '', 'g'), '')"
+    return found if position == 1 else f"CASE WHEN strpos(text, '\"') = 0 THEN {found} END"
+
+
+def _seed(fmt, data):
+    """The digests' seed: the format's signature and the file's header."""
+    header = data.split(b"\n", 1)[0].rstrip(b"\r")
+    seed = hashlib.sha256(signature(fmt).encode() + b"\n" + header).digest()
+    return int.from_bytes(seed[:8], "big", signed=True)
+
+
+def drop_set_aside(cursor):
+    """Take the lines ``set_aside_unchanged`` set aside out of ``import_raw``."""
+    cursor.execute(
+        f"DELETE FROM {RAW} r USING {SET_ASIDE} s WHERE r.line = s.line; DROP TABLE {LINES}"  # noqa: S608
+    )
+
+
+# Bytes no CSV file of ours holds: as COPY's quote and delimiter, each line is one cell.
+_QUOTE, _DELIMITER = b"\x01", b"\x02"
+
+
+def _copy_lines(cursor, data):
+    """COPY each line of the file (not its header) into ``import_lines`` as one cell, with
+    ``import_digests`` made ready; False when the file cannot be read line by line here."""
+    if not isinstance(data, bytes) or _QUOTE in data or _DELIMITER in data:
+        return False
+    if _END_MARKER.search(data):
+        return False  # COPY would stop at that line
+    cursor.execute(
+        f"DROP TABLE IF EXISTS {DIGESTS}, {SET_ASIDE}, {LINES}; "
+        f"CREATE TEMPORARY TABLE {DIGESTS} (line integer, key text, digest bigint) "
+        f"ON COMMIT DROP; CREATE TEMPORARY TABLE {LINES} (line integer GENERATED BY DEFAULT "
+        "AS IDENTITY (START WITH 2), text text) ON COMMIT DROP"
+    )
+    try:
+        with transaction.atomic():
+            cursor.copy_expert(
+                f"COPY {LINES} (text) FROM STDIN WITH (FORMAT csv, HEADER true, "
+                "QUOTE E'\\x01', DELIMITER E'\\x02', ENCODING 'UTF8')",
+                io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")),
+            )
+    except (DatabaseError, psycopg2.Error):
+        return False  # the savepoint is rolled back
     return True
 
 
