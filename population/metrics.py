@@ -202,7 +202,9 @@ def programme_measure_keys():
 
 def _programme_counts(hub_ids, date_to, today):
     """{hub id: counts} of each shipped programme as at ``date_to``: one query a programme,
-    grouped by practice and IMD quintile, and one for hospital events."""
+    grouped by practice and IMD quintile. The register is the children counted for any one of
+    its due care processes, excluded or not (each register child has a row for each, as
+    engine.register_counts counts them)."""
     from population.programmes import engine
     from population.programmes.models import Programme
 
@@ -211,24 +213,29 @@ def _programme_counts(hub_ids, date_to, today):
     on = min(date_to, today)
     counts = {hub_id: dict.fromkeys(programme_measure_keys(), 0) for hub_id in hub_ids}
     programmes = {
-        p.key: p for p in Programme.objects.filter(key__in=[k for k, _t, _p in MEASURED_PROGRAMMES])
+        p.key: p
+        for p in Programme.objects.filter(
+            key__in=[k for k, _t, _p in MEASURED_PROGRAMMES]
+        ).prefetch_related("processes")
     }
     for key, _title, processes in MEASURED_PROGRAMMES:
         programme = programmes.get(key)
         if programme is None:
             continue
         process_keys = {p.pk: p.key for p in programme.processes.all()}
-        sizes = engine.register_counts(children, programme, on, by="practice")
-        for practice_id, size in sizes.items():
-            counts[hub_of[int(practice_id)]][f"programme_{key}_register"] += size
+        counted_by = next(
+            (p.pk for p in programme.processes.all() if p.interval_days is not None), None
+        )
         measured = {process for process, _label in processes}
         found = engine.coverage_counts(children, programme, on, by="practice_quintile")
-        for (group, process_id), (eligible, in_date, _excluded) in found.items():
+        for (group, process_id), (eligible, in_date, excluded) in found.items():
+            practice_id, quintile = group.split(":")
+            hub_counts = counts[hub_of[int(practice_id)]]
+            if process_id == counted_by:
+                hub_counts[f"programme_{key}_register"] += eligible + excluded
             process = process_keys.get(process_id)
             if process not in measured:
                 continue
-            practice_id, quintile = group.split(":")
-            hub_counts = counts[hub_of[int(practice_id)]]
             parts = ["", "_core20"] if quintile == "1" else [""]
             for part in parts:
                 hub_counts[f"_programme_{key}_{process}{part}_n"] += in_date
