@@ -1,7 +1,10 @@
 """The site's main menu, made of each part of the service's ``nav.py`` (the project floor: it
 may import every app; no app imports it)."""
 
-from django.urls import reverse
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from advice import nav as advice_nav
 from champions import nav as champions_nav
@@ -31,6 +34,19 @@ PARTS = [
 ]
 
 
+@functools.cache
+def _address(urlconf, prefix, url_name):
+    return reverse(url_name, urlconf=urlconf)
+
+
+def _nav_url(url_name):
+    """A menu entry's address, worked out once for each URL layout and prefix: every page
+    names every entry the person may open, and reversing them cost more than the rest of
+    the page's template."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _address(urlconf, get_script_prefix(), url_name)
+
+
 def _nav_sections():
     return [(getattr(part, "SECTION", None), part.NAV) for part in PARTS if part.NAV]
 
@@ -49,7 +65,7 @@ def navigation(request):
         for label, url_name, action in entries:
             # An entry's condition is an action of hubs.access, or a function of the person.
             if action(user) if callable(action) else can(user, action):
-                url = reverse(url_name)
+                url = _nav_url(url_name)
                 current = request.path == url or (url != "/" and request.path.startswith(url))
                 items.append({"label": label, "url": url, "current": current})
         if not items:
