@@ -95,3 +95,18 @@ def test_the_pdf_shows_the_programmes_as_one_table_of_care_processes(hub, progra
     # Defined once for every programme and care process.
     assert text.count("Each care process, in date (%)") == 1
     assert "Asthma: management plan reviewed, in date (%)" not in text
+
+
+def test_a_report_of_two_hubs_has_the_programme_table_of_each_hub_and_of_both(
+    hub, other_hub, programme_data
+):
+    result = built_report([hub, other_hub]).result
+    pdf = PdfReader(io.BytesIO(render.to_pdf(result, suppressed=False)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    # Hub B's one asthma child (no IMD decile, no plan) and hub A's four.
+    for name, register in (("Hub A", 4), ("Hub B", 1), ("All hubs", 5)):
+        caption = f"{name}: registers and care processes in date"
+        assert f"{caption} Programme Children on the register" in text, name
+        table = text[text.index(caption) :][:400]
+        assert f"Asthma {register} Management plan" in table, name
+    assert "Asthma 1 Management plan reviewed 0.0 95% CI 0.0% to 79.3% – " in text
