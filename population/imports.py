@@ -310,6 +310,14 @@ class ChildrenFormat(ByPractice, ImportFormat):
                     "WHERE c.nhs_number = r.nhs_number "
                     "AND c.import_digest IS DISTINCT FROM d.digest"
                 )
+        with step("the children's statistics"), connection.cursor() as cursor:
+            # Statistics as autovacuum would leave them later (after 50 rows and a tenth of
+            # the table), at once: the worklists and the report plan on them.
+            cursor.execute(
+                f"DO $$ BEGIN IF {int(created + updated)} > 50 + 0.1 * (SELECT reltuples FROM "  # noqa: S608
+                "pg_class WHERE oid = 'population_child'::regclass) "
+                "THEN ANALYZE population_child; END IF; END $$"
+            )
         if has_hospital_rules():
             # The file's segments know conditions and flags; hospital events are the child's.
             with connection.cursor() as cursor:

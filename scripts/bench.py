@@ -211,7 +211,7 @@ FROM sets
 # statement (docs/population-framework.md, "Programmes"): what population.programmes.engine
 # gives programme by programme.
 PROGRAMME_SQL = """
-WITH prog AS (
+WITH prog AS MATERIALIZED (
   SELECT p.id, p.whole_population, p.min_age, p.max_age,
          coalesce((SELECT array_agg(DISTINCT code) FROM population_programme_value_sets pv
                    JOIN population_valueset v ON v.id = pv.valueset_id, unnest(v.codes) code

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cc4c.imports import ImportFailed, run_import
@@ -257,7 +258,28 @@ def test_a_thousand_row_import_takes_a_bounded_number_of_queries(
     practice, django_assert_max_num_queries
 ):
     rows = [child_row(seed, conditions=ASTHMA) for seed in range(1, 1001)]
-    # Four of them keep the lines' digests and set aside those written as they are.
-    with django_assert_max_num_queries(24):
+    # Four of them keep the lines' digests and set aside those written as they are, one
+    # keeps the children's statistics.
+    with django_assert_max_num_queries(25):
         result = run_import("children", from_dicts(rows))
     assert result.created == 1000
+
+
+def planner_rows():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'population_child'::regclass")
+        return cursor.fetchone()[0]
+
+
+def test_a_large_import_leaves_the_childrens_statistics_up_to_date_and_a_small_one_not(
+    practice,
+):
+    rows = [child_row(seed) for seed in range(1, 201)]
+    run_import("children", from_dicts(rows))
+    assert planner_rows() == 200
+    more = rows + [child_row(seed) for seed in range(201, 231)]
+    run_import("children", from_dicts(more))  # 30 rows: fewer than 50 and a tenth
+    assert planner_rows() == 200
+    more += [child_row(seed) for seed in range(231, 331)]
+    run_import("children", from_dicts(more))
+    assert planner_rows() == 330
