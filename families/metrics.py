@@ -20,7 +20,7 @@ SENT = (
 )
 
 
-def _messages(hub_ids, date_from, date_to, by):
+def _messages(hub_ids, date_from, date_to):
     start, end = breakdown.local_span(date_from, date_to)
     sent = Message.objects.filter(
         hub_id__in=hub_ids,
@@ -28,9 +28,10 @@ def _messages(hub_ids, date_from, date_to, by):
         outbox__sent_at__gte=start,
         outbox__sent_at__lt=end,
     )
-    return breakdown.grouped(
+    return breakdown.every_grouping(
         sent,
-        by,
+        date_from,
+        date_to,
         hub="hub_id",
         moment="outbox__sent_at",
         sent=Count("id"),
@@ -38,7 +39,7 @@ def _messages(hub_ids, date_from, date_to, by):
     )
 
 
-def _appointments(hub_ids, date_from, date_to, by):
+def _appointments(hub_ids, date_from, date_to):
     appointments = Appointment.objects.filter(
         slot__session__hub_id__in=hub_ids,
         slot__session__date__gte=date_from,
@@ -58,9 +59,10 @@ def _appointments(hub_ids, date_from, date_to, by):
     held = Q(status__in=[AppointmentStatus.ATTENDED, AppointmentStatus.NOT_BROUGHT])
     missed = Q(status=AppointmentStatus.NOT_BROUGHT)
     by_family = Q(status=AppointmentStatus.CANCELLED_BY_FAMILY)
-    return breakdown.grouped(
+    return breakdown.every_grouping(
         appointments,
-        by,
+        date_from,
+        date_to,
         hub="slot__session__hub_id",
         date="slot__session__date",
         reminded=Count("id", filter=held & Q(has_reminder=True)),
@@ -74,15 +76,22 @@ def _appointments(hub_ids, date_from, date_to, by):
 
 def family_message_measures(hub_ids, date_from, date_to, *, by=None):
     """Every key of the messages to families section, with the hidden ``_..._n`` counts the
-    report suppresses the percentages by; for the hubs together, per hub or per month."""
+    report suppresses the percentages by; for the hubs together, per hub or per month. A
+    report's three asks share one reading of the messages and one of the appointments
+    (cc4c.breakdown.shared)."""
     breakdown.check(by)
     hub_ids = list(hub_ids)
-    messages = _messages(hub_ids, date_from, date_to, by)
-    appointments = _appointments(hub_ids, date_from, date_to, by)
+    messages, appointments = breakdown.shared(
+        ("families", tuple(hub_ids), date_from, date_to),
+        lambda: (
+            _messages(hub_ids, date_from, date_to),
+            _appointments(hub_ids, date_from, date_to),
+        ),
+    )
 
     def finish(group):
-        m = messages.get(group) or {}
-        a = appointments.get(group) or {}
+        m = breakdown.group_of(messages, by, group)
+        a = breakdown.group_of(appointments, by, group)
         return {
             "family_messages_sent": m.get("sent") or 0,
             "family_messages_delivered": m.get("delivered") or 0,

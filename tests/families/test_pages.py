@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cc4c import govuk_notify
+from cc4c import breakdown, govuk_notify
 from cc4c.imports import run_import, template_csv
 from clinics import services as clinics
 from evaluation.periods import Period
@@ -115,7 +115,7 @@ def test_the_carers_import_adds_and_updates_contacts_and_names_bad_lines(child, 
 
 
 def test_the_measures_count_sent_delivered_and_not_brought_with_and_without_reminders(
-    notify, client, carer, practice, coordinator, paediatrician
+    notify, client, carer, practice, coordinator, paediatrician, django_assert_num_queries
 ):
     from cc4c.models import NotificationStatus
     from families.models import Kind
@@ -140,6 +140,14 @@ def test_the_measures_count_sent_delivered_and_not_brought_with_and_without_remi
     assert values["family_messages_delivered"] == 1
     assert values["clinic_dna_reminded_pct"] == 0
     assert values["clinic_dna_not_reminded_pct"] == 100
+    # A report's three asks read the messages once and the appointments once.
+    with breakdown.one_computation(), django_assert_num_queries(2):
+        together, per_hub, per_month = (
+            family_message_measures([session.hub_id], period.date_from, period.date_to, by=by)
+            for by in (None, "hub", "month")
+        )
+    assert together == values and per_hub == {session.hub_id: values}
+    assert per_month[breakdown.first_of_month(today)] == values
 
 
 def test_the_measures_count_family_cancellations_and_the_slots_given_back_that_were_rebooked(
