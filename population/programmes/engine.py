@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from population.models import ETHNIC_GROUPS
+from population.programmes import kept
 from population.programmes.models import UNPLANNED, Programme
 
 DUE_SOON_DAYS = 30
@@ -189,6 +190,30 @@ def items_sql(
     return sql, params
 
 
+# The version of all the programme pages read (the children, their care events, exclusions and
+# hospital events, the programmes and the practices): it rises when a transaction that changed
+# any of it commits, at the moment the changes become visible (population migration 0012).
+# NULL in a transaction that has changed some of it and not committed yet: what it reads then
+# is its own, neither kept nor read from what is kept.
+_DATA_VERSION_SQL = (
+    "SELECT CASE WHEN coalesce(current_setting('population.programme_data_changed', true) "
+    "= txid_current_if_assigned()::text, false) THEN NULL ELSE version END "
+    "FROM population_programmedata"
+)
+
+
+def data_version():
+    """The version of what the programme pages read, as an expression (to be read before
+    what is kept under it), or None in a transaction with changes of its own."""
+    return RawSQL(_DATA_VERSION_SQL, ())  # noqa: S611  # nosec B611
+
+
+# Each worklist page's statement's result, kept in this process under the statement, its
+# parameters and the data's version: a change anywhere committed is a new version, so a page
+# read after a GP marks a process done is read afresh.
+KEPT_PAGES = kept.Recent(size=256)
+
+
 class WorklistRows:
     """A programme's worklist rows as a Paginator reads them: ``fetch`` reads one page and how
     many rows there are in one statement (and, for the page of a whole register, the
@@ -206,9 +231,11 @@ class WorklistRows:
         process=None,
         sort="risk",
         today=None,
+        version=None,
     ):
         self.today = today or timezone.localdate()
         self.programme = programme
+        self.version = version  # data_version() read before: the page is kept under it
         self.statuses = [s for s in statuses if s in STATUS_LABELS] or list(WORKLIST_STATUSES)
         self.sort = sort if sort in ORDERS else "risk"
         self.process = process
@@ -233,17 +260,24 @@ class WorklistRows:
         if summary:
             params["in_date"] = list(IN_DATE_STATUSES)
             columns = _summary_columns() + ","
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH {self.sql}, {_ROWS_SQL} "  # noqa: S608
-                "SELECT (SELECT count(*) FROM items WHERE status = ANY(%(statuses)s)) AS total,"
-                f" {columns} r.* FROM (SELECT 1) AS one "
-                f"LEFT JOIN LATERAL ({_page_sql(ORDERS[self.sort])}) AS r ON true "
-                f"ORDER BY {ORDERS[self.sort]}",
-                params,
-            )
-            names = [column.name for column in cursor.description]
-            found = cursor.fetchall()
+        sql = (
+            f"WITH {self.sql}, {_ROWS_SQL} "  # noqa: S608
+            "SELECT (SELECT count(*) FROM items WHERE status = ANY(%(statuses)s)) AS total,"
+            f" {columns} r.* FROM (SELECT 1) AS one "
+            f"LEFT JOIN LATERAL ({_page_sql(ORDERS[self.sort])}) AS r ON true "
+            f"ORDER BY {ORDERS[self.sort]}"
+        )
+
+        def read():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return [column.name for column in cursor.description], cursor.fetchall()
+
+        if self.version is None:
+            names, found = read()
+        else:
+            statement = f"{sql}|{sorted(params.items())!r}".encode()
+            names, found = KEPT_PAGES.get((self.version, hashlib.sha256(statement).digest()), read)
         first = dict(zip(names, found[0], strict=True))
         self._count = first.pop("total")
         if summary:

@@ -1,8 +1,7 @@
 """Programme pages: the programmes of a hub with their coverage, each programme's worklist
 (and its CSV), and recording a care process done or a child excluded from it."""
 
-import threading
-from collections import OrderedDict
+import hashlib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,7 +18,7 @@ from cc4c import csv_export, formatting
 from cc4c.errors import ServiceError
 from hubs import access, audit
 from population import queries
-from population.programmes import engine, equity, services
+from population.programmes import engine, equity, kept, services
 from population.programmes.forms import ExclusionForm, WorklistForm
 from population.programmes.models import CareProcess, Programme
 
@@ -51,8 +50,12 @@ def programmes(request, hub_id):
 
 
 def _programme(key):
+    """The active programme ``key``, with the version of the data its pages read."""
     return get_object_or_404(
-        Programme.objects.filter(active=True).prefetch_related("processes__after"), key=key
+        Programme.objects.filter(active=True)
+        .annotate(data_version=engine.data_version())
+        .prefetch_related("processes__after"),
+        key=key,
     )
 
 
@@ -66,35 +69,14 @@ def _worklist(request, hub_id, key, action):
         statuses=engine.status_filter(form.value("status")),
         process=form.processes.get(form.value("process")),
         sort=form.value("sort") or "risk",
+        version=programme.data_version,
     )
     return hub, practice, programme, children, form, rows
 
 
-class _Markup:
-    """Markup kept in this process under a digest of all it shows, the most recently used
-    ``size`` of them: what is shown can never be stale, as new figures make a new digest."""
-
-    def __init__(self, size):
-        self.size = size
-        self.kept = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key, render):
-        with self.lock:
-            if key in self.kept:
-                self.kept.move_to_end(key)
-                return self.kept[key]
-        markup = render()
-        with self.lock:
-            self.kept[key] = markup
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-        return markup
-
-
 # The coverage trend of a worklist changes only with a month-end snapshot: its tables and
 # charts are drawn once per process and kept (a few kilobytes each).
-TREND_MARKUP = _Markup(size=512)
+TREND_MARKUP = kept.Recent(size=512)
 
 
 def _trend_markup(trend, practice):
@@ -132,6 +114,22 @@ def _with_links(items):
     return items
 
 
+# A page's table of children is drawn once for the same rows, links and permission to record,
+# and kept under a digest of them all: any change to a row draws it again.
+ROWS_MARKUP = kept.Recent(size=256)
+
+
+def _rows_markup(items, may_update, here):
+    shown = repr(([sorted(item.items()) for item in items], may_update, here)).encode()
+    return ROWS_MARKUP.get(
+        hashlib.sha256(shown).digest(),
+        lambda: render_to_string(
+            "population/programmes/worklist_rows.html",
+            {"items": items, "may_update": may_update, "here_quoted": urlencode(here)},
+        ),
+    )
+
+
 LAST_PAGE = 10**9  # beyond any register: a larger number is read as the last page
 
 
@@ -165,6 +163,7 @@ def programme_worklist(request, hub_id, key):
     )
     trend = engine.coverage_trend(programme, hub, practice)
     here = request.get_full_path()
+    may_update = access.can(request.user, "worklist.update", hub)
     return render(
         request,
         "population/programmes/worklist.html",
@@ -179,10 +178,10 @@ def programme_worklist(request, hub_id, key):
             "form": form,
             "page": page,
             "filtered": whole is False or bool(form.value("status")),
-            "may_update": access.can(request.user, "worklist.update", hub),
+            "may_update": may_update,
+            "rows_markup": _rows_markup(page.object_list, may_update, here),
             "csv_url": reverse("population:programme_worklist_csv", args=[hub.pk, programme.key]),
             "here": here,
-            "here_quoted": urlencode(here),
             "today": timezone.localdate(),
         },
     )
