@@ -226,7 +226,8 @@ class Person(AbstractUser):
     def save(self, *args, **kwargs):
         # A person saved whole never writes back the stamp it was read with: a change to their
         # access made meanwhile would be undone and the sessions that kept the old one trusted.
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if not self._state.adding and whole:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
