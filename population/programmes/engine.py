@@ -46,8 +46,22 @@ def _years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
+def with_register_codes(programmes):
+    """``programmes`` (a queryset) with each one's register codes read in the same query."""
+    return programmes.annotate(
+        _register_codes=RawSQL(  # noqa: S611  # nosec B611 - no value in it
+            "SELECT coalesce(array_agg(DISTINCT code ORDER BY code), '{}') "
+            "FROM population_programme_value_sets pv "
+            "JOIN population_valueset v ON v.id = pv.valueset_id "
+            "CROSS JOIN unnest(v.codes) AS code WHERE pv.programme_id = population_programme.id",
+            (),
+        )
+    )
+
+
 def register_codes(programme):
-    """The SNOMED CT codes of the programme's value sets (one query, then kept on it)."""
+    """The SNOMED CT codes of the programme's value sets (one query, then kept on it; none
+    for a programme read with_register_codes)."""
     if not hasattr(programme, "_register_codes"):
         codes = set()
         for value_set_codes in programme.value_sets.values_list("codes", flat=True):
@@ -214,6 +228,21 @@ def data_version():
 KEPT_PAGES = kept.Recent(size=256)
 
 
+def _read(sql, params, version=None):
+    """(column names, rows) of a statement, kept under ``version`` (data_version(), read
+    before) when there is one."""
+
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [column.name for column in cursor.description], cursor.fetchall()
+
+    if version is None:
+        return read()
+    statement = f"{sql}|{sorted(params.items())!r}".encode()
+    return KEPT_PAGES.get((version, hashlib.sha256(statement).digest()), read)
+
+
 class WorklistRows:
     """A programme's worklist rows as a Paginator reads them: ``fetch`` reads one page and how
     many rows there are in one statement (and, for the page of a whole register, the
@@ -268,16 +297,7 @@ class WorklistRows:
             f"ORDER BY {ORDERS[self.sort]}"
         )
 
-        def read():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return [column.name for column in cursor.description], cursor.fetchall()
-
-        if self.version is None:
-            names, found = read()
-        else:
-            statement = f"{sql}|{sorted(params.items())!r}".encode()
-            names, found = KEPT_PAGES.get((self.version, hashlib.sha256(statement).digest()), read)
+        names, found = _read(sql, params, self.version)
         first = dict(zip(names, found[0], strict=True))
         self._count = first.pop("total")
         if summary:
@@ -510,14 +530,13 @@ def _summary_columns():
     )
 
 
-def programme_summary(children, programme, today=None):
+def programme_summary(children, programme, today=None, version=None):
     """The programme's register size and, per due process, eligible, in date, excluded, %
-    (one query) over a hub's or practice's children."""
+    (one query, kept under ``version`` when given) over a hub's or practice's children."""
     sql, params = items_sql(children, programme, today, per_child=True)
     params["in_date"] = list(IN_DATE_STATUSES)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {sql} SELECT {_summary_columns()}", params)  # noqa: S608
-        size, coverage = cursor.fetchone()
+    _names, found = _read(f"WITH {sql} SELECT {_summary_columns()}", params, version)  # noqa: S608
+    size, coverage = found[0]
     return _summary(programme, size, coverage)
 
 

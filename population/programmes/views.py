@@ -50,9 +50,10 @@ def programmes(request, hub_id):
 
 
 def _programme(key):
-    """The active programme ``key``, with the version of the data its pages read."""
+    """The active programme ``key``, with its register codes and the version of the data
+    its pages read."""
     return get_object_or_404(
-        Programme.objects.filter(active=True)
+        engine.with_register_codes(Programme.objects.filter(active=True))
         .annotate(data_version=engine.data_version())
         .prefetch_related("processes__after"),
         key=key,
@@ -172,7 +173,9 @@ def programme_worklist(request, hub_id, key):
             "practice": practice,
             "practices": hub.practices.all(),
             "programme": programme,
-            "summary": rows.summary if whole else engine.programme_summary(children, programme),
+            "summary": rows.summary
+            if whole
+            else engine.programme_summary(children, programme, version=programme.data_version),
             "trend": trend,
             "trend_markup": _trend_markup(trend, practice),
             "form": form,

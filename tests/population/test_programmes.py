@@ -325,7 +325,7 @@ def test_the_worklist_takes_a_fixed_number_of_queries(
     for child in ChildFactory.create_batch(rows, practice=practice, conditions=[ASTHMA]):
         done(child, "asthma", "inhaler_technique", 10)
     client = client_for(gp)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         response = client.get(worklist_url(hub))
     assert len(response.context["page"].object_list) == rows
 

@@ -35,10 +35,10 @@ def version():
         return cursor.fetchone()[0]
 
 
-def look(client, hub):
+def look(client, hub, **filters):
     """The page and how many times it ran its status statement."""
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(worklist_url(hub))
+        response = client.get(worklist_url(hub), filters)
     statements = [q for q in queries.captured_queries if "FROM items" in q["sql"]]
     rows = {(r["child_id"], r["process_key"]): r for r in response.context["page"].object_list}
     return response, rows, len(statements)
@@ -150,3 +150,20 @@ def test_a_coordinator_sees_the_kept_rows_without_the_record_buttons(
     assert (statements, rows) == (0, gp_rows)  # the same rows, kept
     assert "Done today" not in page.content.decode()
     assert 'id="record-done"' not in page.content.decode()
+
+
+def test_a_filtered_page_and_its_coverage_are_kept_until_a_change(hub, practice, gp, client_for):
+    core20 = ChildFactory(practice=practice, conditions=[ASTHMA], imd_decile=1)
+    ChildFactory(practice=practice, conditions=[ASTHMA], imd_decile=9)
+    client = client_for(gp)
+    _response, rows, statements = look(client, hub, quintile="1")
+    assert statements == 2  # the rows, then the whole register's coverage
+    assert {child_id for child_id, _process in rows} == {core20.pk}
+    again, _rows, statements = look(client, hub, quintile="1")
+    assert statements == 0
+    assert again.context["summary"]["register_size"] == 2
+    ChildFactory(practice=practice, conditions=[ASTHMA], imd_decile=2)
+    after, rows, statements = look(client, hub, quintile="1")
+    assert statements == 2
+    assert len({child_id for child_id, _process in rows}) == 2
+    assert after.context["summary"]["register_size"] == 3
