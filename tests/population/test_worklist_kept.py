@@ -167,3 +167,15 @@ def test_a_filtered_page_and_its_coverage_are_kept_until_a_change(hub, practice,
     assert statements == 2
     assert len({child_id for child_id, _process in rows}) == 2
     assert after.context["summary"]["register_size"] == 3
+
+
+def test_a_kept_page_is_audited_at_every_look(hub, practice, gp, client_for):
+    from hubs.models import AuditEvent
+
+    child = ChildFactory(practice=practice, conditions=[ASTHMA])
+    client = client_for(gp)
+    look(client, hub)
+    _response, _rows, statements = look(client, hub)
+    assert statements == 0
+    looks = AuditEvent.objects.filter(action="population.programme_worklist")
+    assert [entry.child_ids for entry in looks] == [[child.pk], [child.pk]]
