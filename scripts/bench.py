@@ -643,6 +643,21 @@ def latency(port, path, cookie, count):
     return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
 
 
+def latency_after_change(port, path, cookie, count):
+    """A programme worklist page's median and p95 when each look follows a committed change to
+    what it reads, so that nothing the server kept can serve it: the page's own work."""
+    from django.db import connection
+
+    def look():
+        with connection.cursor() as cursor:  # a change of nothing still raises the version
+            cursor.execute("UPDATE population_careprocess SET id = id WHERE false")
+        return get(port, path, cookie)
+
+    look()  # warm
+    times = sorted(look() for _ in range(count))
+    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
+
+
 def throughput(port, path, cookie, seconds, concurrency):
     done = []
     stop = time.monotonic() + seconds
@@ -1030,11 +1045,11 @@ def measure_evaluation_and_pages(args):
             for _ in range(args.requests)
         ]
         hand.sort()
-        _median, p95 = latency(
+        _median, p95 = latency_after_change(
             args.port, pages["asthma programme worklist page"], cookie, args.requests
         )
         figure(
-            "asthma programme worklist page: p95 vs its rows by hand SQL (p95)",
+            "asthma programme worklist page after a change: p95 vs its rows by hand SQL (p95)",
             p95 * 1000,
             hand[int(0.95 * (len(hand) - 1))] * 1000,
             "ms",
