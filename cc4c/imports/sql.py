@@ -166,17 +166,41 @@ def set_aside_unchanged(cursor, fmt, ctx, data, plan):
     if not _copy_lines(cursor, data):
         return 0, set(), False
     sql, params = fmt.unchanged_sql(ctx)
+    seed, position = _seed(fmt, data), _key_position(fmt, plan)
+    # For the match, the key cell as its commas find it: a wrong one matches no record.
+    match = (
+        f"btrim(split_part(text, ',', {position}), '\" ') AS key, hashtextextended(text, {seed})"
+    )
+    open_quote = _OPEN_QUOTE.format(lines=LINES) if b'"' in data else "FALSE"
+    with step("set aside: is every line written as it is"):
+        # The common case first, with no line numbers: an extract sent again unchanged.
+        every = sql.format(digests=f"(SELECT 0 AS line, {match} AS digest FROM {LINES})")  # noqa: S608
+        cursor.execute(
+            f"SELECT count(*) = (SELECT count(*) FROM {LINES} WHERE {_NOT_BLANK}) "  # noqa: S608
+            f"AND count(*) = count(DISTINCT key) AND NOT {open_quote}, "
+            f"array_agg(DISTINCT hub_id), count(*) FROM ({every}) u",
+            params,
+        )
+        everything, hubs, count = cursor.fetchone()
+    if everything and count:
+        log.debug("import: %s of %s lines set aside, written as they are", count, count)
+        return count, {hub_id for hub_id in hubs if hub_id is not None}, True
+    # The lines in the order COPY wrote them into the new table, numbered as a spreadsheet does.
+    numbered = f"(SELECT row_number() OVER (ORDER BY ctid) + 1 AS line, text FROM {LINES})"  # noqa: S608
+    candidates = f"(SELECT line, {match} AS digest FROM {numbered} n)"  # noqa: S608
     with step("set aside: the lines whose record holds their digest"):
         cursor.execute(
-            _DIGESTS_SQL.format(
+            _SET_ASIDE_SQL.format(
                 lines=LINES,
+                numbered=numbered,
                 digests=DIGESTS,
                 set_aside=SET_ASIDE,
-                key=_key_sql(fmt, plan),
-                unchanged=sql.format(digests=DIGESTS),
-                open_quote=_OPEN_QUOTE.format(lines=LINES) if b'"' in data else "FALSE",
+                seed=seed,
+                key=_key_sql(position),
+                unchanged=sql.format(digests=candidates),
+                open_quote=open_quote,
             ),
-            [_seed(fmt, data), *params],
+            params,
         )
         lines, open_quote, count, keys, hubs, clash = cursor.fetchone()
     if open_quote:
@@ -189,24 +213,26 @@ def set_aside_unchanged(cursor, fmt, ctx, data, plan):
     return count, {hub_id for hub_id in hubs if hub_id is not None}, count == lines
 
 
-# Each non-blank line's digest and key; the lines whose record holds their digest; how many
-# lines, whether a quoted cell goes on to the next line (a line is then not a row), how many
-# lines are set aside, how many keys they hold and their hubs, and whether another line may
-# hold one of those keys.
-_DIGESTS_SQL = """
-INSERT INTO {digests} (line, digest, key)
-SELECT line, hashtextextended(text, %s), {key} FROM {lines}
-WHERE left(text, 1) NOT IN (',', ' ', E'\\t') OR btrim(text, E', \\t\\r') <> '';
-SET LOCAL default_statistics_target = 10;
-ANALYZE {digests};
-RESET default_statistics_target;
-CREATE TEMPORARY TABLE {set_aside} ON COMMIT DROP AS {unchanged};
-SELECT (SELECT count(*) FROM {digests}), {open_quote},
-  count(*), count(DISTINCT key), array_agg(DISTINCT hub_id),
-  EXISTS (SELECT 1 FROM {digests} d WHERE d.line NOT IN (SELECT line FROM {set_aside})
-          AND (d.key IS NULL OR d.key IN (SELECT key FROM {set_aside})))
-FROM {set_aside}
-"""
+# A line counts unless every cell is blank, as every import passes over such rows.
+_NOT_BLANK = "(left(text, 1) NOT IN (',', ' ', E'\\t') OR btrim(text, E', \\t\\r') <> '')"
+
+# The lines whose record holds their digest; unless that is every line, each line's digest
+# and key for the rows to be written (``import_digests``); then how many lines, whether a
+# quoted cell goes on to the next line (a line is then not a row), how many lines are set
+# aside, how many keys they hold and their hubs, and whether another line may hold one of
+# those keys.
+_SET_ASIDE_SQL = (
+    "CREATE TEMPORARY TABLE {set_aside} ON COMMIT DROP AS {unchanged}; "  # noqa: S608
+    "INSERT INTO {digests} (line, digest, key) "
+    "SELECT line, hashtextextended(text, {seed}), {key} FROM {numbered} n "
+    f"WHERE {_NOT_BLANK} AND (SELECT count(*) FROM {{set_aside}}) < "
+    f"(SELECT count(*) FROM {{lines}} WHERE {_NOT_BLANK}); "
+    f"SELECT (SELECT count(*) FROM {{lines}} WHERE {_NOT_BLANK}), {{open_quote}}, "
+    "count(*), count(DISTINCT key), array_agg(DISTINCT hub_id), "
+    "EXISTS (SELECT 1 FROM {digests} d WHERE d.line NOT IN (SELECT line FROM {set_aside}) "
+    "AND (d.key IS NULL OR d.key IN (SELECT key FROM {set_aside}))) "
+    "FROM {set_aside}"
+)
 
 
 # Whether a line holds an odd number of double quotes: a quoted cell goes on to the next line.
@@ -216,10 +242,14 @@ _OPEN_QUOTE = (
 )
 
 
-def _key_sql(fmt, plan):
+def _key_position(fmt, plan):
+    """The natural key's cell, counting from 1, in the file's order."""
+    return 1 + dict((column.name, p) for column, p in plan)[fmt.natural_key[0]]
+
+
+def _key_sql(position):
     """The digits of the natural key's cell, found by its commas: in a line with quotes, only
     when it is the first cell (an NHS number holds no comma); NULL when it cannot be said."""
-    position = 1 + dict((column.name, p) for column, p in plan)[fmt.natural_key[0]]
     found = f"nullif(regexp_replace(split_part(text, ',', {position}), '[^0-9]', '', 'g'), '')"
     return found if position == 1 else f"CASE WHEN strpos(text, '\"') = 0 THEN {found} END"
 
@@ -250,8 +280,7 @@ def _copy_lines(cursor, data):
     cursor.execute(
         f"DROP TABLE IF EXISTS {DIGESTS}, {SET_ASIDE}, {LINES}; "
         f"CREATE TEMPORARY TABLE {DIGESTS} (line integer, key text, digest bigint) "
-        f"ON COMMIT DROP; CREATE TEMPORARY TABLE {LINES} (line integer GENERATED BY DEFAULT "
-        "AS IDENTITY (START WITH 2), text text) ON COMMIT DROP"
+        f"ON COMMIT DROP; CREATE TEMPORARY TABLE {LINES} (text text) ON COMMIT DROP"
     )
     return _copied(
         cursor,
