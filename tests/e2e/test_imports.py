@@ -93,3 +93,13 @@ def test_coordinator_imports_a_gp_extract_from_the_template_and_fixes_the_named_
         valid_nhs_number(3): datetime.date(2020, 7, 4),
     }
     assert Child.objects.get(nhs_number=valid_nhs_number(1)).sex == "female"
+
+    # The next month's extract, the same file: nothing to write, and it says so.
+    page.goto("/admin/cc4c/importrun/upload/")
+    upload(page, gp_extract(header, practice, bad_birth_date="28/02/2017"))
+    expect(page.locator(".messagelist")).to_contain_text(
+        "3 rows read, 0 created, 0 updated, 3 unchanged"
+    )
+    axe_check(page, "coordinator")
+    screenshot(page, "import-unchanged")
+    assert Child.history.count() == 3
