@@ -155,12 +155,14 @@ def set_aside_unchanged(cursor, fmt, ctx, data, plan):
     """Set aside the lines an earlier import wrote exactly as they are: (how many, their hub
     ids, whether that is every line of the file).
 
-    Each line's digest is PostgreSQL's 64-bit hash of its text, seeded by the format's
-    ``signature`` and the file's header (``import_digests``: line, the natural key it names as
-    digits, digest). A format that stores on each record the digest of the line it was last
+    The file's lines are copied in whole, one cell each (``import_lines``), and each line's
+    digest is PostgreSQL's 64-bit hash of its text, seeded by the format's ``signature`` and
+    the file's header. A format that stores on each record the digest of the line it was last
     written from (``ImportFormat.unchanged_sql``) names the lines whose record holds theirs and
-    that would pass every check today; those lines are not read again, and when they are every
-    line, the file is not even copied into the database. Nothing is set aside when another line
+    that would pass every check today; those lines are not split into cells, checked or
+    written, and when they are every line, that one match is all the import does (for the
+    others, ``import_digests`` holds each line's digest and the natural key it names as
+    digits). Nothing is set aside when another line
     could repeat the natural key of one set aside (its refusal needs both lines), or when a
     quoted cell spans lines (a line is then not a row): the file then takes the whole road."""
     if not _copy_lines(cursor, data):
