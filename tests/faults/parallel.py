@@ -30,13 +30,15 @@ def at_once(*actions):
 
 
 def backends_waiting_on_locks():
-    """How many other connections to this database wait on a lock right now."""
+    """How many other clients' connections to this database wait on a lock right now (not
+    autovacuum, whose workers wait on a table's lock too and would be counted as a request)."""
     with connection.cursor() as cursor:
         # Inside a transaction the activity view is a snapshot taken once: take a new one.
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            "AND wait_event_type = 'Lock' AND backend_type = 'client backend' "
+            "AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
 

@@ -99,11 +99,14 @@ def holding_lock(server, table):
 
 
 def waiting_on_a_lock(server):
-    """Whether some backend (the work under test) waits on a lock."""
+    """Whether some client's backend (the work under test, not autovacuum) waits on a lock."""
     watcher = psycopg2.connect(host="127.0.0.1", port=server.port, user="cc4c", dbname="cc4c")
     try:
         with watcher.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND backend_type = 'client backend'"
+            )
             return cursor.fetchone()[0] > 0
     finally:
         watcher.close()

@@ -130,4 +130,7 @@ def test_a_report_whose_worker_is_killed_mid_build_is_built_by_the_sweep_within_
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
     # The lease and a little: with beat running the sweep every minute, within two minutes.
-    assert 3 <= rebuilt_after < 3 + 10
+    # The lease runs from the worker's last heartbeat, a moment before the kill, so it can run
+    # out a little under 3 seconds after it; that it had not run out at the kill is asserted
+    # above.
+    assert rebuilt_after < 3 + 10
