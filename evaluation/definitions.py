@@ -156,6 +156,22 @@ def upper_first(words):
     return words[:1].upper() + words[1:]
 
 
+def _in_date(stem, label, definition):
+    """A programme's "% in date" measure ``<stem>_pct``, from its hidden ``_<stem>_n`` of
+    ``_<stem>_d``."""
+    n, d = f"_{stem}_n", f"_{stem}_d"
+    return Measure(
+        f"{stem}_pct",
+        "programmes",
+        label,
+        definition,
+        "pct",
+        (n, d),
+        proportion=(n, (d,)),
+        better=1,
+    )
+
+
 def programme_measures():
     """The "Population health programmes" section: per shipped programme its register and, per
     due care process, the % in date overall and in IMD quintile 1; then the ED attendances and
@@ -177,32 +193,22 @@ def programme_measures():
         for process, label in processes:
             stem = f"programme_{key}_{process}"
             m += [
-                Measure(
-                    f"{stem}_pct",
-                    "programmes",
+                _in_date(
+                    stem,
                     f"{title}: {label}, in date (%)",
                     f"Of the children on the {title.lower()} programme's register on the last "
                     f'day of the period and not excluded from "{label}" then, the percentage '
                     "for whom it was in date, due soon or had nothing to follow up that day, from "
                     "the care events and exclusions recorded up to then: as the programme's "
                     "worklist counts coverage.",
-                    "pct",
-                    (f"_{stem}_n", f"_{stem}_d"),
-                    proportion=(f"_{stem}_n", (f"_{stem}_d",)),
-                    better=1,
                 ),
-                Measure(
-                    f"{stem}_core20_pct",
-                    "programmes",
+                _in_date(
+                    f"{stem}_core20",
                     f"{title}: {label}, in date, IMD quintile 1 (%)",
                     f'The same percentage for "{label}" over the {title.lower()} programme\'s '
                     "register children of IMD quintile 1 only (deciles 1 and 2: Core20, "
                     "England's most deprived 20%); children without an IMD decile count only in "
                     "the overall figure.",
-                    "pct",
-                    (f"_{stem}_core20_n", f"_{stem}_core20_d"),
-                    proportion=(f"_{stem}_core20_n", (f"_{stem}_core20_d",)),
-                    better=1,
                 ),
             ]
     for _kind, name in UNPLANNED_MEASURES:
